@@ -1,0 +1,69 @@
+/// What kind of failure an ``AssemblyAIError`` is. The raw values are the C ABI's `aai_status` codes.
+public enum ErrorCode: Int32, Sendable {
+    case invalidArgument = 1
+    case notImplemented = 2
+    case io = 3
+    case connection = 4
+    case timeout = 5
+    case tls = 6
+    case http = 7
+    case auth = 8
+    case notFound = 9
+    case rateLimited = 10
+    case server = 11
+    case proto = 12
+    case transcriptFailed = 13
+    case cancelled = 14
+    case noMemory = 15
+    case state = 16
+    case `internal` = 99
+
+    /// Whether repeating the same call could succeed without any change by the caller.
+    public var isRetryable: Bool {
+        switch self {
+        case .connection, .timeout, .rateLimited, .server: return true
+        default: return false
+        }
+    }
+
+    /// The HTTP status classes the API uses, mapped to codes.
+    public static func forHTTPStatus(_ status: Int) -> ErrorCode {
+        switch status {
+        case 401, 403: return .auth
+        case 404: return .notFound
+        case 429: return .rateLimited
+        case 500...599: return .server
+        default: return .http
+        }
+    }
+}
+
+/// Every failure of the SDK: a code, a message that says what failed, and where there is one,
+/// the HTTP status and the server's own error text.
+///
+/// Messages never contain the API key.
+public struct AssemblyAIError: Error, Sendable, CustomStringConvertible {
+    public var code: ErrorCode
+    public var message: String
+    /// HTTP status of the answer that caused the failure, or `nil`.
+    public var httpStatus: Int?
+    /// The `error` text of the server's JSON body (or of a failed transcript), or `nil`.
+    public var serverText: String?
+    /// A transcript that goes with the failure (a transcript in status `error`, or the last state
+    /// seen when a wait gave up), so its id is never lost.
+    public var transcript: Transcript?
+
+    public init(_ code: ErrorCode, _ message: String, httpStatus: Int? = nil, serverText: String? = nil,
+                transcript: Transcript? = nil) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+        self.serverText = serverText
+        self.transcript = transcript
+    }
+
+    public var isRetryable: Bool { code.isRetryable }
+    public var description: String { message }
+
+    static func invalidArgument(_ message: String) -> AssemblyAIError { .init(.invalidArgument, message) }
+}

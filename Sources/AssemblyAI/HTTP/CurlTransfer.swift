@@ -1,0 +1,244 @@
+import CCurl
+import Glibc
+
+/// One HTTP request as the transport sees it.
+struct HTTPRequest {
+    enum Method: String { case get = "GET", post = "POST", delete = "DELETE" }
+    enum Body { case none, json([UInt8]), upload(UploadSource) }
+
+    var method: Method
+    /// Path and query below the base URL, e.g. `/v2/transcript/ID`. Used in messages too.
+    var path: String
+    var body: Body = .none
+    var progress: ProgressHandler?
+}
+
+/// What came back: a status and a body, or a failure before any answer.
+struct HTTPResponse {
+    var status: Int
+    var body: [UInt8]
+    /// The server's Retry-After, in milliseconds, when it sent one in seconds.
+    var retryAfterMs: Int?
+}
+
+/// A transport failure (no HTTP answer), with whether the request can have reached the server.
+struct TransportFailure: Error {
+    var error: AssemblyAIError
+    /// False only when the connection was never made (refused, name not resolved), so the server
+    /// provably did not see the request.
+    var mayHaveReachedServer: Bool
+}
+
+/// Per-transfer state handed to libcurl's C callbacks through their user-data pointer.
+private final class TransferState {
+    var body: [UInt8] = []
+    var bodyLimit: Int
+    var bodyTooLarge = false
+    var retryAfterMs: Int?
+    var reader: UploadReader?
+    var progress: ProgressHandler?
+    var total: UInt64 = 0
+    var lastReported: UInt64 = .max
+    var cancelled = false
+
+    init(bodyLimit: Int) { self.bodyLimit = bodyLimit }
+}
+
+/// An owned libcurl easy handle. Not thread-safe: the ``CurlPool`` hands each to one call at a time.
+/// Keeping the handle between requests keeps its connections open for reuse.
+final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
+    let handle: UnsafeMutableRawPointer
+
+    init?() {
+        guard let h = curl_easy_init() else { return nil }
+        handle = h
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    /// Largest response body accepted: far above any transcript, low enough that a broken
+    /// server cannot make the library allocate without bound.
+    static let maxResponseBytes = 1 << 30
+
+    func perform(_ request: HTTPRequest, baseURL: String, apiKey: String?, timeoutMs: Int)
+        -> Result<HTTPResponse, TransportFailure>
+    {
+        curl_easy_reset(handle)
+        let state = TransferState(bodyLimit: CurlEasy.maxResponseBytes)
+        var headers: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(headers) }
+        func header(_ line: String) { headers = curl_slist_append(headers, line) }
+
+        let url = baseURL + request.path
+        _ = aai_curl_setopt_str(handle, CURLOPT_URL, url)
+        _ = aai_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = aai_curl_setopt_str(handle, CURLOPT_USERAGENT, LibraryVersion.userAgent)
+        _ = aai_curl_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "")
+        _ = aai_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = aai_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        _ = aai_curl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        if let apiKey { header("Authorization: \(apiKey)") }
+        header("Accept: application/json")
+        // curl would otherwise send "Expect: 100-continue" and stall a second on servers that
+        // do not answer it; the official SDKs send no Expect either.
+        header("Expect:")
+
+        let timeout = max(1, timeoutMs)
+        _ = aai_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout)
+
+        var reader: UploadReader? = nil
+        switch request.body {
+        case .none:
+            if request.method == .delete { _ = aai_curl_setopt_str(handle, CURLOPT_CUSTOMREQUEST, "DELETE") }
+            _ = aai_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout)
+        case .json(let bytes):
+            header("Content-Type: application/json")
+            _ = aai_curl_setopt_long(handle, CURLOPT_POST, 1)
+            _ = aai_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count))
+            bytes.withUnsafeBufferPointer { buf in
+                _ = aai_curl_setopt_ptr(handle, CURLOPT_COPYPOSTFIELDS,
+                                        UnsafeMutableRawPointer(mutating: buf.baseAddress))
+            }
+            _ = aai_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, timeout)
+        case .upload(let source):
+            do {
+                let size = try source.knownSize()
+                reader = try UploadReader(source)
+                state.total = size ?? 0
+                header("Content-Type: application/octet-stream")
+                _ = aai_curl_setopt_long(handle, CURLOPT_POST, 1)
+                if let size {
+                    _ = aai_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(size))
+                } else {
+                    header("Transfer-Encoding: chunked")
+                }
+            } catch {
+                return .failure(TransportFailure(error: error, mayHaveReachedServer: false))
+            }
+            // A large upload may take long: bound stalls, not the total.
+            _ = aai_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+            _ = aai_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, max(1, timeout / 1000))
+            _ = aai_curl_setopt_data_cb(handle, CURLOPT_READFUNCTION, curlRead)
+            _ = aai_curl_setopt_seek_cb(handle, curlSeek)
+            state.reader = reader
+            state.progress = request.progress
+            if request.progress != nil {
+                _ = aai_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+                _ = aai_curl_setopt_xferinfo_cb(handle, curlProgress)
+            }
+        }
+        _ = aai_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        _ = aai_curl_setopt_data_cb(handle, CURLOPT_WRITEFUNCTION, curlWrite)
+        _ = aai_curl_setopt_data_cb(handle, CURLOPT_HEADERFUNCTION, curlHeader)
+
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let code: CURLcode = withExtendedLifetime(state) {
+            let ctx = Unmanaged.passUnretained(state).toOpaque()
+            for opt in [CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_READDATA, CURLOPT_SEEKDATA, CURLOPT_XFERINFODATA] {
+                _ = aai_curl_setopt_ptr(handle, opt, ctx)
+            }
+            return errorBuffer.withUnsafeMutableBufferPointer { eb in
+                _ = aai_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(eb.baseAddress))
+                let rc = curl_easy_perform(handle)
+                _ = aai_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, nil)
+                return rc
+            }
+        }
+
+        let what = "\(request.method.rawValue) \(request.path)"
+        if code == CURLE_OK {
+            if request.progress != nil, state.total > 0 || reader != nil {
+                // Always end with a final report of the full count.
+                let sent = reader?.bytesRead ?? 0
+                if state.lastReported != sent { _ = request.progress?(sent, state.total) }
+            }
+            var status = 0
+            _ = aai_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+            return .success(HTTPResponse(status: status, body: state.body, retryAfterMs: state.retryAfterMs))
+        }
+        let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        return .failure(CurlEasy.failure(code, what: what, reason: reason, state: state, reader: reader, timeoutMs: timeout))
+    }
+
+    private static func failure(_ code: CURLcode, what: String, reason: String, state: TransferState,
+                                reader: UploadReader?, timeoutMs: Int) -> TransportFailure {
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
+            return .init(error: .init(.connection, "\(what): could not connect: \(reason)"), mayHaveReachedServer: false)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .init(error: .init(.timeout, "\(what): timed out after \(timeoutMs) ms: \(reason)"), mayHaveReachedServer: true)
+        case CURLE_ABORTED_BY_CALLBACK:
+            return .init(error: .init(.cancelled, "\(what): cancelled by the progress callback"), mayHaveReachedServer: true)
+        case CURLE_READ_ERROR:
+            let err = reader?.failure ?? AssemblyAIError(.io, "\(what): reading the upload failed")
+            return .init(error: err, mayHaveReachedServer: true)
+        case CURLE_WRITE_ERROR where state.bodyTooLarge:
+            return .init(error: .init(.proto, "\(what): response larger than \(CurlEasy.maxResponseBytes) bytes"), mayHaveReachedServer: true)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
+            return .init(error: .init(.tls, "\(what): TLS failed: \(reason)"), mayHaveReachedServer: false)
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+            return .init(error: .init(.invalidArgument, "\(what): bad URL: \(reason)"), mayHaveReachedServer: false)
+        case CURLE_OUT_OF_MEMORY:
+            return .init(error: .init(.noMemory, "\(what): out of memory"), mayHaveReachedServer: true)
+        default:
+            // Sent or received part of the exchange, then the connection broke.
+            return .init(error: .init(.connection, "\(what): connection failed: \(reason)"), mayHaveReachedServer: true)
+        }
+    }
+}
+
+// MARK: - libcurl callbacks (C function pointers: no captures, state comes through user data)
+
+private func state(_ p: UnsafeMutableRawPointer?) -> TransferState {
+    Unmanaged<TransferState>.fromOpaque(p!).takeUnretainedValue()
+}
+
+private let curlWrite: aai_curl_data_cb = { ptr, size, count, user in
+    let s = state(user)
+    let n = size * count
+    guard s.body.count + n <= s.bodyLimit else { s.bodyTooLarge = true; return 0 }
+    if let ptr { s.body.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: n)) }
+    return n
+}
+
+private let curlHeader: aai_curl_data_cb = { ptr, size, count, user in
+    let n = size * count
+    guard let ptr else { return n }
+    let line = UnsafeRawBufferPointer(start: ptr, count: n)
+    let prefix = Array("retry-after:".utf8)
+    if n > prefix.count, zip(line.prefix(prefix.count), prefix).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
+        let value = line.dropFirst(prefix.count).filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }
+        // Seconds only; an HTTP-date falls back to the computed backoff.
+        if let seconds = Int(String(decoding: value, as: UTF8.self)), seconds >= 0, seconds < 86_400 {
+            state(user).retryAfterMs = seconds * 1000
+        }
+    }
+    return n
+}
+
+private let curlRead: aai_curl_data_cb = { ptr, size, count, user in
+    let s = state(user)
+    guard let reader = s.reader, let ptr else { return 0 }
+    guard let n = reader.read(into: UnsafeMutableRawBufferPointer(start: ptr, count: size * count)) else {
+        return Int(CURL_READFUNC_ABORT)
+    }
+    return n
+}
+
+private let curlSeek: aai_curl_seek_cb = { user, offset, origin in
+    guard origin == SEEK_SET, let reader = state(user).reader else { return Int32(CURL_SEEKFUNC_CANTSEEK) }
+    return reader.seek(to: Int64(offset)) ? Int32(CURL_SEEKFUNC_OK) : Int32(CURL_SEEKFUNC_CANTSEEK)
+}
+
+private let curlProgress: aai_curl_xferinfo_cb = { user, _, _, _, uploaded in
+    let s = state(user)
+    guard let progress = s.progress else { return 0 }
+    let sent = UInt64(max(0, uploaded))
+    if sent != s.lastReported {
+        s.lastReported = sent
+        if !progress(sent, s.total) { s.cancelled = true; return 1 }
+    }
+    return 0
+}

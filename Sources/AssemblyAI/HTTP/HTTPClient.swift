@@ -1,0 +1,109 @@
+import CCurl
+import Glibc
+import Synchronization
+
+/// Which failures of a request may be repeated without risk of doing something twice.
+enum RetryClass {
+    /// GET, DELETE, uploads: repeat on any transient failure.
+    case idempotent
+    /// Requests that create something (a transcript) and carry no idempotency key: repeat only
+    /// when the server provably never saw the request, or refused it with 429.
+    case createOnce
+}
+
+/// HTTP over libcurl: a pool of easy handles (each keeps its connections alive), retries with
+/// exponential backoff and jitter that honour Retry-After, and errors that carry the server's text.
+final class HTTPClient: Sendable {
+    private let idle = Mutex<[CurlEasy]>([])
+    private static let maxIdleHandles = 16
+
+    init() { _ = HTTPClient.globalInit }
+
+    /// curl_global_init must run once before any other call; a Swift static is initialised once,
+    /// thread-safely.
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    private func take() throws(AssemblyAIError) -> CurlEasy {
+        if let easy = idle.withLock({ $0.popLast() }) { return easy }
+        guard let easy = CurlEasy() else { throw AssemblyAIError(.noMemory, "could not create a libcurl handle") }
+        return easy
+    }
+
+    private func give(_ easy: CurlEasy) {
+        idle.withLock { if $0.count < HTTPClient.maxIdleHandles { $0.append(easy) } }
+    }
+
+    /// Sends a request, retrying as `retry` allows, and returns a 2xx response or throws.
+    func send(_ request: HTTPRequest, settings: Settings, retry: RetryClass) throws(AssemblyAIError) -> HTTPResponse {
+        var attempt = 0
+        while true {
+            let easy = try take()
+            let outcome = easy.perform(request, baseURL: settings.baseURL, apiKey: settings.apiKey,
+                                       timeoutMs: settings.httpTimeoutMs)
+            give(easy)
+            let canRetry = attempt < settings.maxRetries
+            switch outcome {
+            case .success(let response) where (200..<300).contains(response.status):
+                return response
+            case .success(let response):
+                let error = HTTPClient.httpError(response, request: request)
+                let retryable = response.status == 429
+                    || (retry == .idempotent && [500, 502, 503, 504].contains(response.status))
+                guard canRetry, retryable, HTTPClient.canRepeat(request) else { throw error }
+                HTTPClient.backoff(attempt: attempt, settings: settings, retryAfterMs: response.retryAfterMs)
+            case .failure(let failure):
+                let transient = failure.error.code == .connection || failure.error.code == .timeout
+                let safe = retry == .idempotent || !failure.mayHaveReachedServer
+                guard canRetry, transient, safe, HTTPClient.canRepeat(request) else {
+                    if retry == .createOnce, failure.mayHaveReachedServer, transient {
+                        var e = failure.error
+                        e.message += " (the server may have received the request: check before sending it again)"
+                        throw e
+                    }
+                    throw failure.error
+                }
+                HTTPClient.backoff(attempt: attempt, settings: settings, retryAfterMs: nil)
+            }
+            attempt += 1
+        }
+    }
+
+    /// A stream upload can be repeated only if the failed attempt took nothing from it; the
+    /// transfer layer opens files and memory anew on each attempt.
+    private static func canRepeat(_ request: HTTPRequest) -> Bool {
+        if case .upload(.stream) = request.body { return false }
+        return true
+    }
+
+    /// Sleeps before the next attempt: base * 2^attempt with full jitter in [50%, 100%], or the
+    /// server's Retry-After when it is longer.
+    static func backoff(attempt: Int, settings: Settings, retryAfterMs: Int?) {
+        let exp = settings.retryBaseDelayMs << min(attempt, 10)
+        let capped = min(exp, 30_000)
+        var delay = capped / 2 + Int.random(in: 0...max(1, capped / 2))
+        if let retryAfterMs { delay = max(delay, min(retryAfterMs, 120_000)) }
+        sleepMs(delay)
+    }
+
+    static func sleepMs(_ ms: Int) {
+        guard ms > 0 else { return }
+        var ts = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
+        var rest = timespec()
+        while nanosleep(&ts, &rest) != 0 && errno == EINTR { ts = rest }
+    }
+
+    /// An error for a non-2xx answer, with the server's `error` text when the body has one.
+    static func httpError(_ response: HTTPResponse, request: HTTPRequest) -> AssemblyAIError {
+        let what = "\(request.method.rawValue) \(request.path)"
+        var serverText: String? = nil
+        if let doc = try? JSONDocument(bytes: response.body), let text = doc.root["error"]?.string {
+            serverText = text
+        } else if !response.body.isEmpty {
+            serverText = String(decoding: response.body.prefix(300), as: UTF8.self)
+        }
+        let code = ErrorCode.forHTTPStatus(response.status)
+        var message = "HTTP \(response.status) from \(what)"
+        if let serverText { message += ": \(serverText)" }
+        return AssemblyAIError(code, message, httpStatus: response.status, serverText: serverText)
+    }
+}

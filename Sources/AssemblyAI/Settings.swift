@@ -1,0 +1,58 @@
+import FoundationEssentials
+import Glibc
+
+/// Settings shared by every call made through a ``Client``.
+public struct Settings: Sendable, Equatable {
+    /// Sent as the `Authorization` header. Defaults to `$ASSEMBLYAI_API_KEY`.
+    public var apiKey: String?
+    /// The REST API's base URL, without a trailing slash.
+    public var baseURL: String = "https://api.assemblyai.com"
+    /// Time limit of one HTTP request in milliseconds (for uploads: connecting, and any stall).
+    public var httpTimeoutMs: Int = 30_000
+    /// How often a wait polls a transcript, in milliseconds.
+    public var pollingIntervalMs: Int = 3_000
+    /// Overall deadline of a wait in milliseconds; 0 waits as long as it takes.
+    public var pollingTimeoutMs: Int = 0
+    /// How many times a failed request that is safe to repeat is retried.
+    public var maxRetries: Int = 3
+    /// First retry delay in milliseconds; it doubles on each attempt, with jitter.
+    public var retryBaseDelayMs: Int = 250
+
+    public init() {
+        if let key = getenv("ASSEMBLYAI_API_KEY").map({ String(cString: $0) }), !key.isEmpty {
+            apiKey = key
+        }
+    }
+
+    /// Checks a base URL: https anywhere, plain http only for loopback hosts (the local server),
+    /// so an API key never crosses a network in clear text by accident.
+    public static func validatedBaseURL(_ url: String) throws(AssemblyAIError) -> String {
+        var url = url
+        while url.hasSuffix("/") { url.removeLast() }
+        let lower = url.lowercased()
+        if lower.hasPrefix("https://"), lower.count > 8 { return url }
+        if lower.hasPrefix("http://") {
+            let host = hostOf(lower.dropFirst(7))
+            if host == "localhost" || host.hasPrefix("127.") || host == "[::1]" { return url }
+            throw .invalidArgument("base URL \(url) uses plain http:// for a host that is not loopback; use https://")
+        }
+        throw .invalidArgument("base URL must start with https:// (or http:// for a loopback host), got '\(url)'")
+    }
+
+    private static func hostOf(_ rest: Substring) -> String {
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        if hostPort.hasPrefix("[") { return String(hostPort.prefix { $0 != "]" }) + "]" }
+        return String(hostPort.prefix { $0 != ":" })
+    }
+}
+
+/// The library's version, kept in one place for the C ABI, the User-Agent and the bindings.
+public enum LibraryVersion {
+    public static let major = 0
+    public static let minor = 1
+    public static let patch = 0
+    public static var string: String { "\(major).\(minor).\(patch)" }
+    public static var number: Int { major * 1_000_000 + minor * 1_000 + patch }
+    public static var userAgent: String { "libassemblyai/\(string) AssemblyAI/1.0 (sdk=C/\(string))" }
+}

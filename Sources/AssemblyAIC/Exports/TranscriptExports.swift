@@ -1,0 +1,223 @@
+import AssemblyAI
+import CAssemblyAI
+import Glibc
+import Synchronization
+
+/// A transcript behind a C handle: the immutable core transcript plus the C views of it (strings,
+/// the word array), built on first use and freed with the handle.
+final class CTranscript: Sendable {
+    let core: Transcript
+    private let cache = Mutex<Cache>(Cache())
+
+    /// Raw memory owned by this object: freed in deinit, never before.
+    private struct Cache: @unchecked Sendable {
+        var strings: [String: UnsafeMutablePointer<CChar>?] = [:]
+        var words: UnsafeMutablePointer<aai_word>? = nil
+        var wordCount = 0
+        var wordText: UnsafeMutablePointer<UInt8>? = nil
+        var wordsBuilt = false
+        var json: UnsafeMutablePointer<CChar>? = nil
+        var jsonLength = 0
+    }
+
+    init(_ core: Transcript) { self.core = core }
+
+    deinit {
+        cache.withLock { c in
+            for case let p? in c.strings.values { free(p) }
+            c.words?.deallocate()
+            free(c.wordText)
+            free(c.json)
+        }
+    }
+
+    /// A string field as a C string that lives as long as this transcript.
+    func cString(_ key: String, _ make: (Transcript) -> String?) -> UnsafePointer<CChar>? {
+        cache.withLock { c in
+            if let cached = c.strings[key] { return cached.map { UnsafePointer($0) } }
+            let p = make(core).flatMap { strdup($0) }
+            c.strings[key] = p
+            return p.map { UnsafePointer($0) }
+        }
+    }
+
+    /// The whole JSON text, NUL-terminated.
+    func json() -> (UnsafePointer<CChar>, Int)? {
+        cache.withLock { c in
+            if c.json == nil {
+                let bytes = core.document.bytes
+                guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+                bytes.withUnsafeBytes { src in
+                    if let base = src.baseAddress { memcpy(p, base, bytes.count) }
+                }
+                p[bytes.count] = 0
+                c.json = p
+                c.jsonLength = bytes.count
+            }
+            return (UnsafePointer(c.json!), c.jsonLength)
+        }
+    }
+
+    /// The words as one C array. All their strings are packed into one buffer (speaker and channel
+    /// labels stored once each), so building it costs two allocations whatever the word count.
+    func words() -> (UnsafePointer<aai_word>?, Int)? {
+        cache.withLock { c in
+            if !c.wordsBuilt {
+                guard build(&c) else { return nil }
+                c.wordsBuilt = true
+            }
+            return (c.words.map { UnsafePointer($0) }, c.wordCount)
+        }
+    }
+
+    private func build(_ c: inout Cache) -> Bool {
+        guard let nodes = core.wordNodes, nodes.count > 0 else { return true }
+        let n = nodes.count
+        var text: [UInt8] = []
+        text.reserveCapacity(n * 8)
+        var labels: [[UInt8]: Int] = [:]
+        // Offsets into `text` first; pointers only once the buffer has its final address.
+        var offsets = [(text: Int, speaker: Int, channel: Int)]()
+        offsets.reserveCapacity(n)
+        let words = UnsafeMutablePointer<aai_word>.allocate(capacity: n)
+        func label(_ node: JSONNode?) -> Int {
+            guard let node, node.kind == .string else { return -1 }
+            var bytes: [UInt8] = []
+            _ = node.appendUnescapedString(to: &bytes)
+            if let at = labels[bytes] { return at }
+            let at = text.count
+            text.append(contentsOf: bytes)
+            text.append(0)
+            labels[bytes] = at
+            return at
+        }
+        var i = 0
+        for node in nodes.elements {
+            let textAt = text.count
+            if let t = node["text"], t.appendUnescapedString(to: &text) {} 
+            text.append(0)
+            offsets.append((textAt, label(node["speaker"]), label(node["channel"])))
+            words[i] = aai_word(text: nil, start: node["start"]?.int64 ?? 0, end: node["end"]?.int64 ?? 0,
+                                confidence: node["confidence"]?.double ?? 0, speaker: nil, channel: nil)
+            i += 1
+        }
+        guard let buffer = malloc(max(1, text.count))?.assumingMemoryBound(to: UInt8.self) else {
+            words.deallocate()
+            return false
+        }
+        text.withUnsafeBytes { src in
+            if let base = src.baseAddress { memcpy(buffer, base, text.count) }
+        }
+        let base = UnsafeRawPointer(buffer).assumingMemoryBound(to: CChar.self)
+        for j in 0..<i {
+            let o = offsets[j]
+            words[j].text = base + o.text
+            words[j].speaker = o.speaker >= 0 ? base + o.speaker : nil
+            words[j].channel = o.channel >= 0 ? base + o.channel : nil
+        }
+        c.words = words
+        c.wordCount = i
+        c.wordText = buffer
+        return true
+    }
+}
+
+/// Registers a core transcript and returns its new C handle.
+func transcriptHandle(_ t: Transcript) -> OpaquePointer { HandleTable.shared.insert(CTranscript(t)) }
+
+private func lookup(_ t: OpaquePointer?) -> CTranscript? {
+    do { return try resolve(t, CTranscript.self, "transcript") } catch {
+        recordGetterError(error)
+        return nil
+    }
+}
+
+@_cdecl("aai_transcript_free")
+public func aai_transcript_free_impl(_ t: OpaquePointer?) { HandleTable.shared.remove(t, as: CTranscript.self) }
+
+@_cdecl("aai_transcript_id")
+public func aai_transcript_id_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("id") { $0.id }
+}
+
+@_cdecl("aai_transcript_get_status")
+public func aai_transcript_get_status_impl(_ t: OpaquePointer?) -> aai_transcript_status {
+    guard let t = lookup(t) else { return AAI_TRANSCRIPT_UNKNOWN }
+    switch t.core.status {
+    case .queued: return AAI_TRANSCRIPT_QUEUED
+    case .processing: return AAI_TRANSCRIPT_PROCESSING
+    case .completed: return AAI_TRANSCRIPT_COMPLETED
+    case .error: return AAI_TRANSCRIPT_ERROR
+    case .other: return AAI_TRANSCRIPT_UNKNOWN
+    }
+}
+
+@_cdecl("aai_transcript_status_text")
+public func aai_transcript_status_text_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("status") { $0.statusText }
+}
+
+@_cdecl("aai_transcript_text")
+public func aai_transcript_text_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("text") { $0.text }
+}
+
+@_cdecl("aai_transcript_error")
+public func aai_transcript_error_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("error") { $0.error }
+}
+
+@_cdecl("aai_transcript_audio_url")
+public func aai_transcript_audio_url_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("audio_url") { $0.audioURL }
+}
+
+@_cdecl("aai_transcript_audio_duration")
+public func aai_transcript_audio_duration_impl(_ t: OpaquePointer?) -> Double {
+    lookup(t)?.core.audioDuration ?? -1
+}
+
+@_cdecl("aai_transcript_confidence")
+public func aai_transcript_confidence_impl(_ t: OpaquePointer?) -> Double {
+    lookup(t)?.core.confidence ?? -1
+}
+
+@_cdecl("aai_transcript_words")
+public func aai_transcript_words_impl(_ t: OpaquePointer?, _ outWords: UnsafeMutablePointer<UnsafePointer<aai_word>?>?,
+                                      _ outCount: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let words = try out(outWords, "words"), count = try out(outCount, "count")
+        guard let (array, n) = try resolve(t, CTranscript.self, "transcript").words() else {
+            throw AssemblyAIError(.noMemory, "out of memory building the word array")
+        }
+        words.pointee = array
+        count.pointee = n
+    }
+}
+
+@_cdecl("aai_transcript_json")
+public func aai_transcript_json_impl(_ t: OpaquePointer?, _ outJSON: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                     _ outLength: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let json = try out(outJSON, "json"), length = try out(outLength, "length")
+        guard let (p, n) = try resolve(t, CTranscript.self, "transcript").json() else {
+            throw AssemblyAIError(.noMemory, "out of memory copying the transcript JSON")
+        }
+        json.pointee = p
+        length.pointee = n
+    }
+}
+
+@_cdecl("aai_transcript_get_json")
+public func aai_transcript_get_json_impl(_ t: OpaquePointer?, _ pointer: UnsafePointer<CChar>?,
+                                         _ outJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(outJSON, "out")
+        let path = try string(pointer, "json_pointer")
+        let root = try resolve(t, CTranscript.self, "transcript").core.json
+        guard let node = try root.resolve(jsonPointer: path) else {
+            throw AssemblyAIError(.notFound, "the transcript has no value at JSON pointer '\(path)'")
+        }
+        target.pointee = try ownedCString(node.rawJSON)
+    }
+}

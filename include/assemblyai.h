@@ -1,0 +1,383 @@
+/*
+ * assemblyai.h: the C interface of libassemblyai, the AssemblyAI speech-to-text SDK.
+ *
+ * This header is the contract. A function, type or constant that is not declared here is
+ * not part of the library's interface (the shared object exports nothing else). Every
+ * declaration is documented right above it.
+ *
+ * ---------------------------------------------------------------------------------------
+ * CONVENTIONS (they hold for every function below unless its comment says otherwise)
+ *
+ * Handles. Every object is an opaque handle created by a `*_new` function and released by
+ * the matching `*_free`. `*_free(NULL)` is a harmless no-op. A handle is a token, not a
+ * pointer into library memory: passing NULL, a handle that was already freed, or a handle
+ * of another type gives AAI_ERR_INVALID_ARGUMENT (getters return their documented
+ * fallback value), never a crash. Freeing a handle twice is therefore harmless too, but
+ * it is still a bug in the caller.
+ *
+ * Results. Every fallible function returns an aai_status; AAI_OK (0) means success.
+ * Results come through out-parameters, which are written only on success unless the
+ * comment says otherwise (some calls also return a transcript alongside an error, so the
+ * transcript id is never lost: see aai_transcriber_wait()).
+ *
+ * Errors. When a function fails, details of the failure are kept per thread until the
+ * next failing call on that thread: aai_last_error_message(), aai_last_error_http_status(),
+ * aai_last_error_server_text(), aai_last_error_retryable(). A successful call does not
+ * clear them. The library never prints and never aborts the host process.
+ *
+ * Strings. Input strings are UTF-8, NUL-terminated, and copied if the library keeps them:
+ * the caller may free them as soon as the call returns. Output strings are either
+ * "borrowed" (owned by a handle, valid until that handle is freed; do not free them) or
+ * "owned by the caller" (release with aai_string_free()). Each function says which.
+ *
+ * Threads. Every handle may be used from several threads at once: aai_client,
+ * aai_transcriber and aai_config lock internally; aai_transcript is immutable. Freeing a
+ * handle while another thread is inside a call on it is safe: the running call finishes
+ * with the object it already holds, later calls see AAI_ERR_INVALID_ARGUMENT. Borrowed
+ * strings of a freed handle must not be used afterwards.
+ *
+ * Callbacks receive the `void *user_data` registered with them, unchanged, and run on the
+ * thread that made the call that triggers them unless documented otherwise. They must not
+ * block for long.
+ *
+ * Versioning. SONAME libassemblyai.so.<major>. Adding functions is a minor release;
+ * changing or removing one is a major release. Structs returned by the library (such as
+ * aai_word) only grow in a major release.
+ * ---------------------------------------------------------------------------------------
+ */
+#ifndef ASSEMBLYAI_H
+#define ASSEMBLYAI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================================
+ * Version
+ * ==================================================================================== */
+
+/** Version of this header. Compare with aai_version_number() to detect a mismatched
+    library at run time. AAI_VERSION_NUMBER is MAJOR*1000000 + MINOR*1000 + PATCH. */
+#define AAI_VERSION_MAJOR 0
+#define AAI_VERSION_MINOR 1
+#define AAI_VERSION_PATCH 0
+#define AAI_VERSION "0.1.0"
+#define AAI_VERSION_NUMBER (AAI_VERSION_MAJOR * 1000000 + AAI_VERSION_MINOR * 1000 + AAI_VERSION_PATCH)
+
+/** The library's version as "MAJOR.MINOR.PATCH". Static storage: never free it. */
+const char *aai_version(void);
+
+/** The library's version as AAI_VERSION_NUMBER computes it. */
+int aai_version_number(void);
+
+/* ======================================================================================
+ * Status codes and error details
+ * ==================================================================================== */
+
+/** Result of every fallible call. New codes may be added in minor releases: treat an
+    unknown non-zero value as a failure and read aai_last_error_message(). */
+typedef enum aai_status {
+    AAI_OK = 0,                    /* Success. */
+    AAI_ERR_INVALID_ARGUMENT = 1,  /* NULL/freed/foreign handle, NULL pointer, value out of range. */
+    AAI_ERR_NOT_IMPLEMENTED = 2,   /* The call exists but this build does not implement it yet. */
+    AAI_ERR_IO = 3,                /* A local file could not be opened, read or written. */
+    AAI_ERR_CONNECTION = 4,        /* The server could not be reached, or the connection broke. */
+    AAI_ERR_TIMEOUT = 5,           /* A request or a wait ran past its time limit. */
+    AAI_ERR_TLS = 6,               /* TLS handshake or certificate verification failed. */
+    AAI_ERR_HTTP = 7,              /* The server answered with an error status not listed below (e.g. 400). */
+    AAI_ERR_AUTH = 8,              /* HTTP 401 or 403: missing, wrong or unauthorized API key. */
+    AAI_ERR_NOT_FOUND = 9,         /* HTTP 404: no such transcript or resource. */
+    AAI_ERR_RATE_LIMITED = 10,     /* HTTP 429, still after the configured retries. */
+    AAI_ERR_SERVER = 11,           /* HTTP 5xx, still after the configured retries. */
+    AAI_ERR_PROTOCOL = 12,         /* The server's answer could not be understood (e.g. malformed JSON). */
+    AAI_ERR_TRANSCRIPT = 13,       /* The transcript finished with status "error"; the message is the server's. */
+    AAI_ERR_CANCELLED = 14,        /* A callback or a cancel call stopped the operation. */
+    AAI_ERR_NO_MEMORY = 15,        /* An allocation failed. */
+    AAI_ERR_STATE = 16,            /* The call is not valid in the object's current state. */
+    AAI_ERR_INTERNAL = 99          /* A bug in libassemblyai: please report it with the message. */
+} aai_status;
+
+/** A short English name for a status code ("AAI_ERR_TIMEOUT"). Static storage: never
+    free it. Unknown values give "AAI_ERR_UNKNOWN". */
+const char *aai_status_name(aai_status status);
+
+/** The status of the last failing call on this thread (AAI_OK if none failed yet). */
+aai_status aai_last_error_status(void);
+
+/** A human-readable message for the last failing call on this thread, naming what failed
+    (a path, a field, a URL, the server's text). Never NULL: "" when no call failed yet.
+    Borrowed: valid until the next failing call on this thread. Never contains the API key. */
+const char *aai_last_error_message(void);
+
+/** The HTTP status code of the last failing call on this thread, or 0 when the failure
+    did not come from an HTTP answer. */
+int aai_last_error_http_status(void);
+
+/** The server's own error text (the "error" field of its JSON error body, or of a failed
+    transcript) for the last failing call on this thread, or NULL when there is none.
+    Borrowed: valid until the next failing call on this thread. */
+const char *aai_last_error_server_text(void);
+
+/** 1 when retrying the last failing call on this thread could succeed (a connection
+    failure, a timeout, HTTP 429 or 5xx), 0 when it cannot without a change (bad argument,
+    401, 404, a failed transcript). */
+int aai_last_error_retryable(void);
+
+/** Releases a string that the library returned as "owned by the caller". NULL is a no-op. */
+void aai_string_free(char *string);
+
+/* ======================================================================================
+ * Client: settings and connections
+ * ==================================================================================== */
+
+/** A client holds the settings shared by every call made through it (API key, base URL,
+    timeouts, retry policy) and its reusable HTTP connections. Thread-safe. */
+typedef struct aai_client aai_client;
+
+/** Creates a client with the default settings: the API key from the environment variable
+    ASSEMBLYAI_API_KEY (if set), base URL "https://api.assemblyai.com", HTTP timeout 30 s,
+    polling interval 3 s, no polling deadline, up to 3 retries of requests that are safe to
+    repeat. *out is owned by the caller: release it with aai_client_free(). Objects created
+    from the client keep what they need alive, so the client may be freed before them. */
+aai_status aai_client_new(aai_client **out);
+
+/** Releases a client. NULL is a no-op. */
+void aai_client_free(aai_client *client);
+
+/** Sets the API key sent in the Authorization header. It is never logged nor put in an
+    error message. An empty string is AAI_ERR_INVALID_ARGUMENT. */
+aai_status aai_client_set_api_key(aai_client *client, const char *api_key);
+
+/** Sets the base URL of the REST API, e.g. "http://127.0.0.1:8080" for the local server.
+    Must start with "https://", or with "http://" for a loopback host (127.0.0.0/8, ::1,
+    localhost); anything else is AAI_ERR_INVALID_ARGUMENT. A trailing "/" is ignored. */
+aai_status aai_client_set_base_url(aai_client *client, const char *base_url);
+
+/** Sets the HTTP timeout in milliseconds (default 30000, must be > 0). For ordinary
+    requests it bounds the whole request; for uploads it bounds connecting and any stall
+    in which no byte moves, so a large upload on a slow link is not cut off. */
+aai_status aai_client_set_http_timeout_ms(aai_client *client, long timeout_ms);
+
+/** Sets how often a waiting call polls a transcript, in milliseconds (default 3000, > 0). */
+aai_status aai_client_set_polling_interval_ms(aai_client *client, long interval_ms);
+
+/** Sets an overall deadline for waiting on a transcript, in milliseconds; 0 (the default)
+    waits as long as it takes. A wait that reaches the deadline returns AAI_ERR_TIMEOUT and
+    still hands back the transcript as last seen, so its id is never lost. */
+aai_status aai_client_set_polling_timeout_ms(aai_client *client, long timeout_ms);
+
+/** Sets how many times a failed request that is safe to repeat is retried (default 3,
+    0 disables retries). Retried: connection failures, timeouts, HTTP 429 and 5xx on GET
+    and DELETE, and on uploads (whose source is re-read from the start). A request that
+    creates a transcript is retried only when it provably never reached the server
+    (connection refused, name not resolved) or was refused with 429. Waits grow
+    exponentially from 250 ms (with jitter) and honour the server's Retry-After. */
+aai_status aai_client_set_max_retries(aai_client *client, int max_retries);
+
+/* ======================================================================================
+ * Transcription config
+ * ==================================================================================== */
+
+/** The request parameters of a transcription (the API's TranscriptParams, without
+    audio_url). Only the fields that were set are sent. Thread-safe; a call that uses a
+    config takes a snapshot of it, so later changes do not affect a running call. */
+typedef struct aai_config aai_config;
+
+/** Creates an empty config. Owned by the caller: release it with aai_config_free(). */
+aai_status aai_config_new(aai_config **out);
+
+/** Releases a config. NULL is a no-op. */
+void aai_config_free(aai_config *config);
+
+/** Merges a JSON object into the config: each top-level key replaces the field of that
+    name. This reaches every request field of the API, including ones this version of
+    the library does not know yet. A value of null removes the field. Text that is not a
+    JSON object is AAI_ERR_INVALID_ARGUMENT (the message gives the position). */
+aai_status aai_config_set_json(aai_config *config, const char *json_object);
+
+/** The config as the JSON object that will be sent (without audio_url). Owned by the
+    caller: release *out with aai_string_free(). */
+aai_status aai_config_to_json(const aai_config *config, char **out);
+
+/** Sets language_code (e.g. "en_us", "de"). NULL removes the field. */
+aai_status aai_config_set_language_code(aai_config *config, const char *language_code);
+
+/** Sets speech_model (e.g. "best", "nano", "slam-1", "universal"). NULL removes the field. */
+aai_status aai_config_set_speech_model(aai_config *config, const char *speech_model);
+
+/** Sets punctuate (1 or 0). */
+aai_status aai_config_set_punctuate(aai_config *config, int enabled);
+
+/** Sets format_text (1 or 0). */
+aai_status aai_config_set_format_text(aai_config *config, int enabled);
+
+/** Sets speaker_labels (1 or 0). */
+aai_status aai_config_set_speaker_labels(aai_config *config, int enabled);
+
+/* ======================================================================================
+ * Transcripts
+ * ==================================================================================== */
+
+/** A transcript as the server returned it. Immutable and thread-safe. Owned by the caller:
+    release it with aai_transcript_free(). Borrowed strings and arrays taken from it stay
+    valid until then. */
+typedef struct aai_transcript aai_transcript;
+
+/** The status of a transcript (TranscriptStatus in the API). */
+typedef enum aai_transcript_status {
+    AAI_TRANSCRIPT_QUEUED = 0,
+    AAI_TRANSCRIPT_PROCESSING = 1,
+    AAI_TRANSCRIPT_COMPLETED = 2,
+    AAI_TRANSCRIPT_ERROR = 3,
+    AAI_TRANSCRIPT_UNKNOWN = -1    /* Not a transcript handle, or a status this version does not know. */
+} aai_transcript_status;
+
+/** One recognised word. Times are milliseconds from the start of the audio. */
+typedef struct aai_word {
+    const char *text;        /* The word, UTF-8. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+    double confidence;       /* 0.0 to 1.0. */
+    const char *speaker;     /* Speaker label ("A", "B", ...) or NULL without speaker_labels. */
+    const char *channel;     /* Channel ("1", "2", ...) or NULL without multichannel. */
+} aai_word;
+
+/** Releases a transcript. NULL is a no-op. */
+void aai_transcript_free(aai_transcript *transcript);
+
+/** The transcript's id. Borrowed. NULL for an invalid handle. */
+const char *aai_transcript_id(const aai_transcript *transcript);
+
+/** The transcript's status; AAI_TRANSCRIPT_UNKNOWN for an invalid handle. */
+aai_transcript_status aai_transcript_get_status(const aai_transcript *transcript);
+
+/** The status as the server spelled it ("queued", "processing", "completed", "error").
+    Borrowed. NULL for an invalid handle. */
+const char *aai_transcript_status_text(const aai_transcript *transcript);
+
+/** The transcript's text. Borrowed. NULL while not completed, or for an invalid handle. */
+const char *aai_transcript_text(const aai_transcript *transcript);
+
+/** The server's error text when the status is AAI_TRANSCRIPT_ERROR. Borrowed. NULL otherwise. */
+const char *aai_transcript_error(const aai_transcript *transcript);
+
+/** The audio_url the transcript was made from. Borrowed. NULL if absent. */
+const char *aai_transcript_audio_url(const aai_transcript *transcript);
+
+/** The audio's duration in seconds, or -1 when not known (not completed, invalid handle). */
+double aai_transcript_audio_duration(const aai_transcript *transcript);
+
+/** The transcript's confidence (0.0 to 1.0), or -1 when not known. */
+double aai_transcript_confidence(const aai_transcript *transcript);
+
+/** The words of the transcript as one array: *words points to *count consecutive
+    aai_word structs. Walk them without further calls. Borrowed: the array and its strings
+    stay valid until the transcript is freed. A transcript without words gives *count 0
+    and *words NULL. Built once on first use, then shared (thread-safe). */
+aai_status aai_transcript_words(const aai_transcript *transcript, const aai_word **words, size_t *count);
+
+/** The whole transcript as the server sent it (JSON, UTF-8, not NUL-terminated inside:
+    *json points to *length bytes followed by a NUL). Every field of the API is reachable
+    here, including fields this version of the library does not know. Borrowed. */
+aai_status aai_transcript_json(const aai_transcript *transcript, const char **json, size_t *length);
+
+/** One value of the transcript, addressed by a JSON Pointer (RFC 6901), e.g.
+    "/words/0/text" or "/summary", as JSON text. A pointer that names nothing is
+    AAI_ERR_NOT_FOUND. Owned by the caller: release *out with aai_string_free(). */
+aai_status aai_transcript_get_json(const aai_transcript *transcript, const char *json_pointer, char **out);
+
+/* ======================================================================================
+ * Transcriber: upload, transcribe, submit, wait, get, delete
+ * ==================================================================================== */
+
+/** A transcriber makes transcription calls through a client, with a default config that
+    each call may replace. Thread-safe. */
+typedef struct aai_transcriber aai_transcriber;
+
+/** Upload progress: bytes sent so far and the total (0 when the total is unknown).
+    Called at least once per percent and once at the end, on the calling thread. Return 0
+    to continue, non-zero to cancel the upload (the call then returns AAI_ERR_CANCELLED). */
+typedef int (*aai_progress_callback)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data);
+
+/** Reads up to `capacity` bytes of a stream into `buffer`. Returns the number of bytes
+    read, 0 at the end of the stream, or -1 on an error (the upload fails with AAI_ERR_IO). */
+typedef int64_t (*aai_read_callback)(void *buffer, size_t capacity, void *user_data);
+
+/** Creates a transcriber that calls through `client` (which it keeps alive) with a copy of
+    `default_config` (NULL: an empty config). Owned by the caller: release it with
+    aai_transcriber_free(). */
+aai_status aai_transcriber_new(aai_client *client, const aai_config *default_config, aai_transcriber **out);
+
+/** Releases a transcriber. NULL is a no-op. */
+void aai_transcriber_free(aai_transcriber *transcriber);
+
+/** Sets the progress callback used by every upload this transcriber makes (including
+    those of aai_transcriber_transcribe_file() and friends). NULL removes it. */
+aai_status aai_transcriber_set_progress_callback(aai_transcriber *transcriber,
+                                                 aai_progress_callback callback, void *user_data);
+
+/** Uploads a local file, streamed from disk in constant memory, and gives the URL to
+    transcribe it from. A missing or unreadable file is AAI_ERR_IO with the path in the
+    message. *upload_url is owned by the caller: release it with aai_string_free(). */
+aai_status aai_transcriber_upload_file(aai_transcriber *transcriber, const char *path, char **upload_url);
+
+/** Uploads `size` bytes from memory (not copied: they must stay valid during the call). */
+aai_status aai_transcriber_upload_bytes(aai_transcriber *transcriber, const void *data, size_t size,
+                                        char **upload_url);
+
+/** Uploads a stream read through `read` until it returns 0. `total_size` is the stream's
+    length if known (for progress), or 0. A stream cannot be re-read, so a failed stream
+    upload is not retried. */
+aai_status aai_transcriber_upload_stream(aai_transcriber *transcriber, aai_read_callback read,
+                                         void *read_user_data, uint64_t total_size, char **upload_url);
+
+/** Creates a transcript for audio at a URL and returns at once, with the transcript in its
+    first state (usually queued). `config` NULL uses the transcriber's default config.
+    *out is owned by the caller. */
+aai_status aai_transcriber_submit_url(aai_transcriber *transcriber, const char *audio_url,
+                                      const aai_config *config, aai_transcript **out);
+
+/** Uploads a local file, then submits it as aai_transcriber_submit_url() does. */
+aai_status aai_transcriber_submit_file(aai_transcriber *transcriber, const char *path,
+                                       const aai_config *config, aai_transcript **out);
+
+/** Uploads bytes from memory, then submits them as aai_transcriber_submit_url() does. */
+aai_status aai_transcriber_submit_bytes(aai_transcriber *transcriber, const void *data, size_t size,
+                                        const aai_config *config, aai_transcript **out);
+
+/** Transcribes audio at a URL: submits it, then waits as aai_transcriber_wait() does.
+    A transcript that ends in "error" gives AAI_ERR_TRANSCRIPT with the server's error
+    text, and *out is still set to it. */
+aai_status aai_transcriber_transcribe_url(aai_transcriber *transcriber, const char *audio_url,
+                                          const aai_config *config, aai_transcript **out);
+
+/** Uploads a local file, then transcribes it as aai_transcriber_transcribe_url() does. */
+aai_status aai_transcriber_transcribe_file(aai_transcriber *transcriber, const char *path,
+                                           const aai_config *config, aai_transcript **out);
+
+/** Uploads bytes from memory, then transcribes them as aai_transcriber_transcribe_url() does. */
+aai_status aai_transcriber_transcribe_bytes(aai_transcriber *transcriber, const void *data, size_t size,
+                                            const aai_config *config, aai_transcript **out);
+
+/** Polls a transcript every polling interval until it is completed or error.
+    Completed: AAI_OK. Error: AAI_ERR_TRANSCRIPT with the server's text. The client's
+    polling deadline passed: AAI_ERR_TIMEOUT. In all three cases *out is set to the
+    transcript as last seen (owned by the caller), so the id is never lost. On other
+    failures (connection, HTTP) *out is left untouched. */
+aai_status aai_transcriber_wait(aai_transcriber *transcriber, const char *transcript_id, aai_transcript **out);
+
+/** Fetches a transcript by id, whatever its status. Unknown id: AAI_ERR_NOT_FOUND. */
+aai_status aai_transcriber_get(aai_transcriber *transcriber, const char *transcript_id, aai_transcript **out);
+
+/** Deletes a transcript's content on the server. *out (may be NULL if not wanted) receives
+    the transcript as the server returns it after deletion. */
+aai_status aai_transcriber_delete(aai_transcriber *transcriber, const char *transcript_id, aai_transcript **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ASSEMBLYAI_H */
