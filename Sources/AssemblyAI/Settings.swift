@@ -33,10 +33,17 @@ public struct Settings: Sendable, Equatable {
         if lower.hasPrefix("https://"), lower.count > 8 { return url }
         if lower.hasPrefix("http://") {
             let host = hostOf(lower.dropFirst(7))
-            if host == "localhost" || host.hasPrefix("127.") || host == "[::1]" { return url }
+            if host == "localhost" || host == "[::1]" || isLoopbackIPv4(host) { return url }
             throw .invalidArgument("base URL \(url) uses plain http:// for a host that is not loopback; use https://")
         }
         throw .invalidArgument("base URL must start with https:// (or http:// for a loopback host), got '\(url)'")
+    }
+
+    /// 127.0.0.0/8 written as a dotted quad (not a name that merely starts with "127.").
+    private static func isLoopbackIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "127" else { return false }
+        return parts.allSatisfy { p in !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCII) && Int(p).map { $0 <= 255 } == true }
     }
 
     private static func hostOf(_ rest: Substring) -> String {

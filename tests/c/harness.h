@@ -1,0 +1,216 @@
+/* A small test harness for the C suite: assertions that count, the local server started as a
+   child process, and a scripted raw HTTP server (a thread) for answers the local server does
+   not give: silence, garbage, a given sequence of statuses. */
+#ifndef AAI_TEST_HARNESS_H
+#define AAI_TEST_HARNESS_H
+#define _GNU_SOURCE
+#include "assemblyai.h"
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int h_passed, h_failed, h_current_failed;
+static const char *h_current;
+
+#define CHECK(cond) do { if (!(cond)) { h_current_failed = 1; \
+    fprintf(stderr, "  FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } } while (0)
+#define CHECK_STATUS(call, want) do { aai_status s_ = (call); if (s_ != (want)) { h_current_failed = 1; \
+    fprintf(stderr, "  FAIL %s:%d: %s -> %s, want %s (%s)\n", __FILE__, __LINE__, #call, \
+            aai_status_name(s_), aai_status_name(want), aai_last_error_message()); } } while (0)
+#define CHECK_STR(a, b) do { const char *a_ = (a), *b_ = (b); if (!a_ || !b_ || strcmp(a_, b_) != 0) { \
+    h_current_failed = 1; fprintf(stderr, "  FAIL %s:%d: %s == \"%s\", want \"%s\"\n", __FILE__, __LINE__, \
+    #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)"); } } while (0)
+#define CHECK_CONTAINS(hay, needle) do { const char *h_ = (hay); if (!h_ || !strstr(h_, (needle))) { \
+    h_current_failed = 1; fprintf(stderr, "  FAIL %s:%d: \"%s\" does not contain \"%s\"\n", __FILE__, __LINE__, \
+    h_ ? h_ : "(null)", (needle)); } } while (0)
+
+#define RUN(test) do { h_current = #test; h_current_failed = 0; test(); \
+    if (h_current_failed) { h_failed++; fprintf(stderr, "not ok - %s\n", h_current); } \
+    else { h_passed++; printf("ok - %s\n", h_current); } } while (0)
+
+/* The closing line the CI reads. */
+static int h_finish(void) {
+    printf("%d passed, %d failed\n", h_passed, h_failed);
+    return h_failed ? 1 : 0;
+}
+
+static inline double h_now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* ---- the local server, as a child process ---- */
+static pid_t h_server_pid;
+static char h_server_url[128];
+static const char *h_api_key = "test-key";
+
+static void h_stop_server(void) {
+    if (h_server_pid > 0) { kill(h_server_pid, SIGTERM); waitpid(h_server_pid, NULL, 0); h_server_pid = 0; }
+}
+
+/* Starts AAI_SERVER_BIN with --port 0 and reads its URL from the first line it prints. */
+static inline int h_start_server(const char *extra_args) {
+    const char *bin = getenv("AAI_SERVER_BIN");
+    if (!bin) bin = ".build/release/assemblyai-server";
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    h_server_pid = fork();
+    if (h_server_pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "exec %s --port 0 --api-key %s --queued-ms 50 --processing-ms 100 %s",
+                 bin, h_api_key, extra_args ? extra_args : "");
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *f = fdopen(fds[0], "r");
+    char line[256] = {0};
+    if (!f || !fgets(line, sizeof line, f)) { fprintf(stderr, "server did not start (%s)\n", bin); return -1; }
+    char *url = strstr(line, "http://");
+    if (!url) { fprintf(stderr, "unexpected server line: %s\n", line); return -1; }
+    url[strcspn(url, "\r\n")] = 0;
+    snprintf(h_server_url, sizeof h_server_url, "%s", url);
+    atexit(h_stop_server);
+    return 0;
+}
+
+/* A client pointed at the local server with fast polling. */
+static inline aai_client *h_client(void) {
+    aai_client *c = NULL;
+    if (aai_client_new(&c) != AAI_OK) return NULL;
+    aai_client_set_api_key(c, h_api_key);
+    aai_client_set_base_url(c, h_server_url);
+    aai_client_set_polling_interval_ms(c, 20);
+    return c;
+}
+
+/* ---- a scripted raw HTTP server ---- */
+typedef struct h_raw_server {
+    int fd;
+    int port;
+    const char **responses;   /* one raw response per connection/request; NULL = never answer */
+    int count;
+    int served;               /* requests read so far */
+    int hold_ms;              /* how long a silent answer holds the connection */
+    pthread_t thread;
+} h_raw_server;
+
+static int h_read_request(int c) {
+    char buf[65536];
+    size_t have = 0;
+    for (;;) {
+        ssize_t n = recv(c, buf + have, sizeof buf - 1 - have, 0);
+        if (n <= 0) return -1;
+        have += (size_t)n;
+        buf[have] = 0;
+        char *end = strstr(buf, "\r\n\r\n");
+        if (end) {
+            char *cl = strcasestr(buf, "content-length:");
+            size_t body = cl ? (size_t)atol(cl + 15) : 0;
+            size_t head = (size_t)(end + 4 - buf);
+            while (have < head + body) {  /* drain the body */
+                n = recv(c, buf, sizeof buf, 0);
+                if (n <= 0) return -1;
+                have += (size_t)n;
+            }
+            return 0;
+        }
+        if (have >= sizeof buf - 1) return 0;
+    }
+}
+
+static void *h_raw_loop(void *arg) {
+    h_raw_server *s = arg;
+    for (;;) {
+        int c = accept(s->fd, NULL, NULL);
+        if (c < 0) return NULL;
+        while (h_read_request(c) == 0) {
+            int i = s->served++;
+            const char *r = i < s->count ? s->responses[i] : s->responses[s->count - 1];
+            if (!r) { usleep((useconds_t)s->hold_ms * 1000); break; }
+            send(c, r, strlen(r), MSG_NOSIGNAL);
+            if (strstr(r, "Connection: close")) break;
+        }
+        close(c);
+    }
+}
+
+static inline int h_raw_start(h_raw_server *s, const char **responses, int count) {
+    memset(s, 0, sizeof *s);
+    s->responses = responses;
+    s->count = count;
+    s->hold_ms = 3000;
+    s->fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(s->fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->fd, 8) != 0) return -1;
+    socklen_t len = sizeof a;
+    getsockname(s->fd, (struct sockaddr *)&a, &len);
+    s->port = ntohs(a.sin_port);
+    return pthread_create(&s->thread, NULL, h_raw_loop, s);
+}
+
+static inline void h_raw_stop(h_raw_server *s) {
+    shutdown(s->fd, SHUT_RDWR);
+    close(s->fd);
+    pthread_join(s->thread, NULL);
+}
+
+static inline aai_client *h_raw_client(h_raw_server *s) {
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", s->port);
+    aai_client *c = NULL;
+    aai_client_new(&c);
+    aai_client_set_api_key(c, "raw-key");
+    aai_client_set_base_url(c, url);
+    return c;
+}
+
+/* ---- test audio: a PCM16 mono WAV whose LIST/INFO/ICMT comment holds what it "says" ---- */
+static void h_le32(FILE *f, unsigned v) { unsigned char b[4] = {v & 255, (v >> 8) & 255, (v >> 16) & 255, v >> 24}; fwrite(b, 1, 4, f); }
+static void h_le16(FILE *f, unsigned v) { unsigned char b[2] = {v & 255, v >> 8}; fwrite(b, 1, 2, f); }
+
+static inline int h_write_wav(const char *path, const char *text, double seconds) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    unsigned rate = 16000, samples = (unsigned)(seconds * rate);
+    unsigned clen = (unsigned)strlen(text) + 1, cpad = clen + (clen & 1);
+    unsigned list = 4 + 8 + cpad, data = samples * 2;
+    fwrite("RIFF", 1, 4, f); h_le32(f, 4 + (8 + 16) + (8 + list) + (8 + data)); fwrite("WAVE", 1, 4, f);
+    fwrite("fmt ", 1, 4, f); h_le32(f, 16); h_le16(f, 1); h_le16(f, 1); h_le32(f, rate); h_le32(f, rate * 2);
+    h_le16(f, 2); h_le16(f, 16);
+    fwrite("LIST", 1, 4, f); h_le32(f, list); fwrite("INFO", 1, 4, f); fwrite("ICMT", 1, 4, f); h_le32(f, cpad);
+    fwrite(text, 1, clen, f); if (cpad != clen) fputc(0, f);
+    fwrite("data", 1, 4, f); h_le32(f, data);
+    for (unsigned i = 0; i < samples; i++) h_le16(f, 0);
+    return fclose(f);
+}
+
+/* Reads a whole file into memory (malloc'ed; *size set). */
+static inline unsigned char *h_read_file(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *buf = malloc((size_t)n);
+    *size = fread(buf, 1, (size_t)n, f);
+    fclose(f);
+    return buf;
+}
+#endif
