@@ -26,9 +26,12 @@
  * clear them. The library never prints and never aborts the host process.
  *
  * Strings. Input strings are UTF-8, NUL-terminated, and copied if the library keeps them:
- * the caller may free them as soon as the call returns. Output strings are either
- * "borrowed" (owned by a handle, valid until that handle is freed; do not free them) or
- * "owned by the caller" (release with aai_string_free()). Each function says which.
+ * the caller may free them as soon as the call returns. A string that is not valid UTF-8 is
+ * AAI_ERR_INVALID_ARGUMENT. Output strings are either "borrowed" (owned by a handle, valid
+ * until that handle is freed; do not free them) or "owned by the caller" (release with
+ * aai_string_free()). Each function says which.
+ *
+ * Flags. An `int` flag treats any non-zero value as true.
  *
  * Threads. Every handle may be used from several threads at once: aai_client,
  * aai_transcriber and aai_config lock internally; aai_transcript is immutable. Freeing a
@@ -177,6 +180,11 @@ aai_status aai_client_set_polling_timeout_ms(aai_client *client, long timeout_ms
     exponentially from 250 ms (with jitter) and honour the server's Retry-After. */
 aai_status aai_client_set_max_retries(aai_client *client, int max_retries);
 
+/** Appends a product token to the User-Agent header (e.g. "myapp/1.2"), after
+    "libassemblyai/VERSION AssemblyAI/1.0 (sdk=C/VERSION)". NULL removes it. Control characters
+    are AAI_ERR_INVALID_ARGUMENT. */
+aai_status aai_client_set_user_agent_suffix(aai_client *client, const char *suffix);
+
 /* ======================================================================================
  * Transcription config
  * ==================================================================================== */
@@ -195,7 +203,9 @@ void aai_config_free(aai_config *config);
 /** Merges a JSON object into the config: each top-level key replaces the field of that
     name. This reaches every request field of the API, including ones this version of
     the library does not know yet. A value of null removes the field. Text that is not a
-    JSON object is AAI_ERR_INVALID_ARGUMENT (the message gives the position). */
+    JSON object, a key given twice, or a number outside the range of a double is
+    AAI_ERR_INVALID_ARGUMENT (the message gives the position or the field), and the config is
+    left unchanged. */
 aai_status aai_config_set_json(aai_config *config, const char *json_object);
 
 /** The config as the JSON object that will be sent (without audio_url). Owned by the
@@ -276,7 +286,8 @@ double aai_transcript_confidence(const aai_transcript *transcript);
 /** The words of the transcript as one array: *words points to *count consecutive
     aai_word structs. Walk them without further calls. Borrowed: the array and its strings
     stay valid until the transcript is freed. A transcript without words gives *count 0
-    and *words NULL. Built once on first use, then shared (thread-safe). */
+    and *words NULL, whether the server sent `"words": []` or `null` (tell them apart with
+    aai_transcript_get_json(t, "/words", ...)). Built once on first use, then shared. */
 aai_status aai_transcript_words(const aai_transcript *transcript, const aai_word **words, size_t *count);
 
 /** The whole transcript as the server sent it (JSON, UTF-8, not NUL-terminated inside:
@@ -324,7 +335,8 @@ aai_status aai_transcriber_set_progress_callback(aai_transcriber *transcriber,
     message. *upload_url is owned by the caller: release it with aai_string_free(). */
 aai_status aai_transcriber_upload_file(aai_transcriber *transcriber, const char *path, char **upload_url);
 
-/** Uploads `size` bytes from memory (not copied: they must stay valid during the call). */
+/** Uploads `size` bytes from memory (not copied: they must stay valid during the call).
+    `size` 0 is AAI_ERR_INVALID_ARGUMENT: the API rejects empty audio. */
 aai_status aai_transcriber_upload_bytes(aai_transcriber *transcriber, const void *data, size_t size,
                                         char **upload_url);
 

@@ -17,6 +17,14 @@ public struct Settings: Sendable, Equatable {
     public var maxRetries: Int = 3
     /// First retry delay in milliseconds; it doubles on each attempt, with jitter.
     public var retryBaseDelayMs: Int = 250
+    /// Appended to the User-Agent (e.g. a binding's or an application's name and version).
+    public var userAgentSuffix: String?
+
+    /// The User-Agent header sent with every request.
+    public var userAgent: String {
+        guard let userAgentSuffix, !userAgentSuffix.isEmpty else { return LibraryVersion.userAgent }
+        return LibraryVersion.userAgent + " " + userAgentSuffix
+    }
 
     public init() {
         if let key = getenv("ASSEMBLYAI_API_KEY").map({ String(cString: $0) }), !key.isEmpty {

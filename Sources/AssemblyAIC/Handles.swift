@@ -51,7 +51,16 @@ func resolve<T: AnyObject & Sendable>(_ handle: OpaquePointer?, _ type: T.Type, 
 /// A C string argument as a Swift string, or an invalid-argument error naming it.
 func string(_ pointer: UnsafePointer<CChar>?, _ what: String) throws(AssemblyAIError) -> String {
     guard let pointer else { throw AssemblyAIError(.invalidArgument, "\(what) is NULL") }
-    return String(cString: pointer)
+    guard let value = String(validatingCString: pointer) else {
+        throw AssemblyAIError(.invalidArgument, "\(what) is not valid UTF-8")
+    }
+    return value
+}
+
+/// A C string argument that may be NULL (meaning "unset").
+func optionalString(_ pointer: UnsafePointer<CChar>?, _ what: String) throws(AssemblyAIError) -> String? {
+    guard let pointer else { return nil }
+    return try string(pointer, what)
 }
 
 /// Checks an out-parameter pointer.

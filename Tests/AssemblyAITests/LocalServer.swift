@@ -9,10 +9,11 @@ final class LocalServerProcess {
     static let apiKey = "swift-test-key"
 
     init() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file: String = #filePath
+        let root = String(file[..<(file.range(of: "/Tests/")?.lowerBound ?? file.endIndex)])
         let candidates = [ProcessInfo.processInfo.environment["AAI_SERVER_BIN"],
-                          root.appendingPathComponent("build/bin/assemblyai-server").path,
-                          root.appendingPathComponent(".build/debug/assemblyai-server").path].compactMap { $0 }
+                          root + "/build/bin/assemblyai-server",
+                          root + "/.build/debug/assemblyai-server"].compactMap { $0 }
         guard let binary = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw XCTSkip("local server binary not built (tried \(candidates))")
         }

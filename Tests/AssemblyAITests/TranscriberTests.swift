@@ -20,19 +20,23 @@ final class TranscriberTests: XCTestCase {
     func testTranscribeBytesFromMemory() throws {
         let t = try transcriber()
         let wav = makeTestWAV(text: "the quick brown fox")
-        var reported: [UInt64] = []
-        let lock = NSLock()
+        final class Reports: @unchecked Sendable {  // written by the upload, read after it
+            let lock = NSLock()
+            var sent: [UInt64] = []
+        }
+        let reports = Reports()
+        let size = UInt64(wav.count)
         t.progress = { sent, total in
-            lock.withLock { reported.append(sent) }
-            return total == UInt64(wav.count)
+            reports.lock.withLock { reports.sent.append(sent) }
+            return total == size
         }
         let transcript = try wav.withUnsafeBytes { try t.transcribe(.memory($0)) }
         XCTAssertEqual(transcript.status, .completed)
         XCTAssertEqual(transcript.text, "the quick brown fox")
         XCTAssertEqual(transcript.words.map(\.text), ["the", "quick", "brown", "fox"])
         XCTAssertEqual(transcript.audioDuration, 2)
-        XCTAssertEqual(reported.last, UInt64(wav.count))
-        XCTAssertEqual(reported, reported.sorted())
+        XCTAssertEqual(reports.sent.last, size)
+        XCTAssertEqual(reports.sent, reports.sent.sorted())
     }
 
     func testSubmitThenWaitAndDelete() throws {

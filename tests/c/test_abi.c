@@ -139,6 +139,18 @@ static void test_config_json(void) {
     CHECK_CONTAINS(aai_last_error_message(), "object");
     CHECK_STATUS(aai_config_set_json(cfg, "{\"a\": tru}"), AAI_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(aai_config_set_json(cfg, NULL), AAI_ERR_INVALID_ARGUMENT);
+    /* Nothing is silently resolved: duplicate keys, numbers beyond a double, invalid UTF-8. */
+    CHECK_STATUS(aai_config_set_json(cfg, "{\"punctuate\": true, \"punctuate\": false}"), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(aai_last_error_message(), "twice");
+    CHECK_STATUS(aai_config_set_json(cfg, "{\"a\": [1, {\"b\": 1e400}]}"), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(aai_last_error_message(), "a[1].b");
+    CHECK_STATUS(aai_config_set_language_code(cfg, "d\xff"), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(aai_last_error_message(), "UTF-8");
+    /* ...and a rejected merge leaves the config as it was. */
+    CHECK_STATUS(aai_config_set_json(cfg, "{\"x\": 1, \"x\": 2}"), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_config_to_json(cfg, &json), AAI_OK);
+    CHECK_STR(json, "{\"speaker_labels\":true}");
+    aai_string_free(json);
     aai_config_free(cfg);
 }
 

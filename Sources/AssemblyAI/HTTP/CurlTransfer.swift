@@ -60,7 +60,7 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
     /// server cannot make the library allocate without bound.
     static let maxResponseBytes = 1 << 30
 
-    func perform(_ request: HTTPRequest, baseURL: String, apiKey: String?, timeoutMs: Int)
+    func perform(_ request: HTTPRequest, settings: Settings)
         -> Result<HTTPResponse, TransportFailure>
     {
         curl_easy_reset(handle)
@@ -69,10 +69,11 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         defer { curl_slist_free_all(headers) }
         func header(_ line: String) { headers = curl_slist_append(headers, line) }
 
-        let url = baseURL + request.path
+        let apiKey = settings.apiKey
+        let url = settings.baseURL + request.path
         _ = aai_curl_setopt_str(handle, CURLOPT_URL, url)
         _ = aai_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = aai_curl_setopt_str(handle, CURLOPT_USERAGENT, LibraryVersion.userAgent)
+        _ = aai_curl_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
         _ = aai_curl_setopt_str(handle, CURLOPT_ACCEPT_ENCODING, "")
         _ = aai_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         _ = aai_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
@@ -83,7 +84,7 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         // do not answer it; the official SDKs send no Expect either.
         header("Expect:")
 
-        let timeout = max(1, timeoutMs)
+        let timeout = max(1, settings.httpTimeoutMs)
         _ = aai_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout)
 
         var reader: UploadReader? = nil

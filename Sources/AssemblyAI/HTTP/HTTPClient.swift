@@ -38,8 +38,7 @@ final class HTTPClient: Sendable {
         var attempt = 0
         while true {
             let easy = try take()
-            let outcome = easy.perform(request, baseURL: settings.baseURL, apiKey: settings.apiKey,
-                                       timeoutMs: settings.httpTimeoutMs)
+            let outcome = easy.perform(request, settings: settings)
             give(easy)
             let canRetry = attempt < settings.maxRetries
             switch outcome {

@@ -155,9 +155,11 @@ public struct JSONNode: Sendable {
         let k = Tape.kindBits(w)
         if k == TapeKind.string.rawValue {
             let start = Tape.offset(w)
-            let end = start &+ stringLength(w)
-            guard end <= document.bytes.count else { return nil }
-            return String(decoding: document.bytes[start..<end], as: UTF8.self)
+            let length = stringLength(w)
+            return document.bytes.withUnsafeBufferPointer { b -> String? in
+                guard let base = b.baseAddress, start &+ length <= b.count else { return nil }
+                return String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self)
+            }
         }
         if k == TapeKind.escapedString.rawValue {
             var buffer: [UInt8] = []
@@ -176,10 +178,12 @@ public struct JSONNode: Sendable {
         let k = Tape.kindBits(w)
         if k == TapeKind.string.rawValue {
             let start = Tape.offset(w)
-            let end = start &+ stringLength(w)
-            guard end <= document.bytes.count else { return false }
-            buffer.append(contentsOf: document.bytes[start..<end])
-            return true
+            let length = stringLength(w)
+            return document.bytes.withUnsafeBufferPointer { b -> Bool in
+                guard let base = b.baseAddress, start &+ length <= b.count else { return false }
+                buffer.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
+                return true
+            }
         }
         if k == TapeKind.escapedString.rawValue {
             appendEscaped(w, to: &buffer)
@@ -315,31 +319,38 @@ public struct JSONNode: Sendable {
 
     /// The value of the first member whose key's unescaped UTF-8 equals `utf8`, or nil.
     public func member(utf8 key: UnsafeBufferPointer<UInt8>) -> JSONNode? {
-        let tape = document.tape
-        guard Tape.kindBits(tape[index]) == TapeKind.object.rawValue else { return nil }
-        let end = Int(truncatingIfNeeded: tape[index &+ 1])
-        let found: Int? = document.bytes.withUnsafeBufferPointer { b -> Int? in
-            guard let base = b.baseAddress else { return nil }
-            var j = index &+ 2
-            while j < end {
-                let w = tape[j]
-                if Tape.kindBits(w) == TapeKind.string.rawValue {
+        let index = self.index
+        let found: Int = document.tape.withUnsafeBufferPointer { tape -> Int in
+            guard Tape.kindBits(tape[index]) == TapeKind.object.rawValue else { return -1 }
+            let end = Int(truncatingIfNeeded: tape[index &+ 1])
+            return document.bytes.withUnsafeBufferPointer { b -> Int in
+                guard let base = b.baseAddress else { return -1 }
+                var j = index &+ 2
+                while j < end {
+                    let w = tape[j]
                     let length = Tape.lengthField(w)
-                    if length == key.count {
-                        let start = Tape.offset(w)
-                        if start &+ length <= b.count && bytesEqual(base + start, key, length) { return j &+ 1 }
-                    } else if length == Int(Tape.lengthMask) {
-                        if JSONNode(document: document, index: j).stringEquals(key) { return j &+ 1 }
+                    if Tape.kindBits(w) == TapeKind.string.rawValue && length < Int(Tape.lengthMask) {
+                        if length == key.count {
+                            let start = Tape.offset(w)
+                            if start &+ length <= b.count && bytesEqual(base + start, key, length) { return j &+ 1 }
+                        }
+                    } else if JSONNode(document: document, index: j).stringEquals(key) {
+                        return j &+ 1
                     }
-                } else if JSONNode(document: document, index: j).stringEquals(key) {
-                    return j &+ 1
+                    // Skip the value.
+                    let v = tape[j &+ 1]
+                    let k = Tape.kindBits(v)
+                    if k == TapeKind.array.rawValue || k == TapeKind.object.rawValue {
+                        j = Int(truncatingIfNeeded: tape[j &+ 2]) &+ 1
+                    } else {
+                        j &+= 2
+                    }
                 }
-                j = JSONNode.next(tape, j &+ 1)
+                return -1
             }
-            return nil
         }
-        guard let f = found else { return nil }
-        return JSONNode(document: document, index: f)
+        guard found >= 0 else { return nil }
+        return JSONNode(document: document, index: found)
     }
 
     /// The elements of an array (empty for other values). Iterating allocates nothing per element.
@@ -580,4 +591,9 @@ func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
         out.append(UInt8(truncatingIfNeeded: 0x80 | ((v >> 6) & 0x3F)))
         out.append(UInt8(truncatingIfNeeded: 0x80 | (v & 0x3F)))
     }
+}
+
+extension JSONNode: CustomStringConvertible {
+    /// The value's source text (`rawJSON`).
+    public var description: String { rawJSON }
 }

@@ -124,8 +124,10 @@ struct TapeParser {
         tapeCapacity = max(64, count / 6)
         tape = .allocate(capacity: tapeCapacity)
         self.maxDepth = maxDepth
-        stackStart = .allocate(capacity: maxDepth + 1)
-        stackCount = .allocate(capacity: maxDepth + 1)
+        // Nesting can never exceed the number of input bytes: do not allocate more than that.
+        let stackCapacity = min(maxDepth, count) + 1
+        stackStart = .allocate(capacity: stackCapacity)
+        stackCount = .allocate(capacity: stackCapacity)
     }
 
     func deallocate() {

@@ -180,9 +180,9 @@ public enum JSONWriter {
             case 0x0A: out.append(0x6E) // n
             case 0x0D: out.append(0x72) // r
             case 0x09: out.append(0x74) // t
-            default:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]]) // u00XX
+            default: // \u00XX, lowercase hex
+                let low = c & 0xF
+                out.append(contentsOf: [0x75, 0x30, 0x30, 0x30 &+ (c >> 4), low < 10 ? 0x30 &+ low : 0x57 &+ low])
             }
             i &+= 1
             runStart = i
@@ -196,7 +196,7 @@ public enum JSONWriter {
         if value < 0 { out.append(ASCII.minus) }
         if magnitude < 10 { out.append(ASCII.zero &+ UInt8(truncatingIfNeeded: magnitude)); return }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes of scratch, enough for 20 digits
-        let count: Int = withUnsafeMutableBytes(of: &digits) { raw in
+        withUnsafeMutableBytes(of: &digits) { raw in
             var k = raw.count
             while magnitude > 0 {
                 k -= 1
@@ -204,9 +204,7 @@ public enum JSONWriter {
                 magnitude /= 10
             }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[k...]))
-            return raw.count - k
         }
-        _ = count
     }
 
     /// Appends `value` in Swift's shortest round-trip form; non-finite values are written as `null`.

@@ -16,15 +16,37 @@ public struct TranscriptionConfig: Sendable, Equatable {
     }
 
     /// Merges a JSON object: each top-level key replaces the field of that name; null removes it.
+    /// A key given twice, or a number outside the range of a double, is rejected rather than
+    /// silently resolved, so what is sent is always what the caller wrote.
     public mutating func merge(json: String) throws(AssemblyAIError) {
-        let value: JSONValue
-        do { value = try JSONValue.parse(json) } catch {
+        let document: JSONDocument
+        do { document = try JSONDocument(string: json) } catch {
             throw .invalidArgument("config JSON is not valid JSON: \(error)")
         }
-        guard case .object(let object) = value else {
+        guard document.root.kind == .object else {
             throw .invalidArgument("config JSON must be an object, got \(json.prefix(40))")
         }
-        for (key, value) in object { self[key] = value }
+        var seen = Set<String>()
+        for (key, node) in document.root.members {
+            guard seen.insert(key).inserted else { throw .invalidArgument("config JSON has the key '\(key)' twice") }
+            try TranscriptionConfig.checkNumbers(node, path: key)
+        }
+        for (key, node) in document.root.members { self[key] = node.toValue() }
+    }
+
+    private static func checkNumbers(_ node: JSONNode, path: String) throws(AssemblyAIError) {
+        switch node.kind {
+        case .number:
+            guard let d = node.double, d.isFinite else {
+                throw .invalidArgument("config field \(path): the number \(node.rawJSON) is out of range")
+            }
+        case .array:
+            var i = 0
+            for element in node.elements { try checkNumbers(element, path: "\(path)[\(i)]"); i += 1 }
+        case .object:
+            for (key, value) in node.members { try checkNumbers(value, path: "\(path).\(key)") }
+        default: break
+        }
     }
 
     /// The JSON body of a create-transcript request for `audioURL`.

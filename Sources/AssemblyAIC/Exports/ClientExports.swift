@@ -68,3 +68,14 @@ public func aai_client_set_max_retries_impl(_ client: OpaquePointer?, _ n: Int32
         s.maxRetries = Int(n)
     }
 }
+
+@_cdecl("aai_client_set_user_agent_suffix")
+public func aai_client_set_user_agent_suffix_impl(_ client: OpaquePointer?, _ suffix: UnsafePointer<CChar>?) -> aai_status {
+    update(client) { (s: inout Settings) throws(AssemblyAIError) in
+        let value = try optionalString(suffix, "suffix")
+        guard value?.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F }) ?? true else {
+            throw AssemblyAIError(.invalidArgument, "suffix must not contain control characters")
+        }
+        s.userAgentSuffix = value
+    }
+}

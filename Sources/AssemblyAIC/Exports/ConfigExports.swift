@@ -54,12 +54,12 @@ public func aai_config_to_json_impl(_ config: OpaquePointer?, _ outJSON: UnsafeM
 
 @_cdecl("aai_config_set_language_code")
 public func aai_config_set_language_code_impl(_ config: OpaquePointer?, _ v: UnsafePointer<CChar>?) -> aai_status {
-    edit(config) { $0.languageCode = v.map { String(cString: $0) } }
+    edit(config) { (c: inout TranscriptionConfig) throws(AssemblyAIError) in c.languageCode = try optionalString(v, "language_code") }
 }
 
 @_cdecl("aai_config_set_speech_model")
 public func aai_config_set_speech_model_impl(_ config: OpaquePointer?, _ v: UnsafePointer<CChar>?) -> aai_status {
-    edit(config) { $0.speechModel = v.map { String(cString: $0) } }
+    edit(config) { (c: inout TranscriptionConfig) throws(AssemblyAIError) in c.speechModel = try optionalString(v, "speech_model") }
 }
 
 @_cdecl("aai_config_set_punctuate")

@@ -1,0 +1,428 @@
+"""ctypes view of libassemblyai (the C contract is include/assemblyai.h).
+
+This module finds and loads the shared library, declares every function of the header with
+its argument and result types, and turns a failing ``aai_status`` into a Python exception
+(``check``). Nothing here is public API.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import weakref
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_char_p,
+    c_double,
+    c_int,
+    c_int64,
+    c_long,
+    c_size_t,
+    c_uint64,
+    c_void_p,
+)
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type
+
+from . import errors
+
+# Oldest library this binding works with: 0.1.0. The binding speaks the 0.x ABI
+# (SONAME libassemblyai.so.0); a 1.x library may have changed functions.
+MIN_VERSION_NUMBER = 1000
+MAX_VERSION_NUMBER_EXCLUSIVE = 1000000
+
+# --------------------------------------------------------------------------------------
+# Types
+# --------------------------------------------------------------------------------------
+
+AAI_OK = 0
+AAI_ERR_INVALID_ARGUMENT = 1
+AAI_ERR_NOT_IMPLEMENTED = 2
+AAI_ERR_IO = 3
+AAI_ERR_CONNECTION = 4
+AAI_ERR_TIMEOUT = 5
+AAI_ERR_TLS = 6
+AAI_ERR_HTTP = 7
+AAI_ERR_AUTH = 8
+AAI_ERR_NOT_FOUND = 9
+AAI_ERR_RATE_LIMITED = 10
+AAI_ERR_SERVER = 11
+AAI_ERR_PROTOCOL = 12
+AAI_ERR_TRANSCRIPT = 13
+AAI_ERR_CANCELLED = 14
+AAI_ERR_NO_MEMORY = 15
+AAI_ERR_STATE = 16
+AAI_ERR_INTERNAL = 99
+
+AAI_TRANSCRIPT_QUEUED = 0
+AAI_TRANSCRIPT_PROCESSING = 1
+AAI_TRANSCRIPT_COMPLETED = 2
+AAI_TRANSCRIPT_ERROR = 3
+AAI_TRANSCRIPT_UNKNOWN = -1
+
+
+class _aai_client(Structure):  # opaque
+    pass
+
+
+class _aai_config(Structure):  # opaque
+    pass
+
+
+class _aai_transcript(Structure):  # opaque
+    pass
+
+
+class _aai_transcriber(Structure):  # opaque
+    pass
+
+
+ClientP = POINTER(_aai_client)
+ConfigP = POINTER(_aai_config)
+TranscriptP = POINTER(_aai_transcript)
+TranscriberP = POINTER(_aai_transcriber)
+
+
+class aai_word(Structure):
+    """One recognised word, as laid out by the C library (times in ms)."""
+
+    _fields_ = [
+        ("text", c_char_p),
+        ("start", c_int64),
+        ("end", c_int64),
+        ("confidence", c_double),
+        ("speaker", c_char_p),
+        ("channel", c_char_p),
+    ]
+
+
+# int (*)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data)
+PROGRESS_CALLBACK = CFUNCTYPE(c_int, c_uint64, c_uint64, c_void_p)
+# int64_t (*)(void *buffer, size_t capacity, void *user_data)
+READ_CALLBACK = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
+
+_status = c_int  # aai_status and aai_transcript_status are C enums (int)
+
+# name: (restype, argtypes). Every function of include/assemblyai.h, in its order.
+# Strings the caller must free with aai_string_free come back as c_void_p (not c_char_p,
+# which would copy and lose the pointer); borrowed strings come back as c_char_p.
+SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
+    # Version
+    "aai_version": (c_char_p, []),
+    "aai_version_number": (c_int, []),
+    # Status codes and error details
+    "aai_status_name": (c_char_p, [_status]),
+    "aai_last_error_status": (_status, []),
+    "aai_last_error_message": (c_char_p, []),
+    "aai_last_error_http_status": (c_int, []),
+    "aai_last_error_server_text": (c_char_p, []),
+    "aai_last_error_retryable": (c_int, []),
+    "aai_string_free": (None, [c_void_p]),
+    # Client
+    "aai_client_new": (_status, [POINTER(ClientP)]),
+    "aai_client_free": (None, [ClientP]),
+    "aai_client_set_api_key": (_status, [ClientP, c_char_p]),
+    "aai_client_set_base_url": (_status, [ClientP, c_char_p]),
+    "aai_client_set_http_timeout_ms": (_status, [ClientP, c_long]),
+    "aai_client_set_polling_interval_ms": (_status, [ClientP, c_long]),
+    "aai_client_set_polling_timeout_ms": (_status, [ClientP, c_long]),
+    "aai_client_set_max_retries": (_status, [ClientP, c_int]),
+    "aai_client_set_user_agent_suffix": (_status, [ClientP, c_char_p]),
+    # Transcription config
+    "aai_config_new": (_status, [POINTER(ConfigP)]),
+    "aai_config_free": (None, [ConfigP]),
+    "aai_config_set_json": (_status, [ConfigP, c_char_p]),
+    "aai_config_to_json": (_status, [ConfigP, POINTER(c_void_p)]),
+    "aai_config_set_language_code": (_status, [ConfigP, c_char_p]),
+    "aai_config_set_speech_model": (_status, [ConfigP, c_char_p]),
+    "aai_config_set_punctuate": (_status, [ConfigP, c_int]),
+    "aai_config_set_format_text": (_status, [ConfigP, c_int]),
+    "aai_config_set_speaker_labels": (_status, [ConfigP, c_int]),
+    # Transcripts
+    "aai_transcript_free": (None, [TranscriptP]),
+    "aai_transcript_id": (c_char_p, [TranscriptP]),
+    "aai_transcript_get_status": (c_int, [TranscriptP]),
+    "aai_transcript_status_text": (c_char_p, [TranscriptP]),
+    "aai_transcript_text": (c_char_p, [TranscriptP]),
+    "aai_transcript_error": (c_char_p, [TranscriptP]),
+    "aai_transcript_audio_url": (c_char_p, [TranscriptP]),
+    "aai_transcript_audio_duration": (c_double, [TranscriptP]),
+    "aai_transcript_confidence": (c_double, [TranscriptP]),
+    "aai_transcript_words": (_status, [TranscriptP, POINTER(POINTER(aai_word)), POINTER(c_size_t)]),
+    "aai_transcript_json": (_status, [TranscriptP, POINTER(c_void_p), POINTER(c_size_t)]),
+    "aai_transcript_get_json": (_status, [TranscriptP, c_char_p, POINTER(c_void_p)]),
+    # Transcriber
+    "aai_transcriber_new": (_status, [ClientP, ConfigP, POINTER(TranscriberP)]),
+    "aai_transcriber_free": (None, [TranscriberP]),
+    "aai_transcriber_set_progress_callback": (_status, [TranscriberP, PROGRESS_CALLBACK, c_void_p]),
+    "aai_transcriber_upload_file": (_status, [TranscriberP, c_char_p, POINTER(c_void_p)]),
+    "aai_transcriber_upload_bytes": (_status, [TranscriberP, c_void_p, c_size_t, POINTER(c_void_p)]),
+    "aai_transcriber_upload_stream": (
+        _status,
+        [TranscriberP, READ_CALLBACK, c_void_p, c_uint64, POINTER(c_void_p)],
+    ),
+    "aai_transcriber_submit_url": (_status, [TranscriberP, c_char_p, ConfigP, POINTER(TranscriptP)]),
+    "aai_transcriber_submit_file": (_status, [TranscriberP, c_char_p, ConfigP, POINTER(TranscriptP)]),
+    "aai_transcriber_submit_bytes": (
+        _status,
+        [TranscriberP, c_void_p, c_size_t, ConfigP, POINTER(TranscriptP)],
+    ),
+    "aai_transcriber_transcribe_url": (_status, [TranscriberP, c_char_p, ConfigP, POINTER(TranscriptP)]),
+    "aai_transcriber_transcribe_file": (_status, [TranscriberP, c_char_p, ConfigP, POINTER(TranscriptP)]),
+    "aai_transcriber_transcribe_bytes": (
+        _status,
+        [TranscriberP, c_void_p, c_size_t, ConfigP, POINTER(TranscriptP)],
+    ),
+    "aai_transcriber_wait": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
+    "aai_transcriber_get": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
+    "aai_transcriber_delete": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
+}
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
+
+ENV_LIB = "ASSEMBLYAI_NATIVE_LIB"
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+BUNDLED_DIR = os.path.join(_PACKAGE_DIR, "_lib")
+
+
+def _bundled_candidates() -> List[str]:
+    try:
+        names = os.listdir(BUNDLED_DIR)
+    except OSError:
+        return []
+    libs = [n for n in names
+            if n == "libassemblyai.so" or n.startswith("libassemblyai.so.")
+            or (n.startswith("libassemblyai") and n.endswith(".dylib"))]
+    # Prefer the SONAME file, then the plain name, then anything else (a fuller version).
+    order = {"libassemblyai.so.0": 0, "libassemblyai.so": 1}
+    libs.sort(key=lambda n: (order.get(n, 2), n))
+    return [os.path.join(BUNDLED_DIR, n) for n in libs]
+
+
+_INSTALL_HINT = (
+    "Install a wheel of assemblyai_native that bundles the library "
+    "(bindings/python/build_wheel.sh PATH/TO/libassemblyai.so), "
+    f"or set {ENV_LIB}=/path/to/libassemblyai.so.0, "
+    "or put libassemblyai.so.0 on the library search path (LD_LIBRARY_PATH / ldconfig)."
+)
+
+
+def _load() -> Tuple[ctypes.CDLL, str]:
+    """Finds and opens libassemblyai: bundled copy, then $ASSEMBLYAI_NATIVE_LIB, then the
+    system search path. Raises ImportError saying what was tried and what to do."""
+    tried: List[str] = []
+
+    def attempt(what: str, path: str) -> Optional[ctypes.CDLL]:
+        try:
+            return ctypes.CDLL(path)
+        except OSError as exc:
+            tried.append(f"{what} {path!r}: {exc}")
+            return None
+
+    for path in _bundled_candidates():
+        lib = attempt("bundled copy", path)
+        if lib is not None:
+            return lib, path
+    if not tried:
+        tried.append(f"bundled copy: none in {BUNDLED_DIR}")
+
+    env = os.environ.get(ENV_LIB)
+    if env:
+        lib = attempt(f"${ENV_LIB}", env)
+        if lib is not None:
+            return lib, env
+        # The user named a library explicitly: do not silently pick another one.
+        raise ImportError(
+            f"assemblyai_native: cannot load libassemblyai from ${ENV_LIB}={env!r} "
+            f"({tried[-1].split(': ', 1)[-1]}). Point {ENV_LIB} at an existing libassemblyai.so.0."
+        )
+    tried.append(f"${ENV_LIB}: not set")
+
+    found = ctypes.util.find_library("assemblyai")
+    if found:
+        lib = attempt("find_library('assemblyai')", found)
+        if lib is not None:
+            return lib, found
+    else:
+        tried.append("ctypes.util.find_library('assemblyai'): nothing found")
+
+    # find_library() does not always consult LD_LIBRARY_PATH (it needs ldconfig, gcc or
+    # ld); the dynamic loader itself does.
+    for name in ("libassemblyai.so.0", "libassemblyai.so"):
+        lib = attempt("dlopen", name)
+        if lib is not None:
+            return lib, name
+
+    raise ImportError(
+        "assemblyai_native: the native library libassemblyai was not found. "
+        + _INSTALL_HINT
+        + " Tried: "
+        + "; ".join(tried)
+    )
+
+
+def _declare(lib: ctypes.CDLL, path: str) -> None:
+    missing = []
+    for name, (restype, argtypes) in SIGNATURES.items():
+        try:
+            fn = getattr(lib, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        fn.restype = restype
+        fn.argtypes = argtypes
+    if missing:
+        raise ImportError(
+            f"assemblyai_native: the library at {path!r} lacks {', '.join(missing[:6])}"
+            f"{' ...' if len(missing) > 6 else ''}: it is older than this binding "
+            f"or not libassemblyai. " + _INSTALL_HINT
+        )
+
+
+def _open() -> Tuple[ctypes.CDLL, str, int]:
+    lib, path = _load()
+    try:
+        vn = lib.aai_version_number
+    except AttributeError:
+        raise ImportError(
+            f"assemblyai_native: {path!r} is not libassemblyai (no aai_version_number). "
+            + _INSTALL_HINT
+        ) from None
+    vn.restype = c_int
+    vn.argtypes = []
+    number = int(vn())
+    if not (MIN_VERSION_NUMBER <= number < MAX_VERSION_NUMBER_EXCLUSIVE):
+        have = f"{number // 1000000}.{number // 1000 % 1000}.{number % 1000}"
+        raise ImportError(
+            f"assemblyai_native: libassemblyai at {path!r} is version {have}; this binding needs "
+            f"0.x with x.y >= 0.1.0. " + _INSTALL_HINT
+        )
+    _declare(lib, path)
+    return lib, path, number
+
+
+lib, LIBRARY_PATH, VERSION_NUMBER = _open()
+LIBRARY_VERSION: str = (lib.aai_version() or b"").decode("ascii", "replace")
+
+# --------------------------------------------------------------------------------------
+# Strings
+# --------------------------------------------------------------------------------------
+
+
+def text(value: Optional[bytes]) -> Optional[str]:
+    """A borrowed C string (as ctypes hands it over) as str, None for NULL."""
+    if value is None:
+        return None
+    return value.decode("utf-8", "replace")
+
+
+def take_string(ptr: c_void_p) -> Optional[str]:
+    """Copies a caller-owned C string into a str and frees it with aai_string_free."""
+    if not ptr.value:
+        return None
+    try:
+        return ctypes.string_at(ptr.value).decode("utf-8", "replace")
+    finally:
+        lib.aai_string_free(ptr)
+
+
+def encode(value: str, what: str) -> bytes:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{what} must not contain NUL characters")
+    return value.encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------
+
+# Failures whose cause is local: they get a class that also derives from the matching
+# Python built-in, whatever operation failed.
+_LOCAL_CLASSES: Dict[int, Type[errors.AssemblyAIError]] = {
+    AAI_ERR_INVALID_ARGUMENT: errors.InvalidArgumentError,
+    AAI_ERR_NOT_IMPLEMENTED: errors.NotImplementedByLibraryError,
+    AAI_ERR_IO: errors.AudioFileError,
+    AAI_ERR_NO_MEMORY: errors.AssemblyAIError,
+    AAI_ERR_INTERNAL: errors.AssemblyAIError,
+}
+
+# Set by the settings module: returns the current API key so that it can be scrubbed from
+# messages (the library promises never to put it there; this is a second guard).
+secret_provider: Callable[[], Optional[str]] = lambda: None
+
+
+def _scrub(s: Optional[str]) -> Optional[str]:
+    if not s:
+        return s
+    secret = secret_provider()
+    if secret and len(secret) >= 4 and secret in s:
+        s = s.replace(secret, "***")
+    return s
+
+
+def status_name(status: int) -> str:
+    return text(lib.aai_status_name(status)) or "AAI_ERR_UNKNOWN"
+
+
+def last_error(status: int, kind: Type[errors.AssemblyAIError] = errors.AssemblyAIError,
+               path: Optional[str] = None) -> errors.AssemblyAIError:
+    """Builds the exception for `status`, which the last call on this thread returned."""
+    name = status_name(status)
+    if lib.aai_last_error_status() == status:
+        message = _scrub(text(lib.aai_last_error_message())) or name
+        http = int(lib.aai_last_error_http_status()) or None
+        server_text = _scrub(text(lib.aai_last_error_server_text()))
+        retryable = bool(lib.aai_last_error_retryable())
+    else:
+        # The details on record belong to an earlier failure: do not show them.
+        message, http, server_text, retryable = f"{name} (the library gave no details)", None, None, False
+    cls = _LOCAL_CLASSES.get(status, kind)
+    if cls is errors.AudioFileError and path is not None and not os.path.exists(path):
+        cls = errors.AudioFileNotFoundError
+    exc = cls(message, http, server_text=server_text, retryable=retryable, status=name)
+    if isinstance(exc, OSError) and path is not None:
+        exc.filename = path
+    return exc
+
+
+def check(status: int, kind: Type[errors.AssemblyAIError] = errors.AssemblyAIError,
+          path: Optional[str] = None) -> None:
+    """Raises the right exception when `status` is not AAI_OK."""
+    if status != AAI_OK:
+        raise last_error(status, kind, path)
+
+
+# --------------------------------------------------------------------------------------
+# Handles
+# --------------------------------------------------------------------------------------
+
+
+class Handle:
+    """Owns one library handle and frees it when garbage-collected (or on close()).
+
+    Callers keep the Handle object referenced for as long as a C call uses its pointer."""
+
+    __slots__ = ("ptr", "_finalizer", "__weakref__")
+
+    def __init__(self, ptr: Any, free: Callable[[Any], None]) -> None:
+        self.ptr = ptr
+        self._finalizer = weakref.finalize(self, free, ptr)
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def new_handle(fn: Callable[..., int], ptr_type: Any, free: Callable[[Any], None], *args: Any,
+               kind: Type[errors.AssemblyAIError] = errors.AssemblyAIError) -> Handle:
+    out = ptr_type()
+    check(fn(*args, ctypes.byref(out)), kind)
+    if not out:
+        raise errors.AssemblyAIError("libassemblyai returned AAI_OK but no handle", status="AAI_ERR_INTERNAL")
+    return Handle(out, free)
+

@@ -1,0 +1,135 @@
+"""Loading libassemblyai: version check, declarations, error messages, a clean environment."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from native_testenv import PACKAGE_ROOT, REPO_ROOT
+
+import assemblyai_native as aai
+from assemblyai_native import _ffi
+
+
+def test_version_and_path() -> None:
+    assert aai.__version__ == "0.1.0"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", aai.library_version)
+    assert _ffi.VERSION_NUMBER >= 1000
+    major, minor, patch = (int(x) for x in aai.library_version.split("."))
+    assert _ffi.VERSION_NUMBER == major * 1000000 + minor * 1000 + patch
+    assert aai.library_path
+
+
+def test_every_header_function_is_declared() -> None:
+    header = REPO_ROOT / "include" / "assemblyai.h"
+    if not header.exists():
+        pytest.skip("include/assemblyai.h not found (package tested outside the repository)")
+    text = header.read_text()
+    declared = set(re.findall(r"\b(aai_[a-z0-9_]+)\s*\(", text))
+    # Callback typedefs such as (*aai_read_callback)( are types, not functions.
+    declared -= set(re.findall(r"\(\s*\*\s*(aai_[a-z0-9_]+)\s*\)", text))
+    assert declared == set(_ffi.SIGNATURES), (
+        f"missing: {sorted(declared - set(_ffi.SIGNATURES))}, extra: {sorted(set(_ffi.SIGNATURES) - declared)}"
+    )
+    for name in _ffi.SIGNATURES:
+        fn = getattr(_ffi.lib, name)
+        assert fn.argtypes is not None, name
+
+
+def test_status_names() -> None:
+    assert _ffi.status_name(0) == "AAI_OK"
+    assert _ffi.status_name(_ffi.AAI_ERR_TIMEOUT) == "AAI_ERR_TIMEOUT"
+    assert _ffi.status_name(12345) == "AAI_ERR_UNKNOWN"
+
+
+def test_word_struct_layout() -> None:
+    # text, start, end, confidence, speaker, channel on a 64-bit target.
+    import ctypes
+
+    ptr = ctypes.sizeof(ctypes.c_void_p)
+    assert _ffi.aai_word.start.offset == ptr
+    assert _ffi.aai_word.confidence.offset == ptr + 16
+    assert ctypes.sizeof(_ffi.aai_word) == 3 * ptr + 24
+
+
+def _run_clean(env: dict, code: str, python: str = "/usr/bin/python3") -> subprocess.CompletedProcess:
+    if not os.path.exists(python):
+        python = sys.executable
+    return subprocess.run([python, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+
+
+def _library_file() -> Path:
+    path = Path(_ffi.LIBRARY_PATH)
+    if not path.is_file():
+        pytest.skip(f"the loaded library is not a file path: {_ffi.LIBRARY_PATH}")
+    return path.resolve()
+
+
+def test_loads_with_only_its_folder_on_the_path(tmp_path: Path) -> None:
+    """As /work/shared/checks/library-shape.sh: no Swift toolchain on the search path."""
+    libdir = tmp_path / "lib"
+    libdir.mkdir()
+    shutil.copy2(_library_file(), libdir / "libassemblyai.so.0")
+    os.symlink("libassemblyai.so.0", libdir / "libassemblyai.so")
+    env = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": str(libdir), "PYTHONPATH": str(PACKAGE_ROOT)}
+    code = (
+        "import assemblyai_native as aai\n"
+        "c = aai.TranscriptionConfig(punctuate=True)\n"
+        "print(aai.library_version, aai.library_path, c.raw.json())\n"
+    )
+    result = _run_clean(env, code)
+    assert result.returncode == 0, result.stderr
+    version, path, cfg = result.stdout.split(" ", 2)
+    assert version == aai.library_version
+    assert cfg.strip() == '{"punctuate":true}'
+
+
+def test_env_var_names_the_library(tmp_path: Path) -> None:
+    libdir = tmp_path / "elsewhere"
+    libdir.mkdir()
+    target = libdir / "libassemblyai.so.0"
+    shutil.copy2(_library_file(), target)
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT), "ASSEMBLYAI_NATIVE_LIB": str(target)}
+    result = _run_clean(env, "import assemblyai_native as aai; print(aai.library_path)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(target)
+
+
+def test_missing_library_is_an_import_error_that_says_what_to_do(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT), "LD_LIBRARY_PATH": str(tmp_path)}
+    result = _run_clean(env, "import assemblyai_native")
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: assemblyai_native:"), result.stderr
+    assert "ASSEMBLYAI_NATIVE_LIB" in last and "build_wheel.sh" in last
+    assert "ctypes/__init__.py" not in result.stderr  # no ctypes traceback
+
+
+def test_bad_env_path_is_an_import_error(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT),
+           "ASSEMBLYAI_NATIVE_LIB": str(tmp_path / "nope.so")}
+    result = _run_clean(env, "import assemblyai_native")
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode != 0
+    assert last.startswith("ImportError:") and "nope.so" in last, result.stderr
+
+
+def test_too_old_library_is_rejected(tmp_path: Path) -> None:
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    src = tmp_path / "old.c"
+    src.write_text('const char *aai_version(void){return "0.0.9";}\nint aai_version_number(void){return 9;}\n')
+    so = tmp_path / "libassemblyai.so.0"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(so), str(src)], check=True)
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT), "ASSEMBLYAI_NATIVE_LIB": str(so)}
+    result = _run_clean(env, "import assemblyai_native")
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode != 0
+    assert last.startswith("ImportError:") and "0.0.9" in last and "0.1.0" in last, result.stderr
