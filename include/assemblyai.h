@@ -227,6 +227,118 @@ aai_status aai_config_set_format_text(aai_config *config, int enabled);
 /** Sets speaker_labels (1 or 0). */
 aai_status aai_config_set_speaker_labels(aai_config *config, int enabled);
 
+/** Names of every request field of the API (both spec versions), for the setters below.
+    Using the constants turns a misspelt field into a compile error. */
+#define AAI_FIELD_AUDIO_END_AT "audio_end_at"
+#define AAI_FIELD_AUDIO_START_FROM "audio_start_from"
+#define AAI_FIELD_AUTO_CHAPTERS "auto_chapters"
+#define AAI_FIELD_AUTO_HIGHLIGHTS "auto_highlights"
+#define AAI_FIELD_BOOST_PARAM "boost_param"
+#define AAI_FIELD_CONTENT_SAFETY "content_safety"
+#define AAI_FIELD_CONTENT_SAFETY_CONFIDENCE "content_safety_confidence"
+#define AAI_FIELD_CUSTOM_SPELLING "custom_spelling"
+#define AAI_FIELD_CUSTOM_TOPICS "custom_topics"
+#define AAI_FIELD_DISFLUENCIES "disfluencies"
+#define AAI_FIELD_DUAL_CHANNEL "dual_channel"
+#define AAI_FIELD_ENTITY_DETECTION "entity_detection"
+#define AAI_FIELD_FILTER_PROFANITY "filter_profanity"
+#define AAI_FIELD_FORMAT_TEXT "format_text"
+#define AAI_FIELD_IAB_CATEGORIES "iab_categories"
+#define AAI_FIELD_KEYTERMS_PROMPT "keyterms_prompt"
+#define AAI_FIELD_LANGUAGE_CODE "language_code"
+#define AAI_FIELD_LANGUAGE_CODES "language_codes"
+#define AAI_FIELD_LANGUAGE_CONFIDENCE_THRESHOLD "language_confidence_threshold"
+#define AAI_FIELD_LANGUAGE_DETECTION "language_detection"
+#define AAI_FIELD_LANGUAGE_DETECTION_OPTIONS "language_detection_options"
+#define AAI_FIELD_MULTICHANNEL "multichannel"
+#define AAI_FIELD_PROMPT "prompt"
+#define AAI_FIELD_PUNCTUATE "punctuate"
+#define AAI_FIELD_REDACT_PII "redact_pii"
+#define AAI_FIELD_REDACT_PII_AUDIO "redact_pii_audio"
+#define AAI_FIELD_REDACT_PII_AUDIO_OPTIONS "redact_pii_audio_options"
+#define AAI_FIELD_REDACT_PII_AUDIO_QUALITY "redact_pii_audio_quality"
+#define AAI_FIELD_REDACT_PII_POLICIES "redact_pii_policies"
+#define AAI_FIELD_REDACT_PII_SUB "redact_pii_sub"
+#define AAI_FIELD_REMOVE_AUDIO_TAGS "remove_audio_tags"
+#define AAI_FIELD_SENTIMENT_ANALYSIS "sentiment_analysis"
+#define AAI_FIELD_SPEAKER_LABELS "speaker_labels"
+#define AAI_FIELD_SPEAKER_OPTIONS "speaker_options"
+#define AAI_FIELD_SPEAKERS_EXPECTED "speakers_expected"
+#define AAI_FIELD_SPEECH_MODEL "speech_model"
+#define AAI_FIELD_SPEECH_MODELS "speech_models"
+#define AAI_FIELD_SPEECH_THRESHOLD "speech_threshold"
+#define AAI_FIELD_SPEECH_UNDERSTANDING "speech_understanding"
+#define AAI_FIELD_SUMMARIZATION "summarization"
+#define AAI_FIELD_SUMMARY_MODEL "summary_model"
+#define AAI_FIELD_SUMMARY_TYPE "summary_type"
+#define AAI_FIELD_TEMPERATURE "temperature"
+#define AAI_FIELD_TOPICS "topics"
+#define AAI_FIELD_WEBHOOK_AUTH_HEADER_NAME "webhook_auth_header_name"
+#define AAI_FIELD_WEBHOOK_AUTH_HEADER_VALUE "webhook_auth_header_value"
+#define AAI_FIELD_WEBHOOK_URL "webhook_url"
+#define AAI_FIELD_WORD_BOOST "word_boost"
+
+/** Typed setters by field name. The field must be one the library knows (the list above);
+    the value is checked against the API spec: its type, range (e.g. content_safety_confidence
+    25..100) and allowed values (e.g. redact_pii_sub "entity_name" or "hash"). A violation is
+    AAI_ERR_INVALID_ARGUMENT with a message naming the field. For a field the library does not
+    know yet, use aai_config_set_json(). */
+aai_status aai_config_set_bool(aai_config *config, const char *field, int value);
+aai_status aai_config_set_int(aai_config *config, const char *field, int64_t value);
+aai_status aai_config_set_double(aai_config *config, const char *field, double value);
+aai_status aai_config_set_string(aai_config *config, const char *field, const char *value);
+/** Sets a field that is an array of strings (word_boost, keyterms_prompt, topics,
+    redact_pii_policies, speech_models, language_codes, ...) to `count` strings. */
+aai_status aai_config_set_strings(aai_config *config, const char *field, const char *const *values, size_t count);
+
+/** Removes a field (known or not), so the API's default applies. */
+aai_status aai_config_unset(aai_config *config, const char *field);
+
+/** Checks the rules that span fields (audio_end_at after audio_start_from, redact_pii with at
+    least one policy, ...). Submitting calls it too, before anything is uploaded or sent. */
+aai_status aai_config_validate(const aai_config *config);
+
+/* --- The official SDK's helper setters ------------------------------------------------ */
+
+/** Sets punctuate and format_text together. */
+aai_status aai_config_set_casing_and_formatting(aai_config *config, int enabled);
+
+/** speaker_labels, and speakers_expected (0: let the model decide; otherwise >= 1). */
+aai_status aai_config_set_speaker_diarization(aai_config *config, int enabled, int speakers_expected);
+
+/** webhook_url with an optional auth header sent with each notification (give both name and
+    value, or neither). A NULL url removes all three fields. */
+aai_status aai_config_set_webhook(aai_config *config, const char *url,
+                                  const char *auth_header_name, const char *auth_header_value);
+
+/** Transcribes only [start_ms, end_ms) of the audio (audio_start_from, audio_end_at); -1 leaves
+    that end open. end_ms must be after start_ms. */
+aai_status aai_config_set_audio_slice(aai_config *config, int64_t start_ms, int64_t end_ms);
+
+/** word_boost (the January 2025 API; today's uses keyterms_prompt) with boost_param
+    ("low", "default", "high"; NULL for the API's default). count 0 removes both. */
+aai_status aai_config_set_word_boost(aai_config *config, const char *const *words, size_t count,
+                                     const char *boost_param);
+
+/** PII redaction: redact_pii with its policies (at least one, e.g. "person_name",
+    "phone_number"), redact_pii_sub ("hash" or "entity_name"; NULL: the API's default),
+    redact_pii_audio (1, 0, or -1 to leave unset) and redact_pii_audio_quality ("mp3", "wav" or
+    NULL). enabled 0 removes every redaction field. */
+aai_status aai_config_set_redact_pii(aai_config *config, int enabled, const char *const *policies, size_t count,
+                                     const char *substitution, int redact_audio, const char *audio_quality);
+
+/** content_safety with content_safety_confidence (25..100; 0 for the API's default of 50). */
+aai_status aai_config_set_content_safety(aai_config *config, int enabled, int confidence);
+
+/** summarization with summary_model ("informative", "conversational", "catchy") and
+    summary_type ("bullets", "bullets_verbose", "gist", "headline", "paragraph"); NULL for the
+    API's defaults. enabled 0 removes all three fields. */
+aai_status aai_config_set_summarization(aai_config *config, int enabled, const char *model, const char *type);
+
+/** Adds a custom_spelling rule: each of the `count` words in `from` is written as `to`.
+    Remove all rules with aai_config_unset(config, AAI_FIELD_CUSTOM_SPELLING). */
+aai_status aai_config_add_custom_spelling(aai_config *config, const char *const *from, size_t count, const char *to);
+
 /* ======================================================================================
  * Transcripts
  * ==================================================================================== */
@@ -387,6 +499,26 @@ aai_status aai_transcriber_get(aai_transcriber *transcriber, const char *transcr
 /** Deletes a transcript's content on the server. *out (may be NULL if not wanted) receives
     the transcript as the server returns it after deletion. */
 aai_status aai_transcriber_delete(aai_transcriber *transcriber, const char *transcript_id, aai_transcript **out);
+
+/* ======================================================================================
+ * Transcript results: utterances and audio intelligence
+ * ==================================================================================== */
+/* (section: results) */
+
+/* ======================================================================================
+ * Exports, lookups and listing
+ * ==================================================================================== */
+/* (section: exports) */
+
+/* ======================================================================================
+ * Non-blocking calls, groups and webhooks
+ * ==================================================================================== */
+/* (section: async) */
+
+/* ======================================================================================
+ * Streaming speech-to-text (realtime v2 and Universal Streaming v3)
+ * ==================================================================================== */
+/* (section: streaming) */
 
 #ifdef __cplusplus
 }

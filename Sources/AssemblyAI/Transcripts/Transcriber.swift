@@ -40,7 +40,9 @@ public final class Transcriber: Sendable {
     /// Creates a transcript and returns at once with its first state.
     public func submit(audioURL: String, config: TranscriptionConfig? = nil) throws(AssemblyAIError) -> Transcript {
         guard !audioURL.isEmpty else { throw .invalidArgument("audio URL is empty") }
-        let body = (config ?? self.config).requestBody(audioURL: audioURL).serializedBytes()
+        let config = config ?? self.config
+        try config.validate()
+        let body = config.requestBody(audioURL: audioURL).serializedBytes()
         let doc = try client.sendJSON(HTTPRequest(method: .post, path: "/v2/transcript", body: .json(body)),
                                       retry: .createOnce)
         return try Transcript(document: doc)
@@ -48,7 +50,8 @@ public final class Transcriber: Sendable {
 
     /// Uploads audio, then creates a transcript for it.
     public func submit(_ source: UploadSource, config: TranscriptionConfig? = nil) throws(AssemblyAIError) -> Transcript {
-        try submit(audioURL: try upload(source), config: config)
+        try (config ?? self.config).validate()  // before spending an upload on a config the API would refuse
+        return try submit(audioURL: try upload(source), config: config)
     }
 
     /// Creates a transcript and waits until it is completed or failed (see ``wait(id:)``).
