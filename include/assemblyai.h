@@ -504,11 +504,348 @@ aai_status aai_transcriber_delete(aai_transcriber *transcriber, const char *tran
  * Transcript results: utterances and audio intelligence
  * ==================================================================================== */
 /* (section: results) */
+/* Reading the results. Every array below comes back as one block of structs that the caller
+   walks without further calls (a 100k-word transcript costs one call, not one per field per
+   word). The structs, the arrays they point to and their strings are borrowed from the
+   transcript: valid until the transcript is freed, never freed by the caller. Each array is
+   built once, on first use, and later calls return the same pointer (thread-safe).
+   A feature that was not requested, or a transcript that is not completed yet, gives AAI_OK
+   with *count 0 and the array pointer NULL, as an empty result does (tell them apart with
+   the feature's *_status function or aai_transcript_get_json()). Inside a struct, a string
+   documented "or NULL" is NULL when the server did not send it (or sent null); every other
+   string is "" then. A missing number is 0 unless said otherwise. Times are milliseconds from
+   the start of the audio. Fields the structs do not carry are in the JSON:
+   aai_transcript_get_json(t, "/utterances/0/translated_texts", &out). */
+
+/** Makes a transcript handle from a transcript's JSON text: one stored earlier (see
+    aai_transcript_json()), or a GET /v2/transcript/{id} answer received by other means.
+    `json` points to `length` bytes (no NUL needed). It must be a JSON object with a string
+    "id" and "status"; anything else is AAI_ERR_INVALID_ARGUMENT (the message gives the
+    position of a syntax error). *out is owned by the caller: release it with
+    aai_transcript_free(). */
+aai_status aai_transcript_from_json(const char *json, size_t length, aai_transcript **out);
+
+/** A span of the audio (Timestamp in the API), in milliseconds. */
+typedef struct aai_timestamp {
+    int64_t start;
+    int64_t end;
+} aai_timestamp;
+
+/** One entry of a map keyed by label: the summaries of content moderation (label to
+    confidence) and topic detection (topic to relevance), and the labels of a topic
+    detection result (topic to relevance). */
+typedef struct aai_label_score {
+    const char *label;       /* "disasters", "NewsAndPolitics>Weather", ... */
+    double score;            /* 0.0 to 1.0. */
+} aai_label_score;
+
+/** One turn of one speaker (TranscriptUtterance in the API), with its words. */
+typedef struct aai_utterance {
+    const char *text;        /* The utterance's text. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+    double confidence;       /* 0.0 to 1.0. */
+    const char *speaker;     /* Speaker label ("A", "B", ...), or NULL. */
+    const char *channel;     /* Channel ("1", "2", ...) or NULL without multichannel. */
+    const aai_word *words;   /* The utterance's words: word_count structs (NULL if none). */
+    size_t word_count;
+} aai_utterance;
+
+/** The utterances (with speaker_labels or multichannel): *count structs at *utterances, each
+    pointing to its own words (memory shared by all utterances of the transcript). Borrowed,
+    valid until the transcript is freed, built once; NULL/0 when there are none. */
+aai_status aai_transcript_utterances(const aai_transcript *transcript, const aai_utterance **utterances,
+                                     size_t *count);
+
+/** A chapter made by auto_chapters (Chapter in the API). */
+typedef struct aai_chapter {
+    const char *gist;        /* A few words. */
+    const char *headline;    /* One sentence. */
+    const char *summary;     /* One paragraph. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+} aai_chapter;
+
+/** The chapters (auto_chapters), in temporal order. Borrowed, valid until the transcript is
+    freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_chapters(const aai_transcript *transcript, const aai_chapter **chapters, size_t *count);
+
+/** A sentence's sentiment (Sentiment in the API). */
+typedef enum aai_sentiment_kind {
+    AAI_SENTIMENT_UNKNOWN = -1,    /* A value this version does not know: read the string. */
+    AAI_SENTIMENT_NEUTRAL = 0,
+    AAI_SENTIMENT_POSITIVE = 1,
+    AAI_SENTIMENT_NEGATIVE = 2
+} aai_sentiment_kind;
+
+/** The sentiment of one sentence (SentimentAnalysisResult in the API). */
+typedef struct aai_sentiment {
+    const char *text;        /* The sentence. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+    double confidence;       /* Confidence of the sentiment, 0.0 to 1.0. */
+    const char *sentiment;   /* "POSITIVE", "NEUTRAL" or "NEGATIVE", as the server spelled it. */
+    aai_sentiment_kind kind; /* The same as an enum. */
+    const char *speaker;     /* Speaker label, or NULL without speaker_labels. */
+    const char *channel;     /* Channel, or NULL without multichannel. */
+} aai_sentiment;
+
+/** The sentiment of each sentence (sentiment_analysis). Borrowed, valid until the transcript
+    is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_sentiment_analysis(const aai_transcript *transcript, const aai_sentiment **results,
+                                             size_t *count);
+
+/** An entity found by entity_detection (Entity in the API). */
+typedef struct aai_entity {
+    const char *entity_type; /* "location", "person_name", ... (EntityType in the API). */
+    const char *text;        /* The entity as spoken. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+} aai_entity;
+
+/** The entities (entity_detection). Borrowed, valid until the transcript is freed, built
+    once; NULL/0 when not requested. */
+aai_status aai_transcript_entities(const aai_transcript *transcript, const aai_entity **entities, size_t *count);
+
+/** A key phrase found by auto_highlights (AutoHighlightResult in the API). */
+typedef struct aai_auto_highlight {
+    const char *text;                  /* The key phrase. */
+    double rank;                       /* Relevance to the whole audio, 0.0 to 1.0. */
+    int64_t count;                     /* How many times the phrase occurs. */
+    const aai_timestamp *timestamps;   /* Where it occurs: timestamp_count spans. */
+    size_t timestamp_count;
+} aai_auto_highlight;
+
+/** The key phrases (auto_highlights_result.results). Borrowed, valid until the transcript is
+    freed, built once; NULL/0 when not requested or unavailable. */
+aai_status aai_transcript_auto_highlights(const aai_transcript *transcript, const aai_auto_highlight **highlights,
+                                          size_t *count);
+
+/** The status of the key phrases model: "success", or "unavailable" when the model failed.
+    Borrowed, valid until the transcript is freed. NULL when not requested (or not completed). */
+const char *aai_transcript_auto_highlights_status(const aai_transcript *transcript);
+
+/** A sensitive topic in a flagged section (ContentSafetyLabel in the API). */
+typedef struct aai_content_safety_label {
+    const char *label;       /* "disasters", "health_issues", ... */
+    double confidence;       /* Confidence that the topic is discussed, 0.0 to 1.0. */
+    double severity;         /* How severely it is discussed, 0.0 to 1.0. */
+} aai_content_safety_label;
+
+/** A section flagged by content moderation (ContentSafetyLabelResult in the API). */
+typedef struct aai_content_safety_result {
+    const char *text;                        /* The section's text. */
+    const aai_content_safety_label *labels;  /* label_count labels. */
+    size_t label_count;
+    int64_t sentences_idx_start;             /* Index of the section's first sentence. */
+    int64_t sentences_idx_end;               /* Index of its last sentence. */
+    aai_timestamp timestamp;                 /* Where the section is. */
+} aai_content_safety_result;
+
+/** Severity of one label over the whole audio (an entry of severity_score_summary). */
+typedef struct aai_severity_score_summary {
+    const char *label;       /* "disasters", ... */
+    double low;              /* Share of low severity, 0.0 to 1.0. */
+    double medium;
+    double high;
+} aai_severity_score_summary;
+
+/** The sections flagged by content moderation (content_safety_labels.results). Borrowed,
+    valid until the transcript is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_content_safety(const aai_transcript *transcript, const aai_content_safety_result **results,
+                                         size_t *count);
+
+/** The confidence of each content moderation label over the whole audio
+    (content_safety_labels.summary), in the server's order. Borrowed, valid until the
+    transcript is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_content_safety_summary(const aai_transcript *transcript, const aai_label_score **summary,
+                                                 size_t *count);
+
+/** The severity of each content moderation label over the whole audio
+    (content_safety_labels.severity_score_summary), in the server's order. Borrowed, valid
+    until the transcript is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_content_safety_severity_scores(const aai_transcript *transcript,
+                                                         const aai_severity_score_summary **scores, size_t *count);
+
+/** The status of the content moderation model: "success" or "unavailable". Borrowed, valid
+    until the transcript is freed. NULL when not requested (or not completed). */
+const char *aai_transcript_content_safety_status(const aai_transcript *transcript);
+
+/** The topics of one part of the transcript (TopicDetectionResult in the API). */
+typedef struct aai_iab_result {
+    const char *text;                /* The part's text. */
+    const aai_label_score *labels;   /* label_count IAB topics; score is the relevance. */
+    size_t label_count;
+    aai_timestamp timestamp;         /* Where the part is; {-1, -1} when the server gave none. */
+} aai_iab_result;
+
+/** The topics found by iab_categories in each part of the transcript
+    (iab_categories_result.results). Borrowed, valid until the transcript is freed, built once;
+    NULL/0 when not requested. */
+aai_status aai_transcript_iab_categories(const aai_transcript *transcript, const aai_iab_result **results,
+                                         size_t *count);
+
+/** The relevance of each IAB topic to the whole audio (iab_categories_result.summary), in the
+    server's order. Borrowed, valid until the transcript is freed, built once; NULL/0 when not
+    requested. */
+aai_status aai_transcript_iab_categories_summary(const aai_transcript *transcript, const aai_label_score **summary,
+                                                 size_t *count);
+
+/** The status of the topic detection model: "success" or "unavailable". Borrowed, valid until
+    the transcript is freed. NULL when not requested (or not completed). */
+const char *aai_transcript_iab_categories_status(const aai_transcript *transcript);
+
+/** The summary made by summarization (its form follows summary_type: bullets, a paragraph,
+    ...). Borrowed, valid until the transcript is freed. NULL when not requested. */
+const char *aai_transcript_summary(const aai_transcript *transcript);
+
+/** The language of the audio (language_code: the one requested, or the one found by
+    language_detection), e.g. "en_us" or "de". Borrowed, valid until the transcript is freed.
+    NULL when absent. */
+const char *aai_transcript_language_code(const aai_transcript *transcript);
+
+/** The confidence of the detected language (language_confidence), 0.0 to 1.0, or -1 without
+    language_detection (or for an invalid handle). */
+double aai_transcript_language_confidence(const aai_transcript *transcript);
 
 /* ======================================================================================
  * Exports, lookups and listing
  * ==================================================================================== */
 /* (section: exports) */
+
+/** Subtitle formats for aai_transcriber_export_subtitles(). */
+typedef enum aai_subtitle_format {
+    AAI_SUBTITLES_SRT = 0,
+    AAI_SUBTITLES_VTT = 1
+} aai_subtitle_format;
+
+/** A start and end time in milliseconds. */
+typedef struct aai_timestamp {
+    int64_t start;
+    int64_t end;
+} aai_timestamp;
+
+/** Exports a completed transcript as SRT or VTT captions. `chars_per_caption` limits the
+    length of one caption (0: the API's default). A transcript that is not completed gives the
+    server's error (AAI_ERR_HTTP, 400). *out is owned by the caller (aai_string_free). */
+aai_status aai_transcriber_export_subtitles(aai_transcriber *transcriber, const char *transcript_id,
+                                            aai_subtitle_format format, int chars_per_caption, char **out);
+
+/** A sentence or a paragraph of a transcript, with its words. */
+typedef struct aai_segment {
+    const char *text;
+    int64_t start;             /* ms */
+    int64_t end;               /* ms */
+    double confidence;
+    const char *speaker;       /* NULL without speaker labels */
+    const char *channel;       /* NULL without multichannel */
+    const aai_word *words;     /* word_count words; NULL when 0 */
+    size_t word_count;
+} aai_segment;
+
+/** The sentences or paragraphs of a transcript. Immutable; free with aai_segments_free(). */
+typedef struct aai_segments aai_segments;
+
+/** Fetches the transcript's sentences (GET /v2/transcript/{id}/sentences). */
+aai_status aai_transcriber_get_sentences(aai_transcriber *transcriber, const char *transcript_id, aai_segments **out);
+
+/** Fetches the transcript's paragraphs (GET /v2/transcript/{id}/paragraphs). */
+aai_status aai_transcriber_get_paragraphs(aai_transcriber *transcriber, const char *transcript_id, aai_segments **out);
+
+/** The segments as one array. Borrowed: valid until the segments are freed. */
+aai_status aai_segments_get(const aai_segments *segments, const aai_segment **array, size_t *count);
+
+/** The whole answer as JSON (NUL-terminated; borrowed). */
+aai_status aai_segments_json(const aai_segments *segments, const char **json, size_t *length);
+
+/** Releases segments. NULL is a no-op. */
+void aai_segments_free(aai_segments *segments);
+
+/** Where one searched word or phrase occurs. */
+typedef struct aai_word_match {
+    const char *text;                 /* the word or phrase searched */
+    int64_t count;                    /* how many times it occurs */
+    const aai_timestamp *timestamps;  /* timestamp_count occurrences */
+    size_t timestamp_count;
+    const int64_t *indexes;           /* index_count positions in the transcript's words */
+    size_t index_count;
+} aai_word_match;
+
+/** The result of a word search. Immutable; free with aai_word_search_free(). */
+typedef struct aai_word_search aai_word_search;
+
+/** Searches a completed transcript for `count` words or phrases (GET .../word-search). */
+aai_status aai_transcriber_word_search(aai_transcriber *transcriber, const char *transcript_id,
+                                       const char *const *words, size_t count, aai_word_search **out);
+
+/** The matches as one array, and the total number of matches. Borrowed. */
+aai_status aai_word_search_matches(const aai_word_search *search, const aai_word_match **matches,
+                                   size_t *count, int64_t *total_count);
+
+/** Releases a word search result. NULL is a no-op. */
+void aai_word_search_free(aai_word_search *search);
+
+/** The URL of the PII-redacted audio of a transcript made with redact_pii_audio. While the
+    server is still making it (HTTP 202), AAI_ERR_STATE with aai_last_error_http_status() 202:
+    try later, or use aai_transcriber_save_redacted_audio(), which waits. Not requested: the
+    server's error (HTTP 400). *url is owned by the caller (aai_string_free). */
+aai_status aai_transcriber_get_redacted_audio_url(aai_transcriber *transcriber, const char *transcript_id, char **url);
+
+/** Waits until the redacted audio is ready (polling interval and deadline of the client), then
+    downloads it to `path`: into a temporary file (mode 0600) in the same folder, renamed to
+    `path` only when complete, so a failure never leaves a partial file. The download sends no
+    API key (the file is on a storage host). */
+aai_status aai_transcriber_save_redacted_audio(aai_transcriber *transcriber, const char *transcript_id, const char *path);
+
+/** One transcript of a list page (TranscriptListItem). */
+typedef struct aai_transcript_list_item {
+    const char *id;
+    const char *resource_url;
+    const char *status;       /* "queued", "processing", "completed", "error" */
+    const char *created;      /* e.g. "2026-11-25T09:31:02.123456" */
+    const char *completed;    /* NULL until completed */
+    const char *audio_url;
+    const char *error;        /* NULL unless status is "error" */
+} aai_transcript_list_item;
+
+/** One page of a transcript list. Immutable; free with aai_transcript_list_free(). */
+typedef struct aai_transcript_list aai_transcript_list;
+
+/** Lists transcripts, newest first. Each filter is optional: `limit` 0 (the API's default, 10)
+    or 1..200; `status` NULL or "queued"/"processing"/"completed"/"error"; `created_on` NULL or
+    "YYYY-MM-DD"; `before_id`/`after_id` NULL or a transcript id; `throttled_only` -1 (unset), 0 or 1. */
+aai_status aai_transcriber_list(aai_transcriber *transcriber, int limit, const char *status, const char *created_on,
+                                const char *before_id, const char *after_id, int throttled_only,
+                                aai_transcript_list **out);
+
+/** Fetches the page at a prev_url or next_url of an earlier page. The URL must be on the
+    client's base URL (so the API key never goes elsewhere). To walk every transcript, follow
+    prev_url until it is NULL:
+        aai_transcriber_list(t, 200, NULL, NULL, NULL, NULL, -1, &page);
+        while (page) { ...; url = aai_transcript_list_prev_url(page);
+                       next = NULL; if (url) aai_transcriber_list_page(t, url, &next);
+                       aai_transcript_list_free(page); page = next; } */
+aai_status aai_transcriber_list_page(aai_transcriber *transcriber, const char *page_url, aai_transcript_list **out);
+
+/** The page's transcripts as one array. Borrowed: valid until the page is freed. */
+aai_status aai_transcript_list_items(const aai_transcript_list *list, const aai_transcript_list_item **items, size_t *count);
+
+/** Page details (PageDetails): the limit and result count (-1 for an invalid handle), and the
+    page URLs (borrowed; NULL when there is none). prev_url leads to older transcripts. */
+int aai_transcript_list_limit(const aai_transcript_list *list);
+int aai_transcript_list_result_count(const aai_transcript_list *list);
+const char *aai_transcript_list_current_url(const aai_transcript_list *list);
+const char *aai_transcript_list_prev_url(const aai_transcript_list *list);
+const char *aai_transcript_list_next_url(const aai_transcript_list *list);
+
+/** The before_id carried by prev_url (the official SDK's before_id_of_prev_url), or NULL. Borrowed. */
+const char *aai_transcript_list_before_id_of_prev_url(const aai_transcript_list *list);
+
+/** The whole page as JSON (NUL-terminated; borrowed). */
+aai_status aai_transcript_list_json(const aai_transcript_list *list, const char **json, size_t *length);
+
+/** Releases a list page. NULL is a no-op. */
+void aai_transcript_list_free(aai_transcript_list *list);
 
 /* ======================================================================================
  * Non-blocking calls, groups and webhooks

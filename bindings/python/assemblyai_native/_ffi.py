@@ -99,6 +99,42 @@ class aai_word(Structure):
 
 
 # int (*)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data)
+class aai_timestamp(Structure):
+    _fields_ = [("start", c_int64), ("end", c_int64)]
+
+
+class aai_segment(Structure):
+    _fields_ = [
+        ("text", c_char_p),
+        ("start", c_int64),
+        ("end", c_int64),
+        ("confidence", c_double),
+        ("speaker", c_char_p),
+        ("channel", c_char_p),
+        ("words", POINTER(aai_word)),
+        ("word_count", c_size_t),
+    ]
+
+
+class aai_word_match(Structure):
+    _fields_ = [
+        ("text", c_char_p),
+        ("count", c_int64),
+        ("timestamps", POINTER(aai_timestamp)),
+        ("timestamp_count", c_size_t),
+        ("indexes", POINTER(c_int64)),
+        ("index_count", c_size_t),
+    ]
+
+
+class aai_transcript_list_item(Structure):
+    _fields_ = [(name, c_char_p) for name in ("id", "resource_url", "status", "created", "completed", "audio_url", "error")]
+
+
+SegmentsP = c_void_p
+WordSearchP = c_void_p
+TranscriptListP = c_void_p
+
 PROGRESS_CALLBACK = CFUNCTYPE(c_int, c_uint64, c_uint64, c_void_p)
 # int64_t (*)(void *buffer, size_t capacity, void *user_data)
 READ_CALLBACK = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
@@ -194,6 +230,29 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "aai_transcriber_wait": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
     "aai_transcriber_get": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
     "aai_transcriber_delete": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
+    # exports, lookups and listing
+    "aai_transcriber_export_subtitles": (_status, [TranscriberP, c_char_p, c_int, c_int, POINTER(c_void_p)]),
+    "aai_transcriber_get_sentences": (_status, [TranscriberP, c_char_p, POINTER(SegmentsP)]),
+    "aai_transcriber_get_paragraphs": (_status, [TranscriberP, c_char_p, POINTER(SegmentsP)]),
+    "aai_segments_get": (_status, [SegmentsP, POINTER(POINTER(aai_segment)), POINTER(c_size_t)]),
+    "aai_segments_json": (_status, [SegmentsP, POINTER(c_void_p), POINTER(c_size_t)]),
+    "aai_segments_free": (None, [SegmentsP]),
+    "aai_transcriber_word_search": (_status, [TranscriberP, c_char_p, POINTER(c_char_p), c_size_t, POINTER(WordSearchP)]),
+    "aai_word_search_matches": (_status, [WordSearchP, POINTER(POINTER(aai_word_match)), POINTER(c_size_t), POINTER(c_int64)]),
+    "aai_word_search_free": (None, [WordSearchP]),
+    "aai_transcriber_get_redacted_audio_url": (_status, [TranscriberP, c_char_p, POINTER(c_void_p)]),
+    "aai_transcriber_save_redacted_audio": (_status, [TranscriberP, c_char_p, c_char_p]),
+    "aai_transcriber_list": (_status, [TranscriberP, c_int, c_char_p, c_char_p, c_char_p, c_char_p, c_int, POINTER(TranscriptListP)]),
+    "aai_transcriber_list_page": (_status, [TranscriberP, c_char_p, POINTER(TranscriptListP)]),
+    "aai_transcript_list_items": (_status, [TranscriptListP, POINTER(POINTER(aai_transcript_list_item)), POINTER(c_size_t)]),
+    "aai_transcript_list_limit": (c_int, [TranscriptListP]),
+    "aai_transcript_list_result_count": (c_int, [TranscriptListP]),
+    "aai_transcript_list_current_url": (c_char_p, [TranscriptListP]),
+    "aai_transcript_list_prev_url": (c_char_p, [TranscriptListP]),
+    "aai_transcript_list_next_url": (c_char_p, [TranscriptListP]),
+    "aai_transcript_list_before_id_of_prev_url": (c_char_p, [TranscriptListP]),
+    "aai_transcript_list_json": (_status, [TranscriptListP, POINTER(c_void_p), POINTER(c_size_t)]),
+    "aai_transcript_list_free": (None, [TranscriptListP]),
 }
 
 # --------------------------------------------------------------------------------------

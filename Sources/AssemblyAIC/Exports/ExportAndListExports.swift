@@ -1,0 +1,269 @@
+import AssemblyAI
+import CAssemblyAI
+import Glibc
+
+/// A JSON answer behind a C handle, with its C view built once at creation. Immutable after
+/// init; the arena owns every pointer the view hands out.
+class CResponse: @unchecked Sendable {
+    let response: JSONResponse
+    let arena = CArena()
+    private(set) lazy var jsonText: UnsafePointer<CChar> = arena.string(String(decoding: response.document.bytes, as: UTF8.self))!
+
+    init(_ response: JSONResponse) {
+        self.response = response
+        _ = jsonText  // built now: the object is shared between threads afterwards
+    }
+
+    func json(_ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?) throws(AssemblyAIError) {
+        let json = try AssemblyAIC.out(out, "json"), len = try AssemblyAIC.out(length, "length")
+        json.pointee = jsonText
+        len.pointee = response.document.bytes.count
+    }
+}
+
+final class CSegments: CResponse, @unchecked Sendable {
+    private(set) var segments: UnsafePointer<aai_segment>? = nil
+    private(set) var count = 0
+
+    init(_ response: JSONResponse, key: String) {
+        super.init(response)
+        guard let list = response.json[key], list.kind == .array, list.count > 0 else { return }
+        let out = arena.array(aai_segment.self, count: list.count)!
+        for s in list.elements {
+            let (words, n) = arena.words(s["words"])
+            out[count] = aai_segment(text: arena.string(s["text"]), start: s["start"]?.int64 ?? 0, end: s["end"]?.int64 ?? 0,
+                                     confidence: s["confidence"]?.double ?? 0, speaker: arena.string(s["speaker"]),
+                                     channel: arena.string(s["channel"]), words: words, word_count: n)
+            count += 1
+        }
+        segments = UnsafePointer(out)
+    }
+}
+
+final class CWordSearch: CResponse, @unchecked Sendable {
+    private(set) var matches: UnsafePointer<aai_word_match>? = nil
+    private(set) var count = 0
+    let total: Int64
+
+    override init(_ response: JSONResponse) {
+        total = response.json["total_count"]?.int64 ?? 0
+        super.init(response)
+        guard let list = response.json["matches"], list.kind == .array, list.count > 0 else { return }
+        let out = arena.array(aai_word_match.self, count: list.count)!
+        for m in list.elements {
+            var stamps: UnsafeMutablePointer<aai_timestamp>? = nil, nStamps = 0
+            if let ts = m["timestamps"], ts.kind == .array, let arr = arena.array(aai_timestamp.self, count: ts.count) {
+                for pair in ts.elements {
+                    arr[nStamps] = aai_timestamp(start: pair[0]?.int64 ?? 0, end: pair[1]?.int64 ?? 0)
+                    nStamps += 1
+                }
+                stamps = arr
+            }
+            var indexes: UnsafeMutablePointer<Int64>? = nil, nIndexes = 0
+            if let ix = m["indexes"], ix.kind == .array, let arr = arena.array(Int64.self, count: ix.count) {
+                for i in ix.elements { arr[nIndexes] = i.int64 ?? 0; nIndexes += 1 }
+                indexes = arr
+            }
+            out[count] = aai_word_match(text: arena.string(m["text"]), count: m["count"]?.int64 ?? 0,
+                                        timestamps: UnsafePointer(stamps), timestamp_count: nStamps,
+                                        indexes: UnsafePointer(indexes), index_count: nIndexes)
+            count += 1
+        }
+        matches = UnsafePointer(out)
+    }
+}
+
+final class CTranscriptList: CResponse, @unchecked Sendable {
+    private(set) var items: UnsafePointer<aai_transcript_list_item>? = nil
+    private(set) var count = 0
+    let limit: Int32, resultCount: Int32
+    let currentURL, prevURL, nextURL, beforeId: UnsafePointer<CChar>?
+
+    override init(_ response: JSONResponse) {
+        let arena = CArena()
+        let page = response.json["page_details"]
+        limit = Int32(truncatingIfNeeded: page?["limit"]?.int64 ?? -1)
+        resultCount = Int32(truncatingIfNeeded: page?["result_count"]?.int64 ?? -1)
+        currentURL = arena.string(page?["current_url"])
+        prevURL = arena.string(page?["prev_url"])
+        nextURL = arena.string(page?["next_url"])
+        beforeId = arena.string(beforeIdOfPrevURL(response.json))
+        pageArena = arena
+        super.init(response)
+        guard let list = response.json["transcripts"], list.kind == .array, list.count > 0 else { return }
+        let out = self.arena.array(aai_transcript_list_item.self, count: list.count)!
+        for t in list.elements {
+            out[count] = aai_transcript_list_item(id: self.arena.string(t["id"]), resource_url: self.arena.string(t["resource_url"]),
+                                                  status: self.arena.string(t["status"]), created: self.arena.string(t["created"]),
+                                                  completed: self.arena.string(t["completed"]), audio_url: self.arena.string(t["audio_url"]),
+                                                  error: self.arena.string(t["error"]))
+            count += 1
+        }
+        items = UnsafePointer(out)
+    }
+
+    private let pageArena: CArena  // owns the page-detail strings
+}
+
+private func transcriberCall(_ t: OpaquePointer?, _ body: (Transcriber) throws(AssemblyAIError) -> Void) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try body(try resolve(t, Transcriber.self, "transcriber")) }
+}
+
+@_cdecl("aai_transcriber_export_subtitles")
+public func aai_transcriber_export_subtitles_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ format: aai_subtitle_format,
+                                                  _ chars: Int32, _ o: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let kind: SubtitleFormat
+        switch format {
+        case AAI_SUBTITLES_SRT: kind = .srt
+        case AAI_SUBTITLES_VTT: kind = .vtt
+        default: throw AssemblyAIError(.invalidArgument, "format must be AAI_SUBTITLES_SRT or AAI_SUBTITLES_VTT")
+        }
+        guard chars >= 0 else { throw AssemblyAIError(.invalidArgument, "chars_per_caption must be >= 0, got \(chars)") }
+        target.pointee = try ownedCString(try tr.subtitles(id: try string(id, "transcript_id"), format: kind,
+                                                             charsPerCaption: chars > 0 ? Int(chars) : nil))
+    }
+}
+
+@_cdecl("aai_transcriber_get_sentences")
+public func aai_transcriber_get_sentences_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        target.pointee = HandleTable.shared.insert(CSegments(try tr.sentences(id: try string(id, "transcript_id")), key: "sentences"))
+    }
+}
+
+@_cdecl("aai_transcriber_get_paragraphs")
+public func aai_transcriber_get_paragraphs_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        target.pointee = HandleTable.shared.insert(CSegments(try tr.paragraphs(id: try string(id, "transcript_id")), key: "paragraphs"))
+    }
+}
+
+@_cdecl("aai_segments_get")
+public func aai_segments_get_impl(_ h: OpaquePointer?, _ array: UnsafeMutablePointer<UnsafePointer<aai_segment>?>?,
+                                  _ count: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let a = try out(array, "array"), n = try out(count, "count")
+        let s = try resolve(h, CSegments.self, "segments")
+        a.pointee = s.segments
+        n.pointee = s.count
+    }
+}
+
+@_cdecl("aai_segments_json")
+public func aai_segments_json_impl(_ h: OpaquePointer?, _ json: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                   _ length: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try resolve(h, CSegments.self, "segments").json(json, length) }
+}
+
+@_cdecl("aai_segments_free")
+public func aai_segments_free_impl(_ h: OpaquePointer?) { HandleTable.shared.remove(h, as: CSegments.self) }
+
+@_cdecl("aai_transcriber_word_search")
+public func aai_transcriber_word_search_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?,
+                                             _ words: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
+                                             _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let result = try tr.wordSearch(id: try string(id, "transcript_id"), words: try strings(words, count, "words"))
+        target.pointee = HandleTable.shared.insert(CWordSearch(result))
+    }
+}
+
+@_cdecl("aai_word_search_matches")
+public func aai_word_search_matches_impl(_ h: OpaquePointer?, _ matches: UnsafeMutablePointer<UnsafePointer<aai_word_match>?>?,
+                                         _ count: UnsafeMutablePointer<Int>?, _ total: UnsafeMutablePointer<Int64>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let m = try out(matches, "matches"), n = try out(count, "count")
+        let s = try resolve(h, CWordSearch.self, "word search")
+        m.pointee = s.matches
+        n.pointee = s.count
+        total?.pointee = s.total
+    }
+}
+
+@_cdecl("aai_word_search_free")
+public func aai_word_search_free_impl(_ h: OpaquePointer?) { HandleTable.shared.remove(h, as: CWordSearch.self) }
+
+@_cdecl("aai_transcriber_get_redacted_audio_url")
+public func aai_transcriber_get_redacted_audio_url_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?,
+                                                        _ o: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        let target = try out(o, "url")
+        target.pointee = try ownedCString(try tr.redactedAudioURL(id: try string(id, "transcript_id")))
+    }
+}
+
+@_cdecl("aai_transcriber_save_redacted_audio")
+public func aai_transcriber_save_redacted_audio_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?,
+                                                     _ path: UnsafePointer<CChar>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        try tr.saveRedactedAudio(id: try string(id, "transcript_id"), to: try string(path, "path"))
+    }
+}
+
+@_cdecl("aai_transcriber_list")
+public func aai_transcriber_list_impl(_ t: OpaquePointer?, _ limit: Int32, _ status: UnsafePointer<CChar>?,
+                                      _ createdOn: UnsafePointer<CChar>?, _ beforeId: UnsafePointer<CChar>?,
+                                      _ afterId: UnsafePointer<CChar>?, _ throttledOnly: Int32,
+                                      _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        guard limit >= 0 else { throw AssemblyAIError(.invalidArgument, "list limit must be 0 (default) or 1..200, got \(limit)") }
+        let page = try tr.list(limit: limit == 0 ? nil : Int(limit), status: try optionalString(status, "status"),
+                               createdOn: try optionalString(createdOn, "created_on"), beforeId: try optionalString(beforeId, "before_id"),
+                               afterId: try optionalString(afterId, "after_id"), throttledOnly: throttledOnly < 0 ? nil : throttledOnly != 0)
+        target.pointee = HandleTable.shared.insert(CTranscriptList(page))
+    }
+}
+
+@_cdecl("aai_transcriber_list_page")
+public func aai_transcriber_list_page_impl(_ t: OpaquePointer?, _ url: UnsafePointer<CChar>?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        target.pointee = HandleTable.shared.insert(CTranscriptList(try tr.listPage(url: try string(url, "page_url"))))
+    }
+}
+
+@_cdecl("aai_transcript_list_items")
+public func aai_transcript_list_items_impl(_ h: OpaquePointer?, _ items: UnsafeMutablePointer<UnsafePointer<aai_transcript_list_item>?>?,
+                                           _ count: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let a = try out(items, "items"), n = try out(count, "count")
+        let l = try resolve(h, CTranscriptList.self, "transcript list")
+        a.pointee = l.items
+        n.pointee = l.count
+    }
+}
+
+private func listField<T>(_ h: OpaquePointer?, _ fallback: T, _ get: (CTranscriptList) -> T) -> T {
+    do { return get(try resolve(h, CTranscriptList.self, "transcript list")) } catch {
+        recordGetterError(error)
+        return fallback
+    }
+}
+
+@_cdecl("aai_transcript_list_limit")
+public func aai_transcript_list_limit_impl(_ h: OpaquePointer?) -> Int32 { listField(h, -1) { $0.limit } }
+@_cdecl("aai_transcript_list_result_count")
+public func aai_transcript_list_result_count_impl(_ h: OpaquePointer?) -> Int32 { listField(h, -1) { $0.resultCount } }
+@_cdecl("aai_transcript_list_current_url")
+public func aai_transcript_list_current_url_impl(_ h: OpaquePointer?) -> UnsafePointer<CChar>? { listField(h, nil) { $0.currentURL } }
+@_cdecl("aai_transcript_list_prev_url")
+public func aai_transcript_list_prev_url_impl(_ h: OpaquePointer?) -> UnsafePointer<CChar>? { listField(h, nil) { $0.prevURL } }
+@_cdecl("aai_transcript_list_next_url")
+public func aai_transcript_list_next_url_impl(_ h: OpaquePointer?) -> UnsafePointer<CChar>? { listField(h, nil) { $0.nextURL } }
+@_cdecl("aai_transcript_list_before_id_of_prev_url")
+public func aai_transcript_list_before_id_of_prev_url_impl(_ h: OpaquePointer?) -> UnsafePointer<CChar>? { listField(h, nil) { $0.beforeId } }
+
+@_cdecl("aai_transcript_list_json")
+public func aai_transcript_list_json_impl(_ h: OpaquePointer?, _ json: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                          _ length: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try resolve(h, CTranscriptList.self, "transcript list").json(json, length) }
+}
+
+@_cdecl("aai_transcript_list_free")
+public func aai_transcript_list_free_impl(_ h: OpaquePointer?) { HandleTable.shared.remove(h, as: CTranscriptList.self) }
