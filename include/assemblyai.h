@@ -501,29 +501,163 @@ aai_status aai_transcriber_get(aai_transcriber *transcriber, const char *transcr
 aai_status aai_transcriber_delete(aai_transcriber *transcriber, const char *transcript_id, aai_transcript **out);
 
 /* ======================================================================================
+ * LeMUR and the LLM Gateway: asking questions of transcripts
+ * ==================================================================================== */
+
+/** Sets the LLM Gateway's base URL (default "https://llm-gateway.assemblyai.com"; it lives on
+    its own host). Same rules as aai_client_set_base_url(). */
+aai_status aai_client_set_llm_gateway_base_url(aai_client *client, const char *base_url);
+
+/** Sets the time limit of LeMUR and LLM Gateway requests in milliseconds (default 600000:
+    generating an answer takes far longer than a REST call). */
+aai_status aai_client_set_llm_timeout_ms(aai_client *client, long timeout_ms);
+
+/** Model names of LeMUR's final_model (LemurModel in the API). Any other string is accepted too,
+    for models newer than this library. */
+#define AAI_LEMUR_MODEL_DEFAULT "default"
+#define AAI_LEMUR_MODEL_CLAUDE_3_5_SONNET "anthropic/claude-3-5-sonnet"
+#define AAI_LEMUR_MODEL_CLAUDE_3_OPUS "anthropic/claude-3-opus"
+#define AAI_LEMUR_MODEL_CLAUDE_3_HAIKU "anthropic/claude-3-haiku"
+#define AAI_LEMUR_MODEL_CLAUDE_3_SONNET "anthropic/claude-3-sonnet"
+
+/** The parameters LeMUR calls share: transcripts or input text, context, final model, maximum
+    output size, temperature. Thread-safe like aai_config. Free with aai_lemur_params_free(). */
+typedef struct aai_lemur_params aai_lemur_params;
+
+aai_status aai_lemur_params_new(aai_lemur_params **out);
+void aai_lemur_params_free(aai_lemur_params *params);
+/** Adds a transcript to ask about (transcript_ids). */
+aai_status aai_lemur_params_add_transcript_id(aai_lemur_params *params, const char *transcript_id);
+/** Asks about this text instead of transcripts (input_text). */
+aai_status aai_lemur_params_set_input_text(aai_lemur_params *params, const char *text);
+/** Context for the model (context). */
+aai_status aai_lemur_params_set_context(aai_lemur_params *params, const char *context);
+/** The model (final_model): an AAI_LEMUR_MODEL_* name or any other string. */
+aai_status aai_lemur_params_set_final_model(aai_lemur_params *params, const char *model);
+/** max_output_size (> 0). */
+aai_status aai_lemur_params_set_max_output_size(aai_lemur_params *params, int max_output_size);
+/** temperature (0.0 to 1.0). */
+aai_status aai_lemur_params_set_temperature(aai_lemur_params *params, double temperature);
+/** Merges a JSON object, as aai_config_set_json() does (for fields this library does not know). */
+aai_status aai_lemur_params_set_json(aai_lemur_params *params, const char *json_object);
+
+/** One question of a question-answer request. answer_options may be NULL (count 0). */
+typedef struct aai_lemur_question {
+    const char *question;
+    const char *context;              /* NULL: none */
+    const char *answer_format;        /* NULL: none */
+    const char *const *answer_options;
+    size_t answer_option_count;
+} aai_lemur_question;
+
+/** One answer of a question-answer response. */
+typedef struct aai_lemur_answer {
+    const char *question;
+    const char *answer;
+} aai_lemur_answer;
+
+/** A LeMUR response. Immutable; free with aai_lemur_response_free(). */
+typedef struct aai_lemur_response aai_lemur_response;
+
+/** A custom task: `prompt` applied to the transcripts or input text of `params`. Neither
+    transcripts nor input text, or an empty prompt: AAI_ERR_INVALID_ARGUMENT before sending. */
+aai_status aai_lemur_task(aai_client *client, const aai_lemur_params *params, const char *prompt, aai_lemur_response **out);
+/** A summary; `answer_format` (e.g. "TLDR") may be NULL. */
+aai_status aai_lemur_summary(aai_client *client, const aai_lemur_params *params, const char *answer_format, aai_lemur_response **out);
+/** Action items; `answer_format` may be NULL. */
+aai_status aai_lemur_action_items(aai_client *client, const aai_lemur_params *params, const char *answer_format,
+                                  aai_lemur_response **out);
+/** Answers to `count` questions. */
+aai_status aai_lemur_question_answer(aai_client *client, const aai_lemur_params *params, const aai_lemur_question *questions,
+                                     size_t count, aai_lemur_response **out);
+/** A previous response by its request id. Unknown id: AAI_ERR_NOT_FOUND. */
+aai_status aai_lemur_get_response(aai_client *client, const char *request_id, aai_lemur_response **out);
+/** Deletes the data of a LeMUR request; *deleted (may be NULL) tells whether it was deleted. */
+aai_status aai_lemur_purge_request_data(aai_client *client, const char *request_id, int *deleted);
+
+/** The response's request id. Borrowed; NULL for an invalid handle. */
+const char *aai_lemur_response_request_id(const aai_lemur_response *response);
+/** The answer text of a task, summary or action-items response. Borrowed; NULL for a
+    question-answer response (use aai_lemur_response_answers()). */
+const char *aai_lemur_response_text(const aai_lemur_response *response);
+/** The answers of a question-answer response as one array. Borrowed. */
+aai_status aai_lemur_response_answers(const aai_lemur_response *response, const aai_lemur_answer **answers, size_t *count);
+/** Token usage (either pointer may be NULL); -1 when the server did not say. */
+aai_status aai_lemur_response_usage(const aai_lemur_response *response, int64_t *input_tokens, int64_t *output_tokens);
+/** The whole response as JSON (NUL-terminated; borrowed). */
+aai_status aai_lemur_response_json(const aai_lemur_response *response, const char **json, size_t *length);
+/** Releases a response. NULL is a no-op. */
+void aai_lemur_response_free(aai_lemur_response *response);
+
+/** A chat completion request to the LLM Gateway. Free with aai_llm_request_free(). */
+typedef struct aai_llm_request aai_llm_request;
+
+/** Creates a request for `model` (e.g. "claude-sonnet-4-5-20250929", "gpt-4.1"). */
+aai_status aai_llm_request_new(const char *model, aai_llm_request **out);
+void aai_llm_request_free(aai_llm_request *request);
+/** Appends a message; role is "system", "user" or "assistant". */
+aai_status aai_llm_request_add_message(aai_llm_request *request, const char *role, const char *content);
+/** Appends the result of a tool call the model asked for. */
+aai_status aai_llm_request_add_tool_result(aai_llm_request *request, const char *tool_call_id, const char *content);
+/** A plain prompt (the API turns it into a user message). */
+aai_status aai_llm_request_set_prompt(aai_llm_request *request, const char *prompt);
+/** max_tokens (>= 1). */
+aai_status aai_llm_request_set_max_tokens(aai_llm_request *request, int max_tokens);
+/** temperature (0.0 to 2.0). */
+aai_status aai_llm_request_set_temperature(aai_llm_request *request, double temperature);
+/** Declares a function the model may call. parameters_schema is a JSON Schema object as text,
+    or NULL. */
+aai_status aai_llm_request_add_tool(aai_llm_request *request, const char *name, const char *description,
+                                    const char *parameters_schema);
+/** Adds a transcript as context (a system message): its text, or one "Speaker X: ..." line per
+    utterance when with_speakers is non-zero and it has utterances. */
+aai_status aai_llm_request_add_transcript(aai_llm_request *request, const aai_transcript *transcript, int with_speakers);
+/** Merges a JSON object into the request (tool_choice, response_format, any newer field). */
+aai_status aai_llm_request_set_json(aai_llm_request *request, const char *json_object);
+
+/** One tool call the model asked for. */
+typedef struct aai_llm_tool_call {
+    const char *id;
+    const char *name;
+    const char *arguments;   /* JSON text */
+} aai_llm_tool_call;
+
+/** An LLM Gateway response. Immutable; free with aai_llm_response_free(). */
+typedef struct aai_llm_response aai_llm_response;
+
+/** Sends a chat completion (POST /v1/chat/completions on the gateway's host). A request with
+    neither messages nor prompt: AAI_ERR_INVALID_ARGUMENT before sending. */
+aai_status aai_llm_chat_completion(aai_client *client, const aai_llm_request *request, aai_llm_response **out);
+/** A speech understanding task (POST /v1/understanding): `speech_understanding` is the task
+    object as JSON text, e.g. {"request": {"translation": {"target_languages": ["de"]}}}. */
+aai_status aai_llm_understanding(aai_client *client, const char *transcript_id, const char *speech_understanding,
+                                 aai_llm_response **out);
+
+/** The text of the first choice's message. Borrowed; NULL when there is none. */
+const char *aai_llm_response_text(const aai_llm_response *response);
+/** The first choice's finish_reason ("stop", "tool_calls", ...). Borrowed; NULL when absent. */
+const char *aai_llm_response_finish_reason(const aai_llm_response *response);
+/** The tool calls of the first choice as one array. Borrowed. */
+aai_status aai_llm_response_tool_calls(const aai_llm_response *response, const aai_llm_tool_call **calls, size_t *count);
+/** The request id. Borrowed; NULL when absent. */
+const char *aai_llm_response_request_id(const aai_llm_response *response);
+/** Token usage (any pointer may be NULL); -1 when the server did not say. */
+aai_status aai_llm_response_usage(const aai_llm_response *response, int64_t *input_tokens, int64_t *output_tokens,
+                                  int64_t *total_tokens);
+/** The whole response as JSON (NUL-terminated; borrowed). */
+aai_status aai_llm_response_json(const aai_llm_response *response, const char **json, size_t *length);
+/** Releases a response. NULL is a no-op. */
+void aai_llm_response_free(aai_llm_response *response);
+
+/* ======================================================================================
  * Transcript results: utterances and audio intelligence
  * ==================================================================================== */
 /* (section: results) */
-/* Reading the results. Every array below comes back as one block of structs that the caller
-   walks without further calls (a 100k-word transcript costs one call, not one per field per
-   word). The structs, the arrays they point to and their strings are borrowed from the
-   transcript: valid until the transcript is freed, never freed by the caller. Each array is
-   built once, on first use, and later calls return the same pointer (thread-safe).
-   A feature that was not requested, or a transcript that is not completed yet, gives AAI_OK
-   with *count 0 and the array pointer NULL, as an empty result does (tell them apart with
-   the feature's *_status function or aai_transcript_get_json()). Inside a struct, a string
-   documented "or NULL" is NULL when the server did not send it (or sent null); every other
-   string is "" then. A missing number is 0 unless said otherwise. Times are milliseconds from
-   the start of the audio. Fields the structs do not carry are in the JSON:
-   aai_transcript_get_json(t, "/utterances/0/translated_texts", &out). */
 
-/** Makes a transcript handle from a transcript's JSON text: one stored earlier (see
-    aai_transcript_json()), or a GET /v2/transcript/{id} answer received by other means.
-    `json` points to `length` bytes (no NUL needed). It must be a JSON object with a string
-    "id" and "status"; anything else is AAI_ERR_INVALID_ARGUMENT (the message gives the
-    position of a syntax error). *out is owned by the caller: release it with
-    aai_transcript_free(). */
-aai_status aai_transcript_from_json(const char *json, size_t length, aai_transcript **out);
+/* ======================================================================================
+ * Exports, lookups and listing
+ * ==================================================================================== */
+/* (section: exports) */
 
 /** A span of the audio (Timestamp in the API), in milliseconds. */
 typedef struct aai_timestamp {
@@ -531,199 +665,11 @@ typedef struct aai_timestamp {
     int64_t end;
 } aai_timestamp;
 
-/** One entry of a map keyed by label: the summaries of content moderation (label to
-    confidence) and topic detection (topic to relevance), and the labels of a topic
-    detection result (topic to relevance). */
-typedef struct aai_label_score {
-    const char *label;       /* "disasters", "NewsAndPolitics>Weather", ... */
-    double score;            /* 0.0 to 1.0. */
-} aai_label_score;
-
-/** One turn of one speaker (TranscriptUtterance in the API), with its words. */
-typedef struct aai_utterance {
-    const char *text;        /* The utterance's text. */
-    int64_t start;           /* Start time in ms. */
-    int64_t end;             /* End time in ms. */
-    double confidence;       /* 0.0 to 1.0. */
-    const char *speaker;     /* Speaker label ("A", "B", ...), or NULL. */
-    const char *channel;     /* Channel ("1", "2", ...) or NULL without multichannel. */
-    const aai_word *words;   /* The utterance's words: word_count structs (NULL if none). */
-    size_t word_count;
-} aai_utterance;
-
-/** The utterances (with speaker_labels or multichannel): *count structs at *utterances, each
-    pointing to its own words (memory shared by all utterances of the transcript). Borrowed,
-    valid until the transcript is freed, built once; NULL/0 when there are none. */
-aai_status aai_transcript_utterances(const aai_transcript *transcript, const aai_utterance **utterances,
-                                     size_t *count);
-
-/** A chapter made by auto_chapters (Chapter in the API). */
-typedef struct aai_chapter {
-    const char *gist;        /* A few words. */
-    const char *headline;    /* One sentence. */
-    const char *summary;     /* One paragraph. */
-    int64_t start;           /* Start time in ms. */
-    int64_t end;             /* End time in ms. */
-} aai_chapter;
-
-/** The chapters (auto_chapters), in temporal order. Borrowed, valid until the transcript is
-    freed, built once; NULL/0 when not requested. */
-aai_status aai_transcript_chapters(const aai_transcript *transcript, const aai_chapter **chapters, size_t *count);
-
-/** A sentence's sentiment (Sentiment in the API). */
-typedef enum aai_sentiment_kind {
-    AAI_SENTIMENT_UNKNOWN = -1,    /* A value this version does not know: read the string. */
-    AAI_SENTIMENT_NEUTRAL = 0,
-    AAI_SENTIMENT_POSITIVE = 1,
-    AAI_SENTIMENT_NEGATIVE = 2
-} aai_sentiment_kind;
-
-/** The sentiment of one sentence (SentimentAnalysisResult in the API). */
-typedef struct aai_sentiment {
-    const char *text;        /* The sentence. */
-    int64_t start;           /* Start time in ms. */
-    int64_t end;             /* End time in ms. */
-    double confidence;       /* Confidence of the sentiment, 0.0 to 1.0. */
-    const char *sentiment;   /* "POSITIVE", "NEUTRAL" or "NEGATIVE", as the server spelled it. */
-    aai_sentiment_kind kind; /* The same as an enum. */
-    const char *speaker;     /* Speaker label, or NULL without speaker_labels. */
-    const char *channel;     /* Channel, or NULL without multichannel. */
-} aai_sentiment;
-
-/** The sentiment of each sentence (sentiment_analysis). Borrowed, valid until the transcript
-    is freed, built once; NULL/0 when not requested. */
-aai_status aai_transcript_sentiment_analysis(const aai_transcript *transcript, const aai_sentiment **results,
-                                             size_t *count);
-
-/** An entity found by entity_detection (Entity in the API). */
-typedef struct aai_entity {
-    const char *entity_type; /* "location", "person_name", ... (EntityType in the API). */
-    const char *text;        /* The entity as spoken. */
-    int64_t start;           /* Start time in ms. */
-    int64_t end;             /* End time in ms. */
-} aai_entity;
-
-/** The entities (entity_detection). Borrowed, valid until the transcript is freed, built
-    once; NULL/0 when not requested. */
-aai_status aai_transcript_entities(const aai_transcript *transcript, const aai_entity **entities, size_t *count);
-
-/** A key phrase found by auto_highlights (AutoHighlightResult in the API). */
-typedef struct aai_auto_highlight {
-    const char *text;                  /* The key phrase. */
-    double rank;                       /* Relevance to the whole audio, 0.0 to 1.0. */
-    int64_t count;                     /* How many times the phrase occurs. */
-    const aai_timestamp *timestamps;   /* Where it occurs: timestamp_count spans. */
-    size_t timestamp_count;
-} aai_auto_highlight;
-
-/** The key phrases (auto_highlights_result.results). Borrowed, valid until the transcript is
-    freed, built once; NULL/0 when not requested or unavailable. */
-aai_status aai_transcript_auto_highlights(const aai_transcript *transcript, const aai_auto_highlight **highlights,
-                                          size_t *count);
-
-/** The status of the key phrases model: "success", or "unavailable" when the model failed.
-    Borrowed, valid until the transcript is freed. NULL when not requested (or not completed). */
-const char *aai_transcript_auto_highlights_status(const aai_transcript *transcript);
-
-/** A sensitive topic in a flagged section (ContentSafetyLabel in the API). */
-typedef struct aai_content_safety_label {
-    const char *label;       /* "disasters", "health_issues", ... */
-    double confidence;       /* Confidence that the topic is discussed, 0.0 to 1.0. */
-    double severity;         /* How severely it is discussed, 0.0 to 1.0. */
-} aai_content_safety_label;
-
-/** A section flagged by content moderation (ContentSafetyLabelResult in the API). */
-typedef struct aai_content_safety_result {
-    const char *text;                        /* The section's text. */
-    const aai_content_safety_label *labels;  /* label_count labels. */
-    size_t label_count;
-    int64_t sentences_idx_start;             /* Index of the section's first sentence. */
-    int64_t sentences_idx_end;               /* Index of its last sentence. */
-    aai_timestamp timestamp;                 /* Where the section is. */
-} aai_content_safety_result;
-
-/** Severity of one label over the whole audio (an entry of severity_score_summary). */
-typedef struct aai_severity_score_summary {
-    const char *label;       /* "disasters", ... */
-    double low;              /* Share of low severity, 0.0 to 1.0. */
-    double medium;
-    double high;
-} aai_severity_score_summary;
-
-/** The sections flagged by content moderation (content_safety_labels.results). Borrowed,
-    valid until the transcript is freed, built once; NULL/0 when not requested. */
-aai_status aai_transcript_content_safety(const aai_transcript *transcript, const aai_content_safety_result **results,
-                                         size_t *count);
-
-/** The confidence of each content moderation label over the whole audio
-    (content_safety_labels.summary), in the server's order. Borrowed, valid until the
-    transcript is freed, built once; NULL/0 when not requested. */
-aai_status aai_transcript_content_safety_summary(const aai_transcript *transcript, const aai_label_score **summary,
-                                                 size_t *count);
-
-/** The severity of each content moderation label over the whole audio
-    (content_safety_labels.severity_score_summary), in the server's order. Borrowed, valid
-    until the transcript is freed, built once; NULL/0 when not requested. */
-aai_status aai_transcript_content_safety_severity_scores(const aai_transcript *transcript,
-                                                         const aai_severity_score_summary **scores, size_t *count);
-
-/** The status of the content moderation model: "success" or "unavailable". Borrowed, valid
-    until the transcript is freed. NULL when not requested (or not completed). */
-const char *aai_transcript_content_safety_status(const aai_transcript *transcript);
-
-/** The topics of one part of the transcript (TopicDetectionResult in the API). */
-typedef struct aai_iab_result {
-    const char *text;                /* The part's text. */
-    const aai_label_score *labels;   /* label_count IAB topics; score is the relevance. */
-    size_t label_count;
-    aai_timestamp timestamp;         /* Where the part is; {-1, -1} when the server gave none. */
-} aai_iab_result;
-
-/** The topics found by iab_categories in each part of the transcript
-    (iab_categories_result.results). Borrowed, valid until the transcript is freed, built once;
-    NULL/0 when not requested. */
-aai_status aai_transcript_iab_categories(const aai_transcript *transcript, const aai_iab_result **results,
-                                         size_t *count);
-
-/** The relevance of each IAB topic to the whole audio (iab_categories_result.summary), in the
-    server's order. Borrowed, valid until the transcript is freed, built once; NULL/0 when not
-    requested. */
-aai_status aai_transcript_iab_categories_summary(const aai_transcript *transcript, const aai_label_score **summary,
-                                                 size_t *count);
-
-/** The status of the topic detection model: "success" or "unavailable". Borrowed, valid until
-    the transcript is freed. NULL when not requested (or not completed). */
-const char *aai_transcript_iab_categories_status(const aai_transcript *transcript);
-
-/** The summary made by summarization (its form follows summary_type: bullets, a paragraph,
-    ...). Borrowed, valid until the transcript is freed. NULL when not requested. */
-const char *aai_transcript_summary(const aai_transcript *transcript);
-
-/** The language of the audio (language_code: the one requested, or the one found by
-    language_detection), e.g. "en_us" or "de". Borrowed, valid until the transcript is freed.
-    NULL when absent. */
-const char *aai_transcript_language_code(const aai_transcript *transcript);
-
-/** The confidence of the detected language (language_confidence), 0.0 to 1.0, or -1 without
-    language_detection (or for an invalid handle). */
-double aai_transcript_language_confidence(const aai_transcript *transcript);
-
-/* ======================================================================================
- * Exports, lookups and listing
- * ==================================================================================== */
-/* (section: exports) */
-
 /** Subtitle formats for aai_transcriber_export_subtitles(). */
 typedef enum aai_subtitle_format {
     AAI_SUBTITLES_SRT = 0,
     AAI_SUBTITLES_VTT = 1
 } aai_subtitle_format;
-
-/** A start and end time in milliseconds. */
-typedef struct aai_timestamp {
-    int64_t start;
-    int64_t end;
-} aai_timestamp;
 
 /** Exports a completed transcript as SRT or VTT captions. `chars_per_caption` limits the
     length of one caption (0: the API's default). A transcript that is not completed gives the

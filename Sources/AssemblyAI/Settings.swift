@@ -9,6 +9,11 @@ public struct Settings: Sendable, Equatable {
     public var baseURL: String = "https://api.assemblyai.com"
     /// Time limit of one HTTP request in milliseconds (for uploads: connecting, and any stall).
     public var httpTimeoutMs: Int = 30_000
+    /// Base URL of the LLM Gateway (its own host), without a trailing slash.
+    public var llmGatewayBaseURL: String = "https://llm-gateway.assemblyai.com"
+    /// Time limit of a LeMUR or LLM Gateway request: generation takes far longer than a REST
+    /// call (the Java SDK's users hit socket timeouts here again and again).
+    public var llmTimeoutMs: Int = 600_000
     /// How often a wait polls a transcript, in milliseconds.
     public var pollingIntervalMs: Int = 3_000
     /// Overall deadline of a wait in milliseconds; 0 waits as long as it takes.

@@ -11,6 +11,10 @@ struct HTTPRequest {
     var path: String
     var body: Body = .none
     var progress: ProgressHandler?
+    /// Another host than the REST API's (the LLM Gateway), or nil for the client's base URL.
+    var baseURL: String? = nil
+    /// A time limit other than the client's HTTP timeout (LLM calls take long), or nil.
+    var timeoutMs: Int? = nil
 }
 
 /// What came back: a status and a body, or a failure before any answer.
@@ -70,7 +74,7 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         func header(_ line: String) { headers = curl_slist_append(headers, line) }
 
         let apiKey = settings.apiKey
-        let url = settings.baseURL + request.path
+        let url = (request.baseURL ?? settings.baseURL) + request.path
         _ = aai_curl_setopt_str(handle, CURLOPT_URL, url)
         _ = aai_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         _ = aai_curl_setopt_str(handle, CURLOPT_USERAGENT, settings.userAgent)
@@ -84,7 +88,7 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         // do not answer it; the official SDKs send no Expect either.
         header("Expect:")
 
-        let timeout = max(1, settings.httpTimeoutMs)
+        let timeout = max(1, request.timeoutMs ?? settings.httpTimeoutMs)
         _ = aai_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout)
 
         var reader: UploadReader? = nil

@@ -131,6 +131,28 @@ class aai_transcript_list_item(Structure):
     _fields_ = [(name, c_char_p) for name in ("id", "resource_url", "status", "created", "completed", "audio_url", "error")]
 
 
+class aai_lemur_question(Structure):
+    _fields_ = [
+        ("question", c_char_p),
+        ("context", c_char_p),
+        ("answer_format", c_char_p),
+        ("answer_options", POINTER(c_char_p)),
+        ("answer_option_count", c_size_t),
+    ]
+
+
+class aai_lemur_answer(Structure):
+    _fields_ = [("question", c_char_p), ("answer", c_char_p)]
+
+
+class aai_llm_tool_call(Structure):
+    _fields_ = [("id", c_char_p), ("name", c_char_p), ("arguments", c_char_p)]
+
+
+LemurParamsP = c_void_p
+LemurResponseP = c_void_p
+LLMRequestP = c_void_p
+LLMResponseP = c_void_p
 SegmentsP = c_void_p
 WordSearchP = c_void_p
 TranscriptListP = c_void_p
@@ -230,6 +252,49 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "aai_transcriber_wait": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
     "aai_transcriber_get": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
     "aai_transcriber_delete": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
+    # LeMUR and the LLM Gateway
+    "aai_client_set_llm_gateway_base_url": (_status, [ClientP, c_char_p]),
+    "aai_client_set_llm_timeout_ms": (_status, [ClientP, c_long]),
+    "aai_lemur_params_new": (_status, [POINTER(LemurParamsP)]),
+    "aai_lemur_params_free": (None, [LemurParamsP]),
+    "aai_lemur_params_add_transcript_id": (_status, [LemurParamsP, c_char_p]),
+    "aai_lemur_params_set_input_text": (_status, [LemurParamsP, c_char_p]),
+    "aai_lemur_params_set_context": (_status, [LemurParamsP, c_char_p]),
+    "aai_lemur_params_set_final_model": (_status, [LemurParamsP, c_char_p]),
+    "aai_lemur_params_set_max_output_size": (_status, [LemurParamsP, c_int]),
+    "aai_lemur_params_set_temperature": (_status, [LemurParamsP, c_double]),
+    "aai_lemur_params_set_json": (_status, [LemurParamsP, c_char_p]),
+    "aai_lemur_task": (_status, [ClientP, LemurParamsP, c_char_p, POINTER(LemurResponseP)]),
+    "aai_lemur_summary": (_status, [ClientP, LemurParamsP, c_char_p, POINTER(LemurResponseP)]),
+    "aai_lemur_action_items": (_status, [ClientP, LemurParamsP, c_char_p, POINTER(LemurResponseP)]),
+    "aai_lemur_question_answer": (_status, [ClientP, LemurParamsP, POINTER(aai_lemur_question), c_size_t, POINTER(LemurResponseP)]),
+    "aai_lemur_get_response": (_status, [ClientP, c_char_p, POINTER(LemurResponseP)]),
+    "aai_lemur_purge_request_data": (_status, [ClientP, c_char_p, POINTER(c_int)]),
+    "aai_lemur_response_request_id": (c_char_p, [LemurResponseP]),
+    "aai_lemur_response_text": (c_char_p, [LemurResponseP]),
+    "aai_lemur_response_answers": (_status, [LemurResponseP, POINTER(POINTER(aai_lemur_answer)), POINTER(c_size_t)]),
+    "aai_lemur_response_usage": (_status, [LemurResponseP, POINTER(c_int64), POINTER(c_int64)]),
+    "aai_lemur_response_json": (_status, [LemurResponseP, POINTER(c_void_p), POINTER(c_size_t)]),
+    "aai_lemur_response_free": (None, [LemurResponseP]),
+    "aai_llm_request_new": (_status, [c_char_p, POINTER(LLMRequestP)]),
+    "aai_llm_request_free": (None, [LLMRequestP]),
+    "aai_llm_request_add_message": (_status, [LLMRequestP, c_char_p, c_char_p]),
+    "aai_llm_request_add_tool_result": (_status, [LLMRequestP, c_char_p, c_char_p]),
+    "aai_llm_request_set_prompt": (_status, [LLMRequestP, c_char_p]),
+    "aai_llm_request_set_max_tokens": (_status, [LLMRequestP, c_int]),
+    "aai_llm_request_set_temperature": (_status, [LLMRequestP, c_double]),
+    "aai_llm_request_add_tool": (_status, [LLMRequestP, c_char_p, c_char_p, c_char_p]),
+    "aai_llm_request_add_transcript": (_status, [LLMRequestP, TranscriptP, c_int]),
+    "aai_llm_request_set_json": (_status, [LLMRequestP, c_char_p]),
+    "aai_llm_chat_completion": (_status, [ClientP, LLMRequestP, POINTER(LLMResponseP)]),
+    "aai_llm_understanding": (_status, [ClientP, c_char_p, c_char_p, POINTER(LLMResponseP)]),
+    "aai_llm_response_text": (c_char_p, [LLMResponseP]),
+    "aai_llm_response_finish_reason": (c_char_p, [LLMResponseP]),
+    "aai_llm_response_tool_calls": (_status, [LLMResponseP, POINTER(POINTER(aai_llm_tool_call)), POINTER(c_size_t)]),
+    "aai_llm_response_request_id": (c_char_p, [LLMResponseP]),
+    "aai_llm_response_usage": (_status, [LLMResponseP, POINTER(c_int64), POINTER(c_int64), POINTER(c_int64)]),
+    "aai_llm_response_json": (_status, [LLMResponseP, POINTER(c_void_p), POINTER(c_size_t)]),
+    "aai_llm_response_free": (None, [LLMResponseP]),
     # exports, lookups and listing
     "aai_transcriber_export_subtitles": (_status, [TranscriberP, c_char_p, c_int, c_int, POINTER(c_void_p)]),
     "aai_transcriber_get_sentences": (_status, [TranscriberP, c_char_p, POINTER(SegmentsP)]),

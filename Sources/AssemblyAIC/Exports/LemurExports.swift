@@ -1,0 +1,394 @@
+import AssemblyAI
+import CAssemblyAI
+import Synchronization
+
+/// LeMUR parameters and LLM Gateway requests behind C handles: mutable, so kept in a lock.
+final class LemurParamsBox: Sendable {
+    let state = Mutex(LemurParams())
+}
+
+final class LLMRequestBox: Sendable {
+    let state: Mutex<LLMRequest>
+    init(_ request: LLMRequest) { state = Mutex(request) }
+}
+
+final class CLemurResponse: CResponse, @unchecked Sendable {
+    let requestId: UnsafePointer<CChar>?
+    let text: UnsafePointer<CChar>?
+    private(set) var answers: UnsafePointer<aai_lemur_answer>? = nil
+    private(set) var answerCount = 0
+    let inputTokens: Int64, outputTokens: Int64
+
+    override init(_ response: JSONResponse) {
+        let root = response.json
+        let arena = CArena()
+        requestId = arena.string(root["request_id"])
+        text = arena.string(root["response"])  // a string for task/summary/action items, an array for QA
+        inputTokens = root["usage"]?["input_tokens"]?.int64 ?? -1
+        outputTokens = root["usage"]?["output_tokens"]?.int64 ?? -1
+        ownArena = arena
+        super.init(response)
+        if let list = root["response"], list.kind == .array, let out = self.arena.array(aai_lemur_answer.self, count: list.count) {
+            for a in list.elements {
+                out[answerCount] = aai_lemur_answer(question: self.arena.string(a["question"]), answer: self.arena.string(a["answer"]))
+                answerCount += 1
+            }
+            answers = UnsafePointer(out)
+        }
+    }
+
+    private let ownArena: CArena
+}
+
+final class CLLMResponse: CResponse, @unchecked Sendable {
+    let text, finishReason, requestId: UnsafePointer<CChar>?
+    private(set) var calls: UnsafePointer<aai_llm_tool_call>? = nil
+    private(set) var callCount = 0
+    let usage: (Int64, Int64, Int64)
+
+    override init(_ response: JSONResponse) {
+        let root = response.json
+        let arena = CArena()
+        let choice = root["choices"]?[0]
+        text = arena.string(choice?["message"]?["content"])
+        finishReason = arena.string(choice?["finish_reason"])
+        requestId = arena.string(root["request_id"])
+        let u = root["usage"]
+        usage = (u?["input_tokens"]?.int64 ?? -1, u?["output_tokens"]?.int64 ?? -1, u?["total_tokens"]?.int64 ?? -1)
+        ownArena = arena
+        super.init(response)
+        // Tool calls sit on the message (OpenAI shape) or on the choice (the gateway's spec).
+        let list = choice?["message"]?["tool_calls"] ?? choice?["tool_calls"]
+        if let list, list.kind == .array, let out = self.arena.array(aai_llm_tool_call.self, count: list.count) {
+            for c in list.elements {
+                let f = c["function"]
+                let args = f?["arguments"]
+                out[callCount] = aai_llm_tool_call(id: self.arena.string(c["id"]), name: self.arena.string(f?["name"]),
+                                                   arguments: args?.kind == .string ? self.arena.string(args) : self.arena.string(args?.rawJSON))
+                callCount += 1
+            }
+            calls = UnsafePointer(out)
+        }
+    }
+
+    private let ownArena: CArena
+}
+
+// MARK: Client settings for LLM calls
+
+@_cdecl("aai_client_set_llm_gateway_base_url")
+public func aai_client_set_llm_gateway_base_url_impl(_ client: OpaquePointer?, _ url: UnsafePointer<CChar>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let c = try resolve(client, Client.self, "client")
+        let url = try Settings.validatedBaseURL(try string(url, "base_url"))
+        try c.updateSettings { $0.llmGatewayBaseURL = url }
+    }
+}
+
+@_cdecl("aai_client_set_llm_timeout_ms")
+public func aai_client_set_llm_timeout_ms_impl(_ client: OpaquePointer?, _ ms: Int) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let c = try resolve(client, Client.self, "client")
+        guard ms > 0 else { throw AssemblyAIError(.invalidArgument, "llm_timeout_ms must be > 0, got \(ms)") }
+        try c.updateSettings { $0.llmTimeoutMs = ms }
+    }
+}
+
+// MARK: LeMUR parameters
+
+private func editParams(_ p: OpaquePointer?, _ change: (inout LemurParams) throws(AssemblyAIError) -> Void) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        try resolve(p, LemurParamsBox.self, "params").state.withLock { (v: inout LemurParams) throws(AssemblyAIError) in
+            var copy = v
+            try change(&copy)
+            v = copy
+        }
+    }
+}
+
+@_cdecl("aai_lemur_params_new")
+public func aai_lemur_params_new_impl(_ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try out(o, "out").pointee = HandleTable.shared.insert(LemurParamsBox()) }
+}
+
+@_cdecl("aai_lemur_params_free")
+public func aai_lemur_params_free_impl(_ p: OpaquePointer?) { HandleTable.shared.remove(p, as: LemurParamsBox.self) }
+
+@_cdecl("aai_lemur_params_add_transcript_id")
+public func aai_lemur_params_add_transcript_id_impl(_ p: OpaquePointer?, _ id: UnsafePointer<CChar>?) -> aai_status {
+    editParams(p) { (v: inout LemurParams) throws(AssemblyAIError) in try v.addTranscriptId(try string(id, "transcript_id")) }
+}
+
+@_cdecl("aai_lemur_params_set_input_text")
+public func aai_lemur_params_set_input_text_impl(_ p: OpaquePointer?, _ t: UnsafePointer<CChar>?) -> aai_status {
+    editParams(p) { (v: inout LemurParams) throws(AssemblyAIError) in v["input_text"] = try optionalString(t, "text").map(JSONValue.string) }
+}
+
+@_cdecl("aai_lemur_params_set_context")
+public func aai_lemur_params_set_context_impl(_ p: OpaquePointer?, _ t: UnsafePointer<CChar>?) -> aai_status {
+    editParams(p) { (v: inout LemurParams) throws(AssemblyAIError) in v["context"] = try optionalString(t, "context").map(JSONValue.string) }
+}
+
+@_cdecl("aai_lemur_params_set_final_model")
+public func aai_lemur_params_set_final_model_impl(_ p: OpaquePointer?, _ m: UnsafePointer<CChar>?) -> aai_status {
+    editParams(p) { (v: inout LemurParams) throws(AssemblyAIError) in v["final_model"] = try optionalString(m, "model").map(JSONValue.string) }
+}
+
+@_cdecl("aai_lemur_params_set_max_output_size")
+public func aai_lemur_params_set_max_output_size_impl(_ p: OpaquePointer?, _ n: Int32) -> aai_status {
+    editParams(p) { (v: inout LemurParams) throws(AssemblyAIError) in try v.setMaxOutputSize(Int(n)) }
+}
+
+@_cdecl("aai_lemur_params_set_temperature")
+public func aai_lemur_params_set_temperature_impl(_ p: OpaquePointer?, _ t: Double) -> aai_status {
+    editParams(p) { (v: inout LemurParams) throws(AssemblyAIError) in try v.setTemperature(t) }
+}
+
+@_cdecl("aai_lemur_params_set_json")
+public func aai_lemur_params_set_json_impl(_ p: OpaquePointer?, _ json: UnsafePointer<CChar>?) -> aai_status {
+    editParams(p) { (v: inout LemurParams) throws(AssemblyAIError) in try v.merge(json: try string(json, "json_object")) }
+}
+
+// MARK: LeMUR calls
+
+private func lemurCall(_ client: OpaquePointer?, _ params: OpaquePointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?,
+                       _ body: (Lemur, LemurParams) throws(AssemblyAIError) -> JSONResponse) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let lemur = Lemur(client: try resolve(client, Client.self, "client"))
+        let snapshot = params == nil ? LemurParams() : try resolve(params, LemurParamsBox.self, "params").state.withLock { $0 }
+        target.pointee = HandleTable.shared.insert(CLemurResponse(try body(lemur, snapshot)))
+    }
+}
+
+@_cdecl("aai_lemur_task")
+public func aai_lemur_task_impl(_ c: OpaquePointer?, _ p: OpaquePointer?, _ prompt: UnsafePointer<CChar>?,
+                                _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    lemurCall(c, p, o) { (l: Lemur, v: LemurParams) throws(AssemblyAIError) in try l.task(prompt: try string(prompt, "prompt"), params: v) }
+}
+
+@_cdecl("aai_lemur_summary")
+public func aai_lemur_summary_impl(_ c: OpaquePointer?, _ p: OpaquePointer?, _ format: UnsafePointer<CChar>?,
+                                   _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    lemurCall(c, p, o) { (l: Lemur, v: LemurParams) throws(AssemblyAIError) in
+        try l.summary(params: v, answerFormat: try optionalString(format, "answer_format"))
+    }
+}
+
+@_cdecl("aai_lemur_action_items")
+public func aai_lemur_action_items_impl(_ c: OpaquePointer?, _ p: OpaquePointer?, _ format: UnsafePointer<CChar>?,
+                                        _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    lemurCall(c, p, o) { (l: Lemur, v: LemurParams) throws(AssemblyAIError) in
+        try l.actionItems(params: v, answerFormat: try optionalString(format, "answer_format"))
+    }
+}
+
+@_cdecl("aai_lemur_question_answer")
+public func aai_lemur_question_answer_impl(_ c: OpaquePointer?, _ p: OpaquePointer?, _ questions: UnsafePointer<aai_lemur_question>?,
+                                           _ count: Int, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    lemurCall(c, p, o) { (l: Lemur, v: LemurParams) throws(AssemblyAIError) in
+        guard count > 0, let questions else { throw AssemblyAIError(.invalidArgument, "questions is NULL or empty") }
+        var list: [LemurQuestion] = []
+        for i in 0..<count {
+            let q = questions[i]
+            list.append(LemurQuestion(question: try string(q.question, "questions[\(i)].question"),
+                                      context: try optionalString(q.context, "questions[\(i)].context"),
+                                      answerFormat: try optionalString(q.answer_format, "questions[\(i)].answer_format"),
+                                      answerOptions: q.answer_option_count == 0 ? nil
+                                          : try strings(q.answer_options, q.answer_option_count, "questions[\(i)].answer_options")))
+        }
+        return try l.questionAnswer(list, params: v)
+    }
+}
+
+@_cdecl("aai_lemur_get_response")
+public func aai_lemur_get_response_impl(_ c: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    lemurCall(c, nil, o) { (l: Lemur, _: LemurParams) throws(AssemblyAIError) in try l.response(requestId: try string(id, "request_id")) }
+}
+
+@_cdecl("aai_lemur_purge_request_data")
+public func aai_lemur_purge_request_data_impl(_ c: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ deleted: UnsafeMutablePointer<Int32>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let lemur = Lemur(client: try resolve(c, Client.self, "client"))
+        let result = try lemur.purge(requestId: try string(id, "request_id"))
+        deleted?.pointee = result.json["deleted"]?.bool == true ? 1 : 0
+    }
+}
+
+private func lemurResponse(_ r: OpaquePointer?) -> CLemurResponse? {
+    do { return try resolve(r, CLemurResponse.self, "LeMUR response") } catch { recordGetterError(error); return nil }
+}
+
+@_cdecl("aai_lemur_response_request_id")
+public func aai_lemur_response_request_id_impl(_ r: OpaquePointer?) -> UnsafePointer<CChar>? { lemurResponse(r)?.requestId }
+
+@_cdecl("aai_lemur_response_text")
+public func aai_lemur_response_text_impl(_ r: OpaquePointer?) -> UnsafePointer<CChar>? { lemurResponse(r)?.text }
+
+@_cdecl("aai_lemur_response_answers")
+public func aai_lemur_response_answers_impl(_ r: OpaquePointer?, _ a: UnsafeMutablePointer<UnsafePointer<aai_lemur_answer>?>?,
+                                            _ n: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let answers = try out(a, "answers"), count = try out(n, "count")
+        let resp = try resolve(r, CLemurResponse.self, "LeMUR response")
+        answers.pointee = resp.answers
+        count.pointee = resp.answerCount
+    }
+}
+
+@_cdecl("aai_lemur_response_usage")
+public func aai_lemur_response_usage_impl(_ r: OpaquePointer?, _ input: UnsafeMutablePointer<Int64>?, _ output: UnsafeMutablePointer<Int64>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let resp = try resolve(r, CLemurResponse.self, "LeMUR response")
+        input?.pointee = resp.inputTokens
+        output?.pointee = resp.outputTokens
+    }
+}
+
+@_cdecl("aai_lemur_response_json")
+public func aai_lemur_response_json_impl(_ r: OpaquePointer?, _ json: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                         _ length: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try resolve(r, CLemurResponse.self, "LeMUR response").json(json, length) }
+}
+
+@_cdecl("aai_lemur_response_free")
+public func aai_lemur_response_free_impl(_ r: OpaquePointer?) { HandleTable.shared.remove(r, as: CLemurResponse.self) }
+
+// MARK: LLM Gateway
+
+private func editRequest(_ r: OpaquePointer?, _ change: (inout LLMRequest) throws(AssemblyAIError) -> Void) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        try resolve(r, LLMRequestBox.self, "request").state.withLock { (v: inout LLMRequest) throws(AssemblyAIError) in
+            var copy = v
+            try change(&copy)
+            v = copy
+        }
+    }
+}
+
+@_cdecl("aai_llm_request_new")
+public func aai_llm_request_new_impl(_ model: UnsafePointer<CChar>?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        target.pointee = HandleTable.shared.insert(LLMRequestBox(try LLMRequest(model: try string(model, "model"))))
+    }
+}
+
+@_cdecl("aai_llm_request_free")
+public func aai_llm_request_free_impl(_ r: OpaquePointer?) { HandleTable.shared.remove(r, as: LLMRequestBox.self) }
+
+@_cdecl("aai_llm_request_add_message")
+public func aai_llm_request_add_message_impl(_ r: OpaquePointer?, _ role: UnsafePointer<CChar>?, _ content: UnsafePointer<CChar>?) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in
+        try v.addMessage(role: try string(role, "role"), content: try string(content, "content"))
+    }
+}
+
+@_cdecl("aai_llm_request_add_tool_result")
+public func aai_llm_request_add_tool_result_impl(_ r: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ content: UnsafePointer<CChar>?) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in
+        v.addToolResult(toolCallId: try string(id, "tool_call_id"), content: try string(content, "content"))
+    }
+}
+
+@_cdecl("aai_llm_request_set_prompt")
+public func aai_llm_request_set_prompt_impl(_ r: OpaquePointer?, _ prompt: UnsafePointer<CChar>?) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in v.setPrompt(try string(prompt, "prompt")) }
+}
+
+@_cdecl("aai_llm_request_set_max_tokens")
+public func aai_llm_request_set_max_tokens_impl(_ r: OpaquePointer?, _ n: Int32) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in try v.setMaxTokens(Int(n)) }
+}
+
+@_cdecl("aai_llm_request_set_temperature")
+public func aai_llm_request_set_temperature_impl(_ r: OpaquePointer?, _ t: Double) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in try v.setTemperature(t) }
+}
+
+@_cdecl("aai_llm_request_add_tool")
+public func aai_llm_request_add_tool_impl(_ r: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ description: UnsafePointer<CChar>?,
+                                          _ schema: UnsafePointer<CChar>?) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in
+        try v.addTool(name: try string(name, "name"), description: try optionalString(description, "description"),
+                      parametersSchema: try optionalString(schema, "parameters_schema"))
+    }
+}
+
+@_cdecl("aai_llm_request_add_transcript")
+public func aai_llm_request_add_transcript_impl(_ r: OpaquePointer?, _ t: OpaquePointer?, _ withSpeakers: Int32) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in
+        try v.addTranscriptContext(try resolve(t, CTranscript.self, "transcript").core, withSpeakers: withSpeakers != 0)
+    }
+}
+
+@_cdecl("aai_llm_request_set_json")
+public func aai_llm_request_set_json_impl(_ r: OpaquePointer?, _ json: UnsafePointer<CChar>?) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in try v.merge(json: try string(json, "json_object")) }
+}
+
+@_cdecl("aai_llm_chat_completion")
+public func aai_llm_chat_completion_impl(_ c: OpaquePointer?, _ r: OpaquePointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let gateway = LLMGateway(client: try resolve(c, Client.self, "client"))
+        let request = try resolve(r, LLMRequestBox.self, "request").state.withLock { $0 }
+        target.pointee = HandleTable.shared.insert(CLLMResponse(try gateway.chatCompletion(request)))
+    }
+}
+
+@_cdecl("aai_llm_understanding")
+public func aai_llm_understanding_impl(_ c: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ task: UnsafePointer<CChar>?,
+                                       _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let gateway = LLMGateway(client: try resolve(c, Client.self, "client"))
+        let response = try gateway.understanding(transcriptId: try string(id, "transcript_id"),
+                                                 speechUnderstanding: try string(task, "speech_understanding"))
+        target.pointee = HandleTable.shared.insert(CLLMResponse(response))
+    }
+}
+
+private func llmResponse(_ r: OpaquePointer?) -> CLLMResponse? {
+    do { return try resolve(r, CLLMResponse.self, "LLM response") } catch { recordGetterError(error); return nil }
+}
+
+@_cdecl("aai_llm_response_text")
+public func aai_llm_response_text_impl(_ r: OpaquePointer?) -> UnsafePointer<CChar>? { llmResponse(r)?.text }
+
+@_cdecl("aai_llm_response_finish_reason")
+public func aai_llm_response_finish_reason_impl(_ r: OpaquePointer?) -> UnsafePointer<CChar>? { llmResponse(r)?.finishReason }
+
+@_cdecl("aai_llm_response_request_id")
+public func aai_llm_response_request_id_impl(_ r: OpaquePointer?) -> UnsafePointer<CChar>? { llmResponse(r)?.requestId }
+
+@_cdecl("aai_llm_response_tool_calls")
+public func aai_llm_response_tool_calls_impl(_ r: OpaquePointer?, _ calls: UnsafeMutablePointer<UnsafePointer<aai_llm_tool_call>?>?,
+                                             _ n: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let c = try out(calls, "calls"), count = try out(n, "count")
+        let resp = try resolve(r, CLLMResponse.self, "LLM response")
+        c.pointee = resp.calls
+        count.pointee = resp.callCount
+    }
+}
+
+@_cdecl("aai_llm_response_usage")
+public func aai_llm_response_usage_impl(_ r: OpaquePointer?, _ input: UnsafeMutablePointer<Int64>?, _ output: UnsafeMutablePointer<Int64>?,
+                                        _ total: UnsafeMutablePointer<Int64>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let resp = try resolve(r, CLLMResponse.self, "LLM response")
+        input?.pointee = resp.usage.0
+        output?.pointee = resp.usage.1
+        total?.pointee = resp.usage.2
+    }
+}
+
+@_cdecl("aai_llm_response_json")
+public func aai_llm_response_json_impl(_ r: OpaquePointer?, _ json: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                       _ length: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try resolve(r, CLLMResponse.self, "LLM response").json(json, length) }
+}
+
+@_cdecl("aai_llm_response_free")
+public func aai_llm_response_free_impl(_ r: OpaquePointer?) { HandleTable.shared.remove(r, as: CLLMResponse.self) }
