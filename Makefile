@@ -50,6 +50,10 @@ $(STAGE)/tests/%: tests/c/%.c tests/c/harness.h include/assemblyai.h
 test-c: $(C_TESTS)
 	@rc=0; for t in $(C_TESTS); do echo "== $$t"; AAI_SERVER_BIN=$(SERVER) $$t || rc=1; done; exit $$rc
 
+$(STAGE)/bench/bench_native: bench/bench_native.c include/assemblyai.h
+	mkdir -p $(STAGE)/bench
+	$(CC) $(CFLAGS) -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -Wl,-rpath,'$$ORIGIN/../lib'
+
 assemblyai.pc: assemblyai.pc.in
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' $< > $@

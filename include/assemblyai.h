@@ -653,17 +653,215 @@ void aai_llm_response_free(aai_llm_response *response);
  * Transcript results: utterances and audio intelligence
  * ==================================================================================== */
 /* (section: results) */
+/* Reading the results. Every array below comes back as one block of structs that the caller
+   walks without further calls (a 100k-word transcript costs one call, not one per field per
+   word). The structs, the arrays they point to and their strings are borrowed from the
+   transcript: valid until the transcript is freed, never freed by the caller. Each array is
+   built once, on first use, and later calls return the same pointer (thread-safe).
+   A feature that was not requested, or a transcript that is not completed yet, gives AAI_OK
+   with *count 0 and the array pointer NULL, as an empty result does (tell them apart with
+   the feature's *_status function or aai_transcript_get_json()). Inside a struct, a string
+   documented "or NULL" is NULL when the server did not send it (or sent null); every other
+   string is "" then. A missing number is 0 unless said otherwise. Times are milliseconds from
+   the start of the audio. Fields the structs do not carry are in the JSON:
+   aai_transcript_get_json(t, "/utterances/0/translated_texts", &out). */
 
-/* ======================================================================================
- * Exports, lookups and listing
- * ==================================================================================== */
-/* (section: exports) */
+/** Makes a transcript handle from a transcript's JSON text: one stored earlier (see
+    aai_transcript_json()), or a GET /v2/transcript/{id} answer received by other means.
+    `json` points to `length` bytes (no NUL needed). It must be a JSON object with a string
+    "id" and "status"; anything else is AAI_ERR_INVALID_ARGUMENT (the message gives the
+    position of a syntax error). *out is owned by the caller: release it with
+    aai_transcript_free(). */
+aai_status aai_transcript_from_json(const char *json, size_t length, aai_transcript **out);
 
 /** A span of the audio (Timestamp in the API), in milliseconds. */
 typedef struct aai_timestamp {
     int64_t start;
     int64_t end;
 } aai_timestamp;
+
+/** One entry of a map keyed by label: the summaries of content moderation (label to
+    confidence) and topic detection (topic to relevance), and the labels of a topic
+    detection result (topic to relevance). */
+typedef struct aai_label_score {
+    const char *label;       /* "disasters", "NewsAndPolitics>Weather", ... */
+    double score;            /* 0.0 to 1.0. */
+} aai_label_score;
+
+/** One turn of one speaker (TranscriptUtterance in the API), with its words. */
+typedef struct aai_utterance {
+    const char *text;        /* The utterance's text. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+    double confidence;       /* 0.0 to 1.0. */
+    const char *speaker;     /* Speaker label ("A", "B", ...), or NULL. */
+    const char *channel;     /* Channel ("1", "2", ...) or NULL without multichannel. */
+    const aai_word *words;   /* The utterance's words: word_count structs (NULL if none). */
+    size_t word_count;
+} aai_utterance;
+
+/** The utterances (with speaker_labels or multichannel): *count structs at *utterances, each
+    pointing to its own words (memory shared by all utterances of the transcript). Borrowed,
+    valid until the transcript is freed, built once; NULL/0 when there are none. */
+aai_status aai_transcript_utterances(const aai_transcript *transcript, const aai_utterance **utterances,
+                                     size_t *count);
+
+/** A chapter made by auto_chapters (Chapter in the API). */
+typedef struct aai_chapter {
+    const char *gist;        /* A few words. */
+    const char *headline;    /* One sentence. */
+    const char *summary;     /* One paragraph. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+} aai_chapter;
+
+/** The chapters (auto_chapters), in temporal order. Borrowed, valid until the transcript is
+    freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_chapters(const aai_transcript *transcript, const aai_chapter **chapters, size_t *count);
+
+/** A sentence's sentiment (Sentiment in the API). */
+typedef enum aai_sentiment_kind {
+    AAI_SENTIMENT_UNKNOWN = -1,    /* A value this version does not know: read the string. */
+    AAI_SENTIMENT_NEUTRAL = 0,
+    AAI_SENTIMENT_POSITIVE = 1,
+    AAI_SENTIMENT_NEGATIVE = 2
+} aai_sentiment_kind;
+
+/** The sentiment of one sentence (SentimentAnalysisResult in the API). */
+typedef struct aai_sentiment {
+    const char *text;        /* The sentence. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+    double confidence;       /* Confidence of the sentiment, 0.0 to 1.0. */
+    const char *sentiment;   /* "POSITIVE", "NEUTRAL" or "NEGATIVE", as the server spelled it. */
+    aai_sentiment_kind kind; /* The same as an enum. */
+    const char *speaker;     /* Speaker label, or NULL without speaker_labels. */
+    const char *channel;     /* Channel, or NULL without multichannel. */
+} aai_sentiment;
+
+/** The sentiment of each sentence (sentiment_analysis). Borrowed, valid until the transcript
+    is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_sentiment_analysis(const aai_transcript *transcript, const aai_sentiment **results,
+                                             size_t *count);
+
+/** An entity found by entity_detection (Entity in the API). */
+typedef struct aai_entity {
+    const char *entity_type; /* "location", "person_name", ... (EntityType in the API). */
+    const char *text;        /* The entity as spoken. */
+    int64_t start;           /* Start time in ms. */
+    int64_t end;             /* End time in ms. */
+} aai_entity;
+
+/** The entities (entity_detection). Borrowed, valid until the transcript is freed, built
+    once; NULL/0 when not requested. */
+aai_status aai_transcript_entities(const aai_transcript *transcript, const aai_entity **entities, size_t *count);
+
+/** A key phrase found by auto_highlights (AutoHighlightResult in the API). */
+typedef struct aai_auto_highlight {
+    const char *text;                  /* The key phrase. */
+    double rank;                       /* Relevance to the whole audio, 0.0 to 1.0. */
+    int64_t count;                     /* How many times the phrase occurs. */
+    const aai_timestamp *timestamps;   /* Where it occurs: timestamp_count spans. */
+    size_t timestamp_count;
+} aai_auto_highlight;
+
+/** The key phrases (auto_highlights_result.results). Borrowed, valid until the transcript is
+    freed, built once; NULL/0 when not requested or unavailable. */
+aai_status aai_transcript_auto_highlights(const aai_transcript *transcript, const aai_auto_highlight **highlights,
+                                          size_t *count);
+
+/** The status of the key phrases model: "success", or "unavailable" when the model failed.
+    Borrowed, valid until the transcript is freed. NULL when not requested (or not completed). */
+const char *aai_transcript_auto_highlights_status(const aai_transcript *transcript);
+
+/** A sensitive topic in a flagged section (ContentSafetyLabel in the API). */
+typedef struct aai_content_safety_label {
+    const char *label;       /* "disasters", "health_issues", ... */
+    double confidence;       /* Confidence that the topic is discussed, 0.0 to 1.0. */
+    double severity;         /* How severely it is discussed, 0.0 to 1.0. */
+} aai_content_safety_label;
+
+/** A section flagged by content moderation (ContentSafetyLabelResult in the API). */
+typedef struct aai_content_safety_result {
+    const char *text;                        /* The section's text. */
+    const aai_content_safety_label *labels;  /* label_count labels. */
+    size_t label_count;
+    int64_t sentences_idx_start;             /* Index of the section's first sentence. */
+    int64_t sentences_idx_end;               /* Index of its last sentence. */
+    aai_timestamp timestamp;                 /* Where the section is. */
+} aai_content_safety_result;
+
+/** Severity of one label over the whole audio (an entry of severity_score_summary). */
+typedef struct aai_severity_score_summary {
+    const char *label;       /* "disasters", ... */
+    double low;              /* Share of low severity, 0.0 to 1.0. */
+    double medium;
+    double high;
+} aai_severity_score_summary;
+
+/** The sections flagged by content moderation (content_safety_labels.results). Borrowed,
+    valid until the transcript is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_content_safety(const aai_transcript *transcript, const aai_content_safety_result **results,
+                                         size_t *count);
+
+/** The confidence of each content moderation label over the whole audio
+    (content_safety_labels.summary), in the server's order. Borrowed, valid until the
+    transcript is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_content_safety_summary(const aai_transcript *transcript, const aai_label_score **summary,
+                                                 size_t *count);
+
+/** The severity of each content moderation label over the whole audio
+    (content_safety_labels.severity_score_summary), in the server's order. Borrowed, valid
+    until the transcript is freed, built once; NULL/0 when not requested. */
+aai_status aai_transcript_content_safety_severity_scores(const aai_transcript *transcript,
+                                                         const aai_severity_score_summary **scores, size_t *count);
+
+/** The status of the content moderation model: "success" or "unavailable". Borrowed, valid
+    until the transcript is freed. NULL when not requested (or not completed). */
+const char *aai_transcript_content_safety_status(const aai_transcript *transcript);
+
+/** The topics of one part of the transcript (TopicDetectionResult in the API). */
+typedef struct aai_iab_result {
+    const char *text;                /* The part's text. */
+    const aai_label_score *labels;   /* label_count IAB topics; score is the relevance. */
+    size_t label_count;
+    aai_timestamp timestamp;         /* Where the part is; {-1, -1} when the server gave none. */
+} aai_iab_result;
+
+/** The topics found by iab_categories in each part of the transcript
+    (iab_categories_result.results). Borrowed, valid until the transcript is freed, built once;
+    NULL/0 when not requested. */
+aai_status aai_transcript_iab_categories(const aai_transcript *transcript, const aai_iab_result **results,
+                                         size_t *count);
+
+/** The relevance of each IAB topic to the whole audio (iab_categories_result.summary), in the
+    server's order. Borrowed, valid until the transcript is freed, built once; NULL/0 when not
+    requested. */
+aai_status aai_transcript_iab_categories_summary(const aai_transcript *transcript, const aai_label_score **summary,
+                                                 size_t *count);
+
+/** The status of the topic detection model: "success" or "unavailable". Borrowed, valid until
+    the transcript is freed. NULL when not requested (or not completed). */
+const char *aai_transcript_iab_categories_status(const aai_transcript *transcript);
+
+/** The summary made by summarization (its form follows summary_type: bullets, a paragraph,
+    ...). Borrowed, valid until the transcript is freed. NULL when not requested. */
+const char *aai_transcript_summary(const aai_transcript *transcript);
+
+/** The language of the audio (language_code: the one requested, or the one found by
+    language_detection), e.g. "en_us" or "de". Borrowed, valid until the transcript is freed.
+    NULL when absent. */
+const char *aai_transcript_language_code(const aai_transcript *transcript);
+
+/** The confidence of the detected language (language_confidence), 0.0 to 1.0, or -1 without
+    language_detection (or for an invalid handle). */
+double aai_transcript_language_confidence(const aai_transcript *transcript);
+
+/* ======================================================================================
+ * Exports, lookups and listing
+ * ==================================================================================== */
+/* (section: exports) */
+
 
 /** Subtitle formats for aai_transcriber_export_subtitles(). */
 typedef enum aai_subtitle_format {
@@ -677,17 +875,8 @@ typedef enum aai_subtitle_format {
 aai_status aai_transcriber_export_subtitles(aai_transcriber *transcriber, const char *transcript_id,
                                             aai_subtitle_format format, int chars_per_caption, char **out);
 
-/** A sentence or a paragraph of a transcript, with its words. */
-typedef struct aai_segment {
-    const char *text;
-    int64_t start;             /* ms */
-    int64_t end;               /* ms */
-    double confidence;
-    const char *speaker;       /* NULL without speaker labels */
-    const char *channel;       /* NULL without multichannel */
-    const aai_word *words;     /* word_count words; NULL when 0 */
-    size_t word_count;
-} aai_segment;
+/** A sentence or a paragraph of a transcript, with its words: the same shape as an utterance. */
+typedef aai_utterance aai_segment;
 
 /** The sentences or paragraphs of a transcript. Immutable; free with aai_segments_free(). */
 typedef struct aai_segments aai_segments;

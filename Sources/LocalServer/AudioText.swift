@@ -13,6 +13,12 @@ struct AudioInfo: Sendable, Equatable {
     let durationMs: Int
     /// The ICMT text, if the file has one.
     let comment: String?
+    /// Where the samples are, for writing the redacted copy (0 when there is no file).
+    var formatTag = 1
+    var blockAlign = 0
+    var bitsPerSample = 0
+    var dataOffset = 0
+    var dataSize = 0
 }
 
 /// A file that is not audio this server can read; `message` is the transcript's error text.
@@ -37,7 +43,9 @@ enum WAVReader {
 
         var offset = 12
         var byteRate = 0, channels = 0, sampleRate = 0
+        var formatTag = 1, blockAlign = 0, bitsPerSample = 0
         var dataSize: Int?
+        var dataOffset = 0
         var comment: String?
         while offset + 8 <= fileSize {
             try? file.seek(toOffset: UInt64(offset))
@@ -49,12 +57,16 @@ enum WAVReader {
             switch id {
             case "fmt ":
                 if size >= 16, let fmt = try? file.read(upToCount: 16), fmt.count == 16 {
+                    formatTag = Int(le16(fmt, 0))
                     channels = Int(le16(fmt, 2))
                     sampleRate = Int(le32(fmt, 4))
                     byteRate = Int(le32(fmt, 8))
+                    blockAlign = Int(le16(fmt, 12))
+                    bitsPerSample = Int(le16(fmt, 14))
                 }
             case "data":
                 dataSize = size
+                dataOffset = bodyStart
             case "LIST":
                 if size >= 4, size <= 16 * 1024 * 1024, let list = try? file.read(upToCount: size) {
                     comment = comment ?? infoComment(list)
@@ -67,7 +79,9 @@ enum WAVReader {
         guard byteRate > 0, let dataSize else {
             throw AudioReadError(message: notAudio(kind: "audio/x-wav (RIFF (little-endian) data, WAVE audio, no playable audio)"))
         }
-        return AudioInfo(channels: channels, sampleRate: sampleRate, durationMs: dataSize * 1000 / byteRate, comment: comment)
+        return AudioInfo(channels: channels, sampleRate: sampleRate, durationMs: dataSize * 1000 / byteRate, comment: comment,
+                         formatTag: formatTag, blockAlign: blockAlign, bitsPerSample: bitsPerSample,
+                         dataOffset: dataOffset, dataSize: dataSize)
     }
 
     /// The ICMT sub-chunk of a LIST chunk of type INFO: UTF-8 text, NUL-terminated.

@@ -12,7 +12,11 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     var description: String { "\(status.code) \(message)" }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = jsonResponse(.object(["error": .string(message)]), status: status)
+        // The LLM Gateway (served under /v1) has its own error shape.
+        let body: JSON = request.uri.path.hasPrefix("/v1/")
+            ? .object(["error": .object(["code": .int(Int(status.code)), "message": .string(message)])])
+            : .object(["error": .string(message)])
+        var response = jsonResponse(body, status: status)
         response.headers.append(contentsOf: headers)
         return response
     }

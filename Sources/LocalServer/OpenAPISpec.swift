@@ -8,6 +8,9 @@ import Yams
 /// One OpenAPI document: its tree, `$ref` resolution and operation lookup.
 struct OpenAPIDocument: Sendable {
     let name: String
+    /// Where the document's paths live on this server ("/v1" for the LLM Gateway, whose
+    /// spec's server URL ends in /v1).
+    var pathPrefix = ""
     let root: JSON
     let validator: SchemaValidator
     private let templates: [PathTemplate]
@@ -31,6 +34,8 @@ struct OpenAPIDocument: Sendable {
 
     /// The operation for a concrete method and path, e.g. GET /v2/transcript/123.
     func operation(method: String, path: String) -> Operation? {
+        guard path.hasPrefix(pathPrefix) else { return nil }
+        let path = String(path.dropFirst(pathPrefix.count))
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         for template in templates {
             guard let params = template.match(segments),
@@ -171,14 +176,24 @@ struct SpecSet: Sendable {
         case rejected(String)
     }
 
-    /// Loads `openapi.yml` and `openapi-latest.yml` from `directory`.
+    /// Loads `openapi.yml` and `openapi-latest.yml` from `directory`, and `llm-gateway.yml`
+    /// (served under /v1) when the directory has it.
     static func load(directory: String) throws -> SpecSet {
-        let names = ["openapi.yml", "openapi-latest.yml"]
-        return SpecSet(documents: try names.map { name in
+        let names: [(name: String, prefix: String, required: Bool)] = [
+            ("openapi.yml", "", true), ("openapi-latest.yml", "", true), ("llm-gateway.yml", "/v1", false),
+        ]
+        var documents: [OpenAPIDocument] = []
+        for (name, prefix, required) in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw SpecError("cannot read \(path)") }
-            return try OpenAPIDocument(name: name, yaml: text)
-        })
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                if required { throw SpecError("cannot read \(path)") }
+                continue
+            }
+            var doc = try OpenAPIDocument(name: name, yaml: text)
+            doc.pathPrefix = prefix
+            documents.append(doc)
+        }
+        return SpecSet(documents: documents)
     }
 
     func document(named name: String) -> OpenAPIDocument? { documents.first { $0.name == name } }

@@ -30,6 +30,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "How long a transcript then stays processing, in milliseconds.")
     var processingMs = 300
 
+    @Option(help: "How long after completion /redacted-audio answers 202 (not ready yet), in milliseconds.")
+    var redactedAudioMs = 500
+
+    @Option(name: .customLong("fault"), help: "A fault to arm at start-up, as the JSON object POST /_local/faults takes (repeatable).")
+    var faults: [String] = []
+
     @Option(help: "Where uploads are stored. Default: a new temporary directory, removed on exit.")
     var dataDir: String?
 
@@ -41,9 +47,24 @@ struct ServerCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard queuedMs >= 0, processingMs >= 0 else { throw ValidationError("--queued-ms and --processing-ms must not be negative") }
+        guard queuedMs >= 0, processingMs >= 0, redactedAudioMs >= 0 else {
+            throw ValidationError("--queued-ms, --processing-ms and --redacted-audio-ms must not be negative")
+        }
         guard apiKeys.allSatisfy({ !$0.isEmpty }) else { throw ValidationError("--api-key must not be empty") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        _ = try parsedFaults()
+    }
+
+    private func parsedFaults() throws -> [Fault] {
+        try faults.map { text in
+            do {
+                return try Fault(json: JSON.parse(text))
+            } catch let error as APIError {
+                throw ValidationError("--fault \(text): \(error.message)")
+            } catch {
+                throw ValidationError("--fault \(text): not valid JSON (\(error))")
+            }
+        }
     }
 
     func run() async throws {
@@ -64,9 +85,18 @@ struct ServerCommand: AsyncParsableCommand {
         let specs = try SpecSet.load(directory: try specDir ?? Self.bundledSpecDirectory())
         let state = try ServerState(
             config: ServerConfig(host: host, port: port, apiKeys: Set(apiKeys), queuedMs: queuedMs,
-                                 processingMs: processingMs, dataDir: directory),
+                                 processingMs: processingMs, dataDir: directory, redactedAudioMs: redactedAudioMs),
             specs: specs
         )
+        state.faults.arm(try parsedFaults())
+        // Requests held by a "hang" fault end when the server is asked to stop.
+        let stopSignals = [SIGTERM, SIGINT].map { signal in
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
+            source.setEventHandler { ShutdownFlag.set() }
+            source.resume()
+            return source
+        }
+        defer { stopSignals.forEach { $0.cancel() } }
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let app = Application(
             router: buildRouter(state: state),

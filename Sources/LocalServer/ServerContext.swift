@@ -2,6 +2,7 @@
 
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The body of a request as the recording middleware found it.
 enum RequestBodyState: Sendable {
@@ -20,9 +21,12 @@ struct ServerContext: RequestContext {
     var body: RequestBodyState = .empty
     /// Sequence number of this request in the request record, when it was recorded.
     var recordSeq: Int?
+    /// The connection, for faults that break it.
+    let channel: (any Channel)?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
     }
 
     /// Upper bound for JSON bodies the middleware collects (uploads are streamed instead).
@@ -47,6 +51,8 @@ struct ServerConfig: Sendable {
     var queuedMs: Int
     var processingMs: Int
     var dataDir: String
+    /// How long after completion the redacted audio answers 202 before it is ready.
+    var redactedAudioMs = 500
 }
 
 /// A value behind a lock, for state that request handlers on many threads share.
@@ -72,6 +78,10 @@ final class ServerState: Sendable {
     let uploads: UploadStore
     let transcripts: TranscriptStore
     let renderer: TranscriptRenderer
+    let webhooks = WebhookDispatcher()
+    let faults = FaultInjector()
+    /// LeMUR responses by request id (until purged).
+    let lemur = Locked<[String: JSON]>([:])
     private let boundPortBox = Locked<Int?>(nil)
 
     init(config: ServerConfig, specs: SpecSet) throws {
@@ -80,6 +90,13 @@ final class ServerState: Sendable {
         self.uploads = try UploadStore(directory: (config.dataDir as NSString).appendingPathComponent("uploads"))
         self.transcripts = TranscriptStore(queuedMs: config.queuedMs, processingMs: config.processingMs)
         self.renderer = TranscriptRenderer(specs: specs)
+    }
+
+    /// Where the redacted copy of a transcript's audio is (or will be) written.
+    func redactedAudioPath(for id: String) throws -> String {
+        let directory = (config.dataDir as NSString).appendingPathComponent("redacted")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return (directory as NSString).appendingPathComponent("\(id).wav")
     }
 
     /// The port the server listens on (the requested one until it has bound).

@@ -2,6 +2,7 @@
 //   ErrorShape  -> every failure leaves as {"error": "..."}
 //   Recording   -> body read and parsed once, request recorded (before auth, so tests see
 //                  rejected requests too)
+//   Faults      -> armed faults (Faults.swift) hit matching requests
 //   Auth        -> 401 for a missing or wrong key
 //   Validation  -> 400 for anything the specs reject
 
@@ -11,12 +12,16 @@ func buildRouter(state: ServerState) -> Router<ServerContext> {
     let router = Router(context: ServerContext.self)
     router.add(middleware: ErrorShapeMiddleware<ServerContext>())
     router.add(middleware: RecordingMiddleware(recorder: state.recorder, streamsBody: UploadRoutes.streamsBody))
+    router.add(middleware: FaultMiddleware(faults: state.faults))
     router.add(middleware: AuthMiddleware(keys: state.config.apiKeys))
     router.add(middleware: ValidationMiddleware(specs: state.specs))
     let groups: [any RouteGroup] = [
         LocalRoutes(state: state),
         UploadRoutes(state: state),
         TranscriptRoutes(state: state),
+        ExportRoutes(state: state),
+        LemurRoutes(state: state),
+        GatewayRoutes(state: state),
     ]
     for group in groups { group.register(on: router) }
     return router

@@ -72,17 +72,18 @@ struct TranscriptRenderer: Sendable {
         if let models = request["speech_models"]?.arrayValue, let first = models.first {
             t["speech_model_used"] = first
         }
+        t["webhook_status_code"] = job.webhookStatusCode.map(JSON.int) ?? .null
         // The write-only secret is never echoed (the spec's Transcript has no such field).
         t["webhook_auth_header_value"] = nil
 
         let outcome = job.finished(at: now)
-        var recognition: Recognition?
+        var content: TranscriptContent?
         switch outcome {
-        case .recognized(let r): recognition = r
+        case .recognized(let c): content = c
         case .failed(let message): t["error"] = .string(message)
         case nil: break
         }
-        let input = FeatureInput(request: request, recognition: recognition)
+        let input = FeatureInput(request: request, content: content)
         for feature in Features.all {
             t.merge(feature.fields(input)) { _, new in new }
         }
@@ -120,8 +121,8 @@ struct TranscriptRenderer: Sendable {
                     "summary", "sentiment_analysis", "sentiment_analysis_results"] {
             t[key] = .null
         }
-        if case .recognized(let r)? = job.finished(at: now) {
-            t["audio_duration"] = .int((r.audio.durationMs + 500) / 1000)
+        if case .recognized(let c)? = job.finished(at: now) {
+            t["audio_duration"] = .int(Features.audioDuration(c))
         }
         if case .failed(let message)? = job.finished(at: now) { t["error"] = .string(message) }
         return .object(t)

@@ -6,7 +6,7 @@ import Foundation
 
 struct TranscriptJob: Sendable {
     enum Outcome: Sendable {
-        case recognized(Recognition)
+        case recognized(TranscriptContent)
         case failed(String)
     }
 
@@ -20,6 +20,8 @@ struct TranscriptJob: Sendable {
     let processingAt: Date
     let finishedAt: Date
     var deleted = false
+    /// The HTTP status the webhook receiver answered, once the webhook was delivered.
+    var webhookStatusCode: Int?
 
     func status(at now: Date) -> String {
         if now < processingAt { return "queued" }
@@ -90,6 +92,12 @@ final class TranscriptStore: Sendable {
         }
         if let job { rendered.withLock { $0[job.id] = nil } }
         return job
+    }
+
+    /// Records the webhook receiver's answer (the transcript's webhook_status_code).
+    func setWebhookStatus(_ id: String, _ code: Int) {
+        state.withLock { s in s.jobs[id.lowercased()]?.webhookStatusCode = code }
+        rendered.withLock { $0[id.lowercased()] = nil }
     }
 
     struct Page {

@@ -18,6 +18,10 @@ final class CTranscript: Sendable {
         var wordsBuilt = false
         var json: UnsafeMutablePointer<CChar>? = nil
         var jsonLength = 0
+        /// The other C views (utterances, chapters, ...; see ResultExports.swift): a struct array
+        /// each, keyed by name, all in one arena that lives as long as this transcript.
+        var arena: CArena? = nil
+        var views: [String: (base: UnsafeRawPointer?, count: Int)] = [:]
     }
 
     init(_ core: Transcript) { self.core = core }
@@ -38,6 +42,20 @@ final class CTranscript: Sendable {
             let p = make(core).flatMap { strdup($0) }
             c.strings[key] = p
             return p.map { UnsafePointer($0) }
+        }
+    }
+
+    /// A C view of part of the transcript (a struct array and everything it points to), made by
+    /// `build` in this transcript's arena on first use and returned unchanged afterwards.
+    func view(_ key: String, _ build: (Transcript, CArena) -> (base: UnsafeRawPointer?, count: Int))
+        -> (base: UnsafeRawPointer?, count: Int) {
+        cache.withLock { c in
+            if let built = c.views[key] { return built }
+            let arena = c.arena ?? CArena()
+            c.arena = arena
+            let built = build(core, arena)
+            c.views[key] = built
+            return built
         }
     }
 

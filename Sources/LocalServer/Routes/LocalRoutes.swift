@@ -20,6 +20,37 @@ struct LocalRoutes: RouteGroup {
             return jsonResponse(.object(["ok": .bool(true)]))
         }
 
+        // Webhook deliveries, oldest first (see Webhooks.swift).
+        router.get("/_local/webhooks") { _, _ in
+            jsonResponse(state.webhooks.all)
+        }
+
+        router.delete("/_local/webhooks") { _, _ in
+            state.webhooks.clear()
+            return jsonResponse(.object(["ok": .bool(true)]))
+        }
+
+        // Fault injection (see Faults.swift): arm (a list or one fault), show, clear.
+        router.post("/_local/faults") { request, context in
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            let input: JSON
+            do { input = try JSON.parse(Array(buffer.readableBytesView)) } catch {
+                throw APIError.badRequest("Request body is not valid JSON: \(error)")
+            }
+            let faults = try (input.arrayValue ?? [input]).map(Fault.init(json:))
+            let armed = state.faults.arm(faults)
+            return jsonResponse(.object(["armed": .array(armed.map(\.json))]))
+        }
+
+        router.get("/_local/faults") { _, _ in
+            jsonResponse(state.faults.report)
+        }
+
+        router.delete("/_local/faults") { _, _ in
+            state.faults.clear()
+            return jsonResponse(.object(["ok": .bool(true)]))
+        }
+
         router.get("/_local/uploads/:id") { _, context in
             guard let path = state.uploads.path(for: context.parameters.get("id") ?? ""),
                   FileManager.default.fileExists(atPath: path) else { throw APIError.notFound }

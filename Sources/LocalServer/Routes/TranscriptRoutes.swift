@@ -11,6 +11,7 @@ struct TranscriptRoutes: RouteGroup {
         router.post("/v2/transcript") { _, context in
             guard let request = try context.jsonBody().objectValue else { throw APIError.badRequest("Request body must be an Object") }
             let job = state.transcripts.add(request: request, outcome: Transcription.outcome(for: request, state: state))
+            state.webhooks.schedule(job, store: state.transcripts)
             return jsonResponse(state.renderer.transcript(job))
         }
 
@@ -28,6 +29,7 @@ struct TranscriptRoutes: RouteGroup {
             guard let job = state.transcripts.markDeleted(context.parameters.get("id") ?? "") else { throw APIError.transcriptNotFound }
             // As on the real API, an uploaded file goes with its transcript.
             if let upload = Transcription.uploadID(of: job, state: state) { state.uploads.delete(upload) }
+            if let redacted = try? state.redactedAudioPath(for: job.id) { try? FileManager.default.removeItem(atPath: redacted) }
             return jsonResponse(state.renderer.transcript(job))
         }
     }

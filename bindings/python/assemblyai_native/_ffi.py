@@ -103,7 +103,12 @@ class aai_timestamp(Structure):
     _fields_ = [("start", c_int64), ("end", c_int64)]
 
 
-class aai_segment(Structure):
+# Transcript results (the header's "results" section). aai_timestamp above is shared with it.
+class aai_label_score(Structure):
+    _fields_ = [("label", c_char_p), ("score", c_double)]
+
+
+class aai_utterance(Structure):
     _fields_ = [
         ("text", c_char_p),
         ("start", c_int64),
@@ -113,6 +118,80 @@ class aai_segment(Structure):
         ("channel", c_char_p),
         ("words", POINTER(aai_word)),
         ("word_count", c_size_t),
+    ]
+
+
+aai_segment = aai_utterance  # sentences and paragraphs have the shape of utterances
+
+
+class aai_chapter(Structure):
+    _fields_ = [
+        ("gist", c_char_p),
+        ("headline", c_char_p),
+        ("summary", c_char_p),
+        ("start", c_int64),
+        ("end", c_int64),
+    ]
+
+
+AAI_SENTIMENT_UNKNOWN = -1
+AAI_SENTIMENT_NEUTRAL = 0
+AAI_SENTIMENT_POSITIVE = 1
+AAI_SENTIMENT_NEGATIVE = 2
+
+
+class aai_sentiment(Structure):
+    _fields_ = [
+        ("text", c_char_p),
+        ("start", c_int64),
+        ("end", c_int64),
+        ("confidence", c_double),
+        ("sentiment", c_char_p),
+        ("kind", c_int),
+        ("speaker", c_char_p),
+        ("channel", c_char_p),
+    ]
+
+
+class aai_entity(Structure):
+    _fields_ = [("entity_type", c_char_p), ("text", c_char_p), ("start", c_int64), ("end", c_int64)]
+
+
+class aai_auto_highlight(Structure):
+    _fields_ = [
+        ("text", c_char_p),
+        ("rank", c_double),
+        ("count", c_int64),
+        ("timestamps", POINTER(aai_timestamp)),
+        ("timestamp_count", c_size_t),
+    ]
+
+
+class aai_content_safety_label(Structure):
+    _fields_ = [("label", c_char_p), ("confidence", c_double), ("severity", c_double)]
+
+
+class aai_content_safety_result(Structure):
+    _fields_ = [
+        ("text", c_char_p),
+        ("labels", POINTER(aai_content_safety_label)),
+        ("label_count", c_size_t),
+        ("sentences_idx_start", c_int64),
+        ("sentences_idx_end", c_int64),
+        ("timestamp", aai_timestamp),
+    ]
+
+
+class aai_severity_score_summary(Structure):
+    _fields_ = [("label", c_char_p), ("low", c_double), ("medium", c_double), ("high", c_double)]
+
+
+class aai_iab_result(Structure):
+    _fields_ = [
+        ("text", c_char_p),
+        ("labels", POINTER(aai_label_score)),
+        ("label_count", c_size_t),
+        ("timestamp", aai_timestamp),
     ]
 
 
@@ -252,6 +331,30 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "aai_transcriber_wait": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
     "aai_transcriber_get": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
     "aai_transcriber_delete": (_status, [TranscriberP, c_char_p, POINTER(TranscriptP)]),
+    # Transcript results: utterances and audio intelligence
+    "aai_transcript_from_json": (_status, [c_char_p, c_size_t, POINTER(TranscriptP)]),
+    "aai_transcript_utterances": (_status, [TranscriptP, POINTER(POINTER(aai_utterance)), POINTER(c_size_t)]),
+    "aai_transcript_chapters": (_status, [TranscriptP, POINTER(POINTER(aai_chapter)), POINTER(c_size_t)]),
+    "aai_transcript_sentiment_analysis": (_status, [TranscriptP, POINTER(POINTER(aai_sentiment)), POINTER(c_size_t)]),
+    "aai_transcript_entities": (_status, [TranscriptP, POINTER(POINTER(aai_entity)), POINTER(c_size_t)]),
+    "aai_transcript_auto_highlights": (_status, [TranscriptP, POINTER(POINTER(aai_auto_highlight)), POINTER(c_size_t)]),
+    "aai_transcript_auto_highlights_status": (c_char_p, [TranscriptP]),
+    "aai_transcript_content_safety": (
+        _status,
+        [TranscriptP, POINTER(POINTER(aai_content_safety_result)), POINTER(c_size_t)],
+    ),
+    "aai_transcript_content_safety_summary": (_status, [TranscriptP, POINTER(POINTER(aai_label_score)), POINTER(c_size_t)]),
+    "aai_transcript_content_safety_severity_scores": (
+        _status,
+        [TranscriptP, POINTER(POINTER(aai_severity_score_summary)), POINTER(c_size_t)],
+    ),
+    "aai_transcript_content_safety_status": (c_char_p, [TranscriptP]),
+    "aai_transcript_iab_categories": (_status, [TranscriptP, POINTER(POINTER(aai_iab_result)), POINTER(c_size_t)]),
+    "aai_transcript_iab_categories_summary": (_status, [TranscriptP, POINTER(POINTER(aai_label_score)), POINTER(c_size_t)]),
+    "aai_transcript_iab_categories_status": (c_char_p, [TranscriptP]),
+    "aai_transcript_summary": (c_char_p, [TranscriptP]),
+    "aai_transcript_language_code": (c_char_p, [TranscriptP]),
+    "aai_transcript_language_confidence": (c_double, [TranscriptP]),
     # LeMUR and the LLM Gateway
     "aai_client_set_llm_gateway_base_url": (_status, [ClientP, c_char_p]),
     "aai_client_set_llm_timeout_ms": (_status, [ClientP, c_long]),
@@ -318,6 +421,7 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "aai_transcript_list_before_id_of_prev_url": (c_char_p, [TranscriptListP]),
     "aai_transcript_list_json": (_status, [TranscriptListP, POINTER(c_void_p), POINTER(c_size_t)]),
     "aai_transcript_list_free": (None, [TranscriptListP]),
+    # Streaming
 }
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,69 @@
+/// Keys of the result objects, encoded once: decoding a 100k-word transcript looks them up
+/// hundreds of thousands of times.
+enum ResultKeys {
+    static let text: JSONKey = "text"
+    static let start: JSONKey = "start"
+    static let end: JSONKey = "end"
+    static let confidence: JSONKey = "confidence"
+    static let speaker: JSONKey = "speaker"
+    static let channel: JSONKey = "channel"
+    static let words: JSONKey = "words"
+    static let translatedTexts: JSONKey = "translated_texts"
+    static let gist: JSONKey = "gist"
+    static let headline: JSONKey = "headline"
+    static let summary: JSONKey = "summary"
+    static let sentiment: JSONKey = "sentiment"
+    static let entityType: JSONKey = "entity_type"
+    static let status: JSONKey = "status"
+    static let results: JSONKey = "results"
+    static let count: JSONKey = "count"
+    static let rank: JSONKey = "rank"
+    static let timestamps: JSONKey = "timestamps"
+    static let timestamp: JSONKey = "timestamp"
+    static let labels: JSONKey = "labels"
+    static let label: JSONKey = "label"
+    static let severity: JSONKey = "severity"
+    static let relevance: JSONKey = "relevance"
+    static let sentencesIdxStart: JSONKey = "sentences_idx_start"
+    static let sentencesIdxEnd: JSONKey = "sentences_idx_end"
+    static let severityScoreSummary: JSONKey = "severity_score_summary"
+    static let low: JSONKey = "low"
+    static let medium: JSONKey = "medium"
+    static let high: JSONKey = "high"
+}
+
+/// Decoding rules shared by every result type. The API's results are read leniently, like the
+/// words: a missing or mistyped number is 0, a missing text is "", an optional string that is
+/// absent or null is nil. A container that is absent, null or of the wrong type is "no result".
+extension JSONNode {
+    /// The array's elements decoded with `decode`, or nil when this is not an array.
+    func decodedArray<T>(_ decode: (JSONNode) -> T) -> [T]? {
+        guard isArray else { return nil }
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for element in elements { out.append(decode(element)) }
+        return out
+    }
+
+    /// The members of an object decoded with `decode`, in the server's order, or nil when this
+    /// is not an object.
+    func decodedMap<T>(_ decode: (JSONNode) -> T) -> [Labeled<T>]? {
+        guard isObject else { return nil }
+        var out: [Labeled<T>] = []
+        out.reserveCapacity(count)
+        for (key, value) in members { out.append(Labeled(label: key, value: decode(value))) }
+        return out
+    }
+
+    func int64(_ key: JSONKey) -> Int64 { self[key]?.int64 ?? 0 }
+    func double(_ key: JSONKey) -> Double { self[key]?.double ?? 0 }
+    func text(_ key: JSONKey) -> String { self[key]?.string ?? "" }
+    func optionalText(_ key: JSONKey) -> String? { self[key]?.string }
+}
+
+extension JSONNode {
+    /// This node if it is an array, else nil (absent, null, or another type).
+    var ifArray: JSONNode? { isArray ? self : nil }
+    /// This node if it is an object, else nil.
+    var ifObject: JSONNode? { isObject ? self : nil }
+}

@@ -1,0 +1,141 @@
+/* bench_native: one benchmark workload through libassemblyai from C, in its own process.
+ * Prints one line of JSON: {"seconds": wall time of the workload, "rss_kb": peak RSS, ...}.
+ *
+ *   bench_native startup                      load the library (already linked) and make a first call
+ *   bench_native fetch ID                     get a transcript and read every word's text and times
+ *   bench_native upload FILE                  upload a file (streamed), with a progress callback
+ *   bench_native srt ID                       export SRT through the API
+ *   bench_native hold ID N                    fetch and free the transcript N times; RSS before/after
+ * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <assemblyai.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kb(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* Current RSS from /proc (peak RSS cannot go down, so memory returned after a free shows here). */
+static long rss_kb(void) {
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, resident = 0;
+    if (f) { if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0; fclose(f); }
+    return resident * 4;
+}
+
+static aai_transcriber *transcriber(aai_client **client) {
+    aai_client_new(client);
+    const char *url = getenv("ASSEMBLYAI_BASE_URL");
+    if (url) aai_client_set_base_url(*client, url);
+    aai_client_set_http_timeout_ms(*client, 120000);
+    aai_transcriber *t = NULL;
+    aai_transcriber_new(*client, NULL, &t);
+    return t;
+}
+
+static int fail(const char *what, aai_status s) {
+    fprintf(stderr, "%s: %s: %s\n", what, aai_status_name(s), aai_last_error_message());
+    return 1;
+}
+
+struct progress { uint64_t calls, last, total; };
+static int on_progress(uint64_t sent, uint64_t total, void *user) {
+    struct progress *p = user;
+    p->calls++;
+    p->last = sent;
+    p->total = total;
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fprintf(stderr, "usage: bench_native startup|fetch|upload|srt|hold ...\n"); return 2; }
+    const char *what = argv[1];
+    double t0 = now();
+    aai_client *client = NULL;
+    if (strcmp(what, "startup") == 0) {
+        /* The dynamic loader has mapped the library before main; this measures the first calls. */
+        aai_transcriber *t = transcriber(&client);
+        aai_config *cfg = NULL;
+        aai_config_new(&cfg);
+        aai_config_set_speaker_labels(cfg, 1);
+        double s = now() - t0;
+        printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"version\": \"%s\"}\n", s, peak_rss_kb(), aai_version());
+        aai_config_free(cfg);
+        aai_transcriber_free(t);
+        aai_client_free(client);
+        return 0;
+    }
+    if (argc < 3) return 2;
+    aai_transcriber *t = transcriber(&client);
+    long idle_kb = rss_kb();
+    t0 = now();
+    if (strcmp(what, "fetch") == 0) {
+        aai_transcript *tr = NULL;
+        aai_status s = aai_transcriber_get(t, argv[2], &tr);
+        if (s != AAI_OK) return fail("get", s);
+        const aai_word *w = NULL;
+        size_t n = 0;
+        aai_transcript_words(tr, &w, &n);
+        int64_t sum = 0;
+        size_t chars = 0;
+        for (size_t i = 0; i < n; i++) { sum += w[i].end - w[i].start; chars += strlen(w[i].text); }
+        double secs = now() - t0;
+        printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"words\": %zu, \"check\": %lld}\n", secs, peak_rss_kb(), n,
+               (long long)(sum + (int64_t)chars));
+        aai_transcript_free(tr);
+    } else if (strcmp(what, "upload") == 0) {
+        struct progress p = {0, 0, 0};
+        aai_transcriber_set_progress_callback(t, on_progress, &p);
+        char *url = NULL;
+        aai_status s = aai_transcriber_upload_file(t, argv[2], &url);
+        if (s != AAI_OK) return fail("upload", s);
+        double secs = now() - t0;
+        printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"idle_rss_kb\": %ld, \"bytes\": %llu, \"progress_calls\": %llu, \"last\": %llu}\n",
+               secs, peak_rss_kb(), idle_kb, (unsigned long long)p.total, (unsigned long long)p.calls, (unsigned long long)p.last);
+        aai_string_free(url);
+    } else if (strcmp(what, "srt") == 0) {
+        char *srt = NULL;
+        aai_status s = aai_transcriber_export_subtitles(t, argv[2], AAI_SUBTITLES_SRT, 0, &srt);
+        if (s != AAI_OK) return fail("srt", s);
+        printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"bytes\": %zu}\n", now() - t0, peak_rss_kb(), strlen(srt));
+        aai_string_free(srt);
+    } else if (strcmp(what, "hold") == 0) {
+        int cycles = argc > 3 ? atoi(argv[3]) : 100;
+        long held_kb = 0, after_first_kb = 0;
+        size_t json_len = 0;
+        for (int i = 0; i < cycles; i++) {
+            aai_transcript *tr = NULL;
+            aai_status s = aai_transcriber_get(t, argv[2], &tr);
+            if (s != AAI_OK) return fail("get", s);
+            const aai_word *w;
+            size_t n;
+            const char *json;
+            aai_transcript_words(tr, &w, &n);
+            aai_transcript_json(tr, &json, &json_len);
+            if (i == 0) held_kb = rss_kb() - idle_kb;
+            aai_transcript_free(tr);
+            if (i == 0) after_first_kb = rss_kb();
+        }
+        long end_kb = rss_kb();
+        printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"json_kb\": %zu, \"held_kb\": %ld, \"rss_after_first_free_kb\": %ld, "
+               "\"rss_after_all_kb\": %ld}\n", now() - t0, peak_rss_kb(), json_len / 1024, held_kb, after_first_kb, end_kb);
+    } else {
+        return 2;
+    }
+    aai_transcriber_free(t);
+    aai_client_free(client);
+    return 0;
+}
