@@ -920,6 +920,33 @@ aai_status aai_word_search_matches(const aai_word_search *search, const aai_word
 /** Releases a word search result. NULL is a no-op. */
 void aai_word_search_free(aai_word_search *search);
 
+/* --- The same exports computed locally, from the words already in memory --------------
+   No request is made. The rules are the API's as the bundled local server documents them
+   (docs/local-server.md, "Exports"): captions never cross a sentence end and hold words while
+   their text stays within chars_per_caption characters (default 70); a sentence ends after a
+   word ending in . ? or ! (closing quotes and brackets ignored; Mr. Mrs. Ms. Dr. Prof. St. Jr.
+   Sr. excepted) and, with speaker labels, before a word of another speaker; a paragraph holds
+   at most 5 sentences of one speaker. Use these for speed or offline; use the aai_transcriber_*
+   versions to get exactly what the service returns. */
+
+/** SRT or VTT captions of a transcript, computed locally. *out is owned by the caller. */
+aai_status aai_transcript_export_subtitles(const aai_transcript *transcript, aai_subtitle_format format,
+                                           int chars_per_caption, char **out);
+
+/** The transcript's sentences, computed locally. Each segment's `words` point into the
+    transcript's own word array (aai_transcript_words()); the segments keep the transcript's
+    memory alive, so they stay valid even after aai_transcript_free(). */
+aai_status aai_transcript_sentences(const aai_transcript *transcript, aai_segments **out);
+
+/** The transcript's paragraphs, computed locally (as aai_transcript_sentences()). */
+aai_status aai_transcript_paragraphs(const aai_transcript *transcript, aai_segments **out);
+
+/** Word search computed locally: each term matches where consecutive words have its words
+    (case and surrounding punctuation ignored); every term is listed, one without a match with
+    count 0. */
+aai_status aai_transcript_word_search(const aai_transcript *transcript, const char *const *words, size_t count,
+                                      aai_word_search **out);
+
 /** The URL of the PII-redacted audio of a transcript made with redact_pii_audio. While the
     server is still making it (HTTP 202), AAI_ERR_STATE with aai_last_error_http_status() 202:
     try later, or use aai_transcriber_save_redacted_audio(), which waits. Not requested: the

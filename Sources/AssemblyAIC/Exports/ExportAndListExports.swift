@@ -1,6 +1,7 @@
 import AssemblyAI
 import CAssemblyAI
 import Glibc
+import Synchronization
 
 /// A JSON answer behind a C handle, with its C view built once at creation. Immutable after
 /// init; the arena owns every pointer the view hands out.
@@ -21,12 +22,22 @@ class CResponse: @unchecked Sendable {
     }
 }
 
-final class CSegments: CResponse, @unchecked Sendable {
+/// Sentences or paragraphs behind a C handle: from the server's answer, or computed locally from a
+/// transcript's words (then each segment's words point into the transcript's own word array, and
+/// the JSON is written only if asked for).
+final class CSegments: @unchecked Sendable {
+    let arena = CArena()
     private(set) var segments: UnsafePointer<aai_segment>? = nil
     private(set) var count = 0
+    private let source: Any  // keeps the server answer, or the transcript whose words are pointed to
+    private let makeJSON: () -> String
+    private var jsonText: UnsafePointer<CChar>? = nil
+    private var jsonLength = 0
+    private let lock = Mutex(())
 
     init(_ response: JSONResponse, key: String) {
-        super.init(response)
+        source = response
+        makeJSON = { String(decoding: response.document.bytes, as: UTF8.self) }
         guard let list = response.json[key], list.kind == .array, list.count > 0 else { return }
         let out = arena.array(aai_segment.self, count: list.count)!
         for s in list.elements {
@@ -38,38 +49,99 @@ final class CSegments: CResponse, @unchecked Sendable {
         }
         segments = UnsafePointer(out)
     }
+
+    init(local ranges: [Transcript.WordRange], of transcript: CTranscript, key: String) throws(AssemblyAIError) {
+        source = transcript
+        guard let (words, _) = transcript.words() else { throw AssemblyAIError(.noMemory, "out of memory building the word array") }
+        makeJSON = { CSegments.json(ranges, transcript: transcript.core, key: key) }
+        guard !ranges.isEmpty, let words else { return }
+        let out = arena.array(aai_segment.self, count: ranges.count)!
+        for r in ranges {
+            out[count] = aai_segment(text: arena.string(r.text), start: r.start, end: r.end, confidence: r.confidence,
+                                     speaker: arena.string(r.speaker), channel: nil, words: words + r.words.lowerBound,
+                                     word_count: r.words.count)
+            count += 1
+        }
+        segments = UnsafePointer(out)
+    }
+
+    /// A SentencesResponse / ParagraphsResponse for locally computed segments.
+    private static func json(_ ranges: [Transcript.WordRange], transcript: Transcript, key: String) -> String {
+        let words = transcript.json["words"]?.toValue().arrayValue ?? []
+        var o = JSONObject()
+        o["id"] = .string(transcript.id)
+        o["confidence"] = .double(transcript.confidence ?? 0)
+        o["audio_duration"] = transcript.json["audio_duration"]?.toValue() ?? .null
+        o[key] = .array(ranges.map { r in
+            var s = JSONObject()
+            s["text"] = .string(r.text)
+            s["start"] = .int(r.start)
+            s["end"] = .int(r.end)
+            s["confidence"] = .double(r.confidence)
+            s["words"] = .array(Array(words[r.words]))
+            s["speaker"] = r.speaker.map(JSONValue.string) ?? .null
+            s["channel"] = .null
+            return .object(s)
+        })
+        return JSONValue.object(o).serialized()
+    }
+
+    func json(_ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?) throws(AssemblyAIError) {
+        let json = try AssemblyAIC.out(out, "json"), len = try AssemblyAIC.out(length, "length")
+        let (p, n) = lock.withLock { _ -> (UnsafePointer<CChar>?, Int) in
+            if jsonText == nil {
+                let text = makeJSON()
+                jsonText = arena.string(text)
+                jsonLength = text.utf8.count
+            }
+            return (jsonText, jsonLength)
+        }
+        json.pointee = p
+        len.pointee = n
+    }
 }
 
-final class CWordSearch: CResponse, @unchecked Sendable {
+final class CWordSearch: @unchecked Sendable {
+    let arena = CArena()
     private(set) var matches: UnsafePointer<aai_word_match>? = nil
     private(set) var count = 0
     let total: Int64
 
-    override init(_ response: JSONResponse) {
+    private func add(_ n: Int) -> UnsafeMutablePointer<aai_word_match>? { arena.array(aai_word_match.self, count: n) }
+
+    init(_ response: JSONResponse) {
         total = response.json["total_count"]?.int64 ?? 0
-        super.init(response)
-        guard let list = response.json["matches"], list.kind == .array, list.count > 0 else { return }
-        let out = arena.array(aai_word_match.self, count: list.count)!
+        guard let list = response.json["matches"], list.kind == .array, let out = arena.array(aai_word_match.self, count: list.count) else { return }
         for m in list.elements {
-            var stamps: UnsafeMutablePointer<aai_timestamp>? = nil, nStamps = 0
-            if let ts = m["timestamps"], ts.kind == .array, let arr = arena.array(aai_timestamp.self, count: ts.count) {
-                for pair in ts.elements {
-                    arr[nStamps] = aai_timestamp(start: pair[0]?.int64 ?? 0, end: pair[1]?.int64 ?? 0)
-                    nStamps += 1
-                }
-                stamps = arr
+            var stamps: [(Int64, Int64)] = []
+            if let ts = m["timestamps"], ts.kind == .array {
+                for pair in ts.elements { stamps.append((pair[0]?.int64 ?? 0, pair[1]?.int64 ?? 0)) }
             }
-            var indexes: UnsafeMutablePointer<Int64>? = nil, nIndexes = 0
-            if let ix = m["indexes"], ix.kind == .array, let arr = arena.array(Int64.self, count: ix.count) {
-                for i in ix.elements { arr[nIndexes] = i.int64 ?? 0; nIndexes += 1 }
-                indexes = arr
-            }
-            out[count] = aai_word_match(text: arena.string(m["text"]), count: m["count"]?.int64 ?? 0,
-                                        timestamps: UnsafePointer(stamps), timestamp_count: nStamps,
-                                        indexes: UnsafePointer(indexes), index_count: nIndexes)
+            var indexes: [Int64] = []
+            if let ix = m["indexes"], ix.kind == .array { for i in ix.elements { indexes.append(i.int64 ?? 0) } }
+            out[count] = entry(arena.string(m["text"]), m["count"]?.int64 ?? 0, stamps, indexes)
             count += 1
         }
         matches = UnsafePointer(out)
+    }
+
+    init(local results: [Transcript.WordMatch]) {
+        total = Int64(results.reduce(0) { $0 + $1.count })
+        guard let out = arena.array(aai_word_match.self, count: results.count) else { return }
+        for m in results {
+            out[count] = entry(arena.string(m.text), Int64(m.count), m.timestamps.map { ($0.start, $0.end) }, m.indexes.map(Int64.init))
+            count += 1
+        }
+        matches = UnsafePointer(out)
+    }
+
+    private func entry(_ text: UnsafePointer<CChar>?, _ n: Int64, _ stamps: [(Int64, Int64)], _ indexes: [Int64]) -> aai_word_match {
+        let ts = arena.array(aai_timestamp.self, count: stamps.count)
+        for (i, s) in stamps.enumerated() { ts![i] = aai_timestamp(start: s.0, end: s.1) }
+        let ix = arena.array(Int64.self, count: indexes.count)
+        for (i, v) in indexes.enumerated() { ix![i] = v }
+        return aai_word_match(text: text, count: n, timestamps: UnsafePointer(ts), timestamp_count: stamps.count,
+                              indexes: UnsafePointer(ix), index_count: indexes.count)
     }
 }
 
@@ -267,3 +339,52 @@ public func aai_transcript_list_json_impl(_ h: OpaquePointer?, _ json: UnsafeMut
 
 @_cdecl("aai_transcript_list_free")
 public func aai_transcript_list_free_impl(_ h: OpaquePointer?) { HandleTable.shared.remove(h, as: CTranscriptList.self) }
+
+// MARK: Local exports: computed from a transcript's words, no request
+
+private func localCall(_ t: OpaquePointer?, _ body: (CTranscript) throws(AssemblyAIError) -> Void) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try body(try resolve(t, CTranscript.self, "transcript")) }
+}
+
+@_cdecl("aai_transcript_export_subtitles")
+public func aai_transcript_export_subtitles_impl(_ t: OpaquePointer?, _ format: aai_subtitle_format, _ chars: Int32,
+                                                 _ o: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> aai_status {
+    localCall(t) { (tr: CTranscript) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let kind: SubtitleFormat
+        switch format {
+        case AAI_SUBTITLES_SRT: kind = .srt
+        case AAI_SUBTITLES_VTT: kind = .vtt
+        default: throw AssemblyAIError(.invalidArgument, "format must be AAI_SUBTITLES_SRT or AAI_SUBTITLES_VTT")
+        }
+        guard chars >= 0 else { throw AssemblyAIError(.invalidArgument, "chars_per_caption must be >= 0, got \(chars)") }
+        target.pointee = try ownedCString(try tr.core.localSubtitles(format: kind, charsPerCaption: chars > 0 ? Int(chars) : 70))
+    }
+}
+
+@_cdecl("aai_transcript_sentences")
+public func aai_transcript_sentences_impl(_ t: OpaquePointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    localCall(t) { (tr: CTranscript) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        target.pointee = HandleTable.shared.insert(try CSegments(local: tr.core.localSentences(), of: tr, key: "sentences"))
+    }
+}
+
+@_cdecl("aai_transcript_paragraphs")
+public func aai_transcript_paragraphs_impl(_ t: OpaquePointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    localCall(t) { (tr: CTranscript) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        target.pointee = HandleTable.shared.insert(try CSegments(local: tr.core.localParagraphs(), of: tr, key: "paragraphs"))
+    }
+}
+
+@_cdecl("aai_transcript_word_search")
+public func aai_transcript_word_search_impl(_ t: OpaquePointer?, _ words: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
+                                            _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    localCall(t) { (tr: CTranscript) throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let terms = try strings(words, count, "words")
+        guard !terms.isEmpty else { throw AssemblyAIError(.invalidArgument, "word search needs at least one word") }
+        target.pointee = HandleTable.shared.insert(CWordSearch(local: tr.core.localWordSearch(terms)))
+    }
+}
