@@ -49,6 +49,10 @@ def main() -> None:
         transcript = aai.Transcript.get_by_id(args[0])
         t0 = time.perf_counter()  # the export alone, as from C
         out["bytes"] = len(transcript.export_subtitles_srt())
+    elif workload == "search":
+        transcript = aai.Transcript.get_by_id(args[0])
+        t0 = time.perf_counter()  # the search alone
+        out["bytes"] = sum(m.count for m in transcript.word_search([args[1]]))
     elif workload == "group":
         urls = args
         group = aai.Transcriber().transcribe_group(urls)

@@ -36,9 +36,10 @@ public final class Client: Sendable {
 
     /// Sends a request and parses its JSON answer.
     func sendJSON(_ request: HTTPRequest, retry: RetryClass) throws(AssemblyAIError) -> JSONDocument {
-        let response = try send(request, retry: retry)
+        var response = try send(request, retry: retry)
+        response.body.append(0)  // kept after the document, so C callers get the text with no copy
         do {
-            return try JSONDocument(bytes: response.body)
+            return try JSONDocument(nulTerminated: response.body)
         } catch {
             throw AssemblyAIError(.proto, "malformed JSON in the answer to \(request.method.rawValue) \(request.path): \(error)",
                                   httpStatus: response.status)

@@ -54,6 +54,30 @@ final class CoreTests: XCTestCase {
                        .other("new-state"))
     }
 
+    func testNulTerminatedDocument() throws {
+        let doc = try JSONDocument(nulTerminated: Array(#"{"a": [1, "x"]}"#.utf8) + [0])
+        XCTAssertTrue(doc.hasTrailingNUL)
+        XCTAssertEqual(doc.length, 15)
+        XCTAssertEqual(doc.root["a"]?[1]?.string, "x")
+        XCTAssertEqual(doc.root.rawJSON, #"{"a": [1, "x"]}"#)
+        XCTAssertThrowsError(try JSONDocument(nulTerminated: Array("{}".utf8)))          // no NUL
+        XCTAssertThrowsError(try JSONDocument(nulTerminated: Array("{} x".utf8) + [0]))  // junk before it
+        XCTAssertFalse(try JSONDocument(bytes: Array("{}".utf8)).hasTrailingNUL)
+    }
+
+    func testLocalWordKeys() {
+        XCTAssertEqual(Transcript.key("(Hello,"), "hello")
+        XCTAssertEqual(Transcript.key("don't"), "don't")
+        XCTAssertEqual(Transcript.key("$5."), "$5")       // $ is a symbol, not punctuation
+        XCTAssertEqual(Transcript.key("«Grüße»"), "grüße")
+        XCTAssertEqual(Transcript.key("..."), "")
+        XCTAssertTrue(Transcript.endsSentence("there!\""))
+        XCTAssertFalse(Transcript.endsSentence("Dr."))
+        XCTAssertEqual(Transcript.time(3_723_004, srt: true), "01:02:03,004")
+        XCTAssertEqual(Transcript.time(63_004, srt: false), "01:03.004")
+        XCTAssertEqual(Transcript.time(3_723_004, srt: false), "01:02:03.004")
+    }
+
     func testErrorCodesMapHTTPStatuses() {
         XCTAssertEqual(ErrorCode.forHTTPStatus(401), .auth)
         XCTAssertEqual(ErrorCode.forHTTPStatus(404), .notFound)

@@ -212,6 +212,16 @@ private let curlHeader: aai_curl_data_cb = { ptr, size, count, user in
     let n = size * count
     guard let ptr else { return n }
     let line = UnsafeRawBufferPointer(start: ptr, count: n)
+    // Size the body buffer once (plus the NUL the JSON layer keeps after it), so a 20 MB answer is
+    // not copied through ever larger buffers and does not end up in one twice its size.
+    let lengthPrefix = Array("content-length:".utf8)
+    if n > lengthPrefix.count, zip(line.prefix(lengthPrefix.count), lengthPrefix).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
+        let digits = line.dropFirst(lengthPrefix.count).filter { $0 >= 0x30 && $0 <= 0x39 }
+        let s = state(user)
+        if let length = Int(String(decoding: digits, as: UTF8.self)), length < s.bodyLimit, s.body.isEmpty {
+            s.body.reserveCapacity(length + 1)
+        }
+    }
     let prefix = Array("retry-after:".utf8)
     if n > prefix.count, zip(line.prefix(prefix.count), prefix).allSatisfy({ $0 | 0x20 == $1 | 0x20 }) {
         let value = line.dropFirst(prefix.count).filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }

@@ -21,9 +21,32 @@ public final class JSONDocument: Sendable {
     /// - Parameter maxDepth: maximum number of nested arrays/objects; deeper input throws `.depthLimitExceeded`.
     public init(bytes: [UInt8], maxDepth: Int = JSONDocument.defaultMaxDepth) throws(JSONError) {
         self.bytes = bytes
+        self.hasTrailingNUL = false
         let result: Result<[UInt64], JSONError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(JSONError) {
                 return .success(try buildTape(buffer, maxDepth: maxDepth))
+            } catch {
+                return .failure(error)
+            }
+        }
+        self.tape = try result.get()
+    }
+
+    /// Whether `bytes` ends with a NUL that is not part of the document (see ``init(nulTerminated:maxDepth:)``).
+    public let hasTrailingNUL: Bool
+
+    /// The document's length in bytes, without a trailing NUL.
+    public var length: Int { hasTrailingNUL ? bytes.count - 1 : bytes.count }
+
+    /// Parses `bytes` whose last byte is a NUL that is not part of the document: C callers can then
+    /// be handed the source text itself as a C string, with no copy. A missing NUL is an error.
+    public init(nulTerminated bytes: [UInt8], maxDepth: Int = JSONDocument.defaultMaxDepth) throws(JSONError) {
+        guard bytes.last == 0 else { throw JSONError(.trailingContent, offset: bytes.count, reason: "expected a trailing NUL") }
+        self.bytes = bytes
+        self.hasTrailingNUL = true
+        let result: Result<[UInt64], JSONError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONError) {
+                return .success(try buildTape(UnsafeBufferPointer(rebasing: buffer.dropLast()), maxDepth: maxDepth))
             } catch {
                 return .failure(error)
             }

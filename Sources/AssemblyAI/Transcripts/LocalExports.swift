@@ -167,6 +167,25 @@ extension Transcript {
 
     /// A word's key: its core (without leading and trailing punctuation), lower-cased.
     static func key(_ word: Substring) -> String {
+        // ASCII (nearly every word): strip the ASCII P* characters and lower-case byte by byte.
+        var ascii = true
+        for b in word.utf8 where b >= 0x80 { ascii = false; break }
+        if ascii {
+            var bytes = Array(word.utf8)
+            func isPunct(_ b: UInt8) -> Bool {
+                switch b {
+                case UInt8(ascii: "!")...UInt8(ascii: "#"), UInt8(ascii: "%")...UInt8(ascii: "*"), UInt8(ascii: ",")...UInt8(ascii: "/"),
+                     UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "?"), UInt8(ascii: "@"), UInt8(ascii: "[")...UInt8(ascii: "]"),
+                     UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"): return true
+                default: return false
+                }
+            }
+            var lo = 0, hi = bytes.count
+            while lo < hi, isPunct(bytes[lo]) { lo += 1 }
+            while hi > lo, isPunct(bytes[hi - 1]) { hi -= 1 }
+            for i in lo..<hi where bytes[i] >= 0x41 && bytes[i] <= 0x5A { bytes[i] |= 0x20 }
+            return String(decoding: bytes[lo..<hi], as: UTF8.self)
+        }
         var scalars = Substring.UnicodeScalarView(word.unicodeScalars)
         func isPunct(_ s: Unicode.Scalar) -> Bool {
             switch s.properties.generalCategory {

@@ -8,7 +8,8 @@ import Synchronization
 class CResponse: @unchecked Sendable {
     let response: JSONResponse
     let arena = CArena()
-    private(set) lazy var jsonText: UnsafePointer<CChar> = arena.string(String(decoding: response.document.bytes, as: UTF8.self))!
+    private(set) lazy var jsonText: UnsafePointer<CChar> = arena.string(
+        String(decoding: response.document.bytes.prefix(response.document.length), as: UTF8.self))!
 
     init(_ response: JSONResponse) {
         self.response = response
@@ -18,7 +19,7 @@ class CResponse: @unchecked Sendable {
     func json(_ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?) throws(AssemblyAIError) {
         let json = try AssemblyAIC.out(out, "json"), len = try AssemblyAIC.out(length, "length")
         json.pointee = jsonText
-        len.pointee = response.document.bytes.count
+        len.pointee = response.document.length
     }
 }
 
@@ -37,7 +38,7 @@ final class CSegments: @unchecked Sendable {
 
     init(_ response: JSONResponse, key: String) {
         source = response
-        makeJSON = { String(decoding: response.document.bytes, as: UTF8.self) }
+        makeJSON = { String(decoding: response.document.bytes.prefix(response.document.length), as: UTF8.self) }
         guard let list = response.json[key], list.kind == .array, list.count > 0 else { return }
         let out = arena.array(aai_segment.self, count: list.count)!
         for s in list.elements {

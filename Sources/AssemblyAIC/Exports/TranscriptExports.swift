@@ -59,11 +59,19 @@ final class CTranscript: Sendable {
         }
     }
 
-    /// The whole JSON text, NUL-terminated.
+    /// The whole JSON text, NUL-terminated: the document's own bytes when they carry a NUL (every
+    /// answer from the server does), otherwise a copy made once.
     func json() -> (UnsafePointer<CChar>, Int)? {
-        cache.withLock { c in
+        let document = core.document
+        if document.hasTrailingNUL {
+            // The array is immutable and owned by the document, which this object keeps alive, so its
+            // storage does not move.
+            let base = document.bytes.withUnsafeBufferPointer { $0.baseAddress! }
+            return (UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), document.length)
+        }
+        return cache.withLock { c in
             if c.json == nil {
-                let bytes = core.document.bytes
+                let bytes = document.bytes
                 guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
                 bytes.withUnsafeBytes { src in
                     if let base = src.baseAddress { memcpy(p, base, bytes.count) }
