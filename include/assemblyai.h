@@ -1019,6 +1019,337 @@ void aai_transcript_list_free(aai_transcript_list *list);
  * ==================================================================================== */
 /* (section: streaming) */
 
+/* A streaming session sends live audio over a WebSocket and receives transcripts as events.
+ * One handle type serves both APIs, chosen when it is created: realtime v2
+ * (wss://api.assemblyai.com/v2/realtime/ws) and Universal Streaming v3
+ * (wss://streaming.assemblyai.com/v3/ws). One handle rather than two: the life cycle (set
+ * parameters, connect, send audio, close), the audio sources, the threading and the event
+ * callback are the same, and an application moving from v2 to v3 changes one argument and a few
+ * parameter names. Setters that belong to the other protocol fail with AAI_ERR_INVALID_ARGUMENT
+ * and say so.
+ *
+ * Life cycle:
+ *   aai_streaming_new() -> setters (parameters) -> aai_streaming_connect() -> send audio
+ *   (aai_streaming_send_audio(), aai_streaming_send_wav_file(), the microphone) and control
+ *   messages -> aai_streaming_close() -> aai_streaming_free().
+ * A session connects once; a failed connect may be retried on the same handle.
+ *
+ * Threads. aai_streaming_connect() runs on the calling thread and returns only when the server
+ * has begun the session (SessionBegins / Begin), or with an error: the close code and reason the
+ * server gave are in the message and in aai_streaming_close_code() / aai_streaming_close_reason().
+ * No callback runs for a failed connect. Once connected, the session has two threads of its own:
+ * an I/O thread (the only one that touches the connection: it writes queued audio and messages
+ * in order, reads the server's messages, answers pings, sends keep-alive pings) and a CALLBACK
+ * THREAD, on which every event is delivered, one at a time, in the order received. OPENED is
+ * always the first event and CLOSED always the last. Callbacks must not block for long (audio
+ * keeps flowing meanwhile, but events wait). Inside a callback, every function of the session
+ * may be called, including aai_streaming_close() (which then starts the termination and returns
+ * at once; the remaining events follow after the callback returns) and aai_streaming_free()
+ * (no further callback runs once the current one returns). Audio and control messages may be
+ * sent from any thread: they go to a bounded queue (aai_streaming_set_queue_capacity()); a
+ * send never blocks longer than the send timeout (aai_streaming_set_send_timeout_ms()), then
+ * fails with AAI_ERR_TIMEOUT, and fails at once with AAI_ERR_STATE when the session is not open
+ * (not connected yet, closing or closed). aai_streaming_free() stops the threads and drops the
+ * events not delivered yet: once it returns, no callback runs.
+ *
+ * Errors and close codes. An ERROR event reports a server error message (v2 RealtimeError, v3
+ * Error), a close code that means an error, a broken connection or a missed deadline; it comes
+ * just before CLOSED. A normal closure (code 1000) gives only CLOSED. Close codes are mapped to
+ * their documented meanings (aai_streaming_close_code_meaning()) and to a status: e.g. v2 4001
+ * and v3 1008 AAI_ERR_AUTH; v2 4008 (session expired), 4031 (idle) and v3 3008 AAI_ERR_TIMEOUT;
+ * v2 4000, 4029, 4100, 4101, 4104 and v3 3006, 3007 AAI_ERR_INVALID_ARGUMENT; v2 4102 and v3 3009
+ * AAI_ERR_RATE_LIMITED; v3 3005 AAI_ERR_SERVER; no close frame at all AAI_ERR_CONNECTION.
+ */
+
+/** A streaming session (realtime v2 or Universal Streaming v3). Thread-safe. */
+typedef struct aai_streaming aai_streaming;
+
+/** Which streaming API a session speaks. */
+typedef enum aai_streaming_protocol {
+    AAI_STREAMING_V2 = 2,  /* realtime v2: /v2/realtime/ws on the REST host */
+    AAI_STREAMING_V3 = 3   /* Universal Streaming v3: /v3/ws on the streaming host */
+} aai_streaming_protocol;
+
+/** What an event reports. New types may be added in minor releases: ignore unknown ones. */
+typedef enum aai_streaming_event_type {
+    AAI_STREAMING_EVENT_OPENED = 1,              /* v2 SessionBegins, v3 Begin: session_id, expires_at */
+    AAI_STREAMING_EVENT_PARTIAL_TRANSCRIPT = 2,  /* v2 PartialTranscript */
+    AAI_STREAMING_EVENT_FINAL_TRANSCRIPT = 3,    /* v2 FinalTranscript (punctuated, text_formatted) */
+    AAI_STREAMING_EVENT_TURN = 4,                /* v3 Turn */
+    AAI_STREAMING_EVENT_SPEECH_STARTED = 5,      /* v3 SpeechStarted (u3-rt-pro): timestamp, confidence */
+    AAI_STREAMING_EVENT_SESSION_INFORMATION = 6, /* v2 SessionInformation: audio_duration_seconds */
+    AAI_STREAMING_EVENT_TERMINATED = 7,          /* v2 SessionTerminated, v3 Termination */
+    AAI_STREAMING_EVENT_ERROR = 8,               /* see "Errors and close codes" above */
+    AAI_STREAMING_EVENT_WARNING = 9,             /* v3 Warning: text, code */
+    AAI_STREAMING_EVENT_OTHER = 10,              /* a message this version does not know: read json */
+    AAI_STREAMING_EVENT_CLOSED = 11              /* the connection is closed; always the last event */
+} aai_streaming_event_type;
+
+/** One word of a streaming transcript. Times are ms from the start of the session's audio. */
+typedef struct aai_streaming_word {
+    const char *text;
+    int64_t start;
+    int64_t end;
+    double confidence;
+    int is_final;            /* v3 word_is_final; v2: 1 in final transcripts, 0 in partial ones */
+} aai_streaming_word;
+
+/** An event. EVERY POINTER IN IT (strings, words, json) IS VALID ONLY DURING THE CALLBACK:
+    copy what you keep. Fields that do not apply to the event's type are 0 or NULL. The struct
+    may grow at its end in minor releases (the library allocates it; never copy it by value
+    into a struct of your own size). */
+typedef struct aai_streaming_event {
+    aai_streaming_event_type type;
+    aai_streaming_protocol protocol;
+    const char *json;              /* the server's message as received (UTF-8 JSON, NUL-terminated),
+                                      every field included; NULL for ERROR/CLOSED events the library makes */
+    size_t json_length;
+    const char *session_id;        /* OPENED: v2 session_id, v3 id */
+    int64_t expires_at;            /* OPENED: Unix time in seconds (v2's ISO time is read as UTC) */
+    const char *text;              /* PARTIAL/FINAL: text; TURN: transcript; ERROR: the message;
+                                      WARNING: the warning */
+    const aai_streaming_word *words;
+    size_t word_count;
+    int64_t audio_start;           /* PARTIAL/FINAL: audio_start; TURN: first word's start (ms) */
+    int64_t audio_end;             /* PARTIAL/FINAL: audio_end; TURN: last word's end (ms) */
+    double confidence;             /* PARTIAL/FINAL: confidence; SPEECH_STARTED: confidence */
+    int punctuated;                /* FINAL */
+    int text_formatted;            /* FINAL */
+    int64_t turn_order;            /* TURN */
+    int end_of_turn;               /* TURN */
+    int turn_is_formatted;         /* TURN */
+    double end_of_turn_confidence; /* TURN */
+    const char *utterance;         /* TURN: utterance, or NULL when absent */
+    const char *language_code;     /* TURN: with language_detection, else NULL */
+    double language_confidence;    /* TURN */
+    const char *speaker_label;     /* TURN: with speaker_labels, else NULL */
+    int64_t timestamp;             /* SPEECH_STARTED: ms */
+    double audio_duration_seconds; /* SESSION_INFORMATION, TERMINATED (v3) */
+    double session_duration_seconds; /* TERMINATED (v3) */
+    aai_status status;             /* ERROR and CLOSED: the failure (AAI_OK in a CLOSED event of a
+                                      session that ended normally) */
+    int close_code;                /* ERROR (0 unless caused by a close) and CLOSED: the close code;
+                                      1006 when the connection ended without a close frame */
+    const char *close_reason;      /* ERROR and CLOSED: the close frame's reason ("" if none) */
+    int64_t code;                  /* v3 Error error_code, Warning warning_code */
+} aai_streaming_event;
+
+/** The event callback. Runs on the session's callback thread (see above); `event` and all it
+    points to are valid only until the callback returns. */
+typedef void (*aai_streaming_callback)(const aai_streaming_event *event, void *user_data);
+
+/** Creates a session for `protocol` that connects through `client` (its API key, base URL and
+    User-Agent; the session keeps the client alive). Defaults: sample_rate 16000, pcm_s16le,
+    connect timeout 10 s, keep-alive 15 s, queue 4 MiB, send timeout 1 s. The URL defaults to the
+    client's base URL for v2 (https -> wss), and for v3 to wss://streaming.assemblyai.com
+    (wss://streaming.eu.assemblyai.com for the EU REST host) unless the client's base URL points
+    elsewhere (a proxy or the local server), whose host then serves v3 too.
+    *out is owned by the caller: release it with aai_streaming_free(). */
+aai_status aai_streaming_new(aai_client *client, aai_streaming_protocol protocol, aai_streaming **out);
+
+/** Frees a session: closes the connection at once (a close frame, no termination: call
+    aai_streaming_close() first to get the last transcripts), stops the microphone, stops and
+    joins the session's threads and drops undelivered events. When it returns, no callback runs
+    (called from inside a callback: none after that callback returns). NULL is a no-op. */
+void aai_streaming_free(aai_streaming *session);
+
+/** Sets the event callback and its user data (NULL removes it; events are then dropped). May be
+    called at any time; `user_data` must stay valid while the callback is set. */
+aai_status aai_streaming_set_callback(aai_streaming *session, aai_streaming_callback callback, void *user_data);
+
+/* ---- Connection parameters. Only before aai_streaming_connect() (AAI_ERR_STATE after),
+        except where a comment says "during the session". ---- */
+
+/** Sets the base URL: "wss://host[:port]" (or "ws://" for a loopback host; "https://" and
+    "http://" are accepted and converted). No path. NULL restores the default. */
+aai_status aai_streaming_set_url(aai_streaming *session, const char *base_url);
+
+/** Connects with a temporary token (from aai_streaming_create_token_v2() or
+    aai_streaming_create_token_v3()), sent as the `token` query parameter, instead of the API key.
+    NULL goes back to the API key. */
+aai_status aai_streaming_set_token(aai_streaming *session, const char *token);
+
+/** sample_rate in Hz (1..192000; default 16000), always sent. */
+aai_status aai_streaming_set_sample_rate(aai_streaming *session, int sample_rate);
+
+/** encoding: "pcm_s16le" or "pcm_mulaw" (NULL: not sent, the server's default pcm_s16le). */
+aai_status aai_streaming_set_encoding(aai_streaming *session, const char *encoding);
+
+/** Any query parameter, sent as given (percent-encoded): the escape hatch for parameters this
+    version of the library does not know. NULL `value` removes it. Replaces a typed setter's value
+    of the same name. */
+aai_status aai_streaming_set_param(aai_streaming *session, const char *name, const char *value);
+
+/** v2 word_boost: `count` words, sent as a JSON array (at most 2500 characters). count 0 removes it. */
+aai_status aai_streaming_set_word_boost(aai_streaming *session, const char *const *words, size_t count);
+
+/** v2 disable_partial_transcripts (1 or 0). */
+aai_status aai_streaming_set_disable_partial_transcripts(aai_streaming *session, int disable);
+
+/** v2 enable_extra_session_information (1 or 0): a SESSION_INFORMATION event before TERMINATED. */
+aai_status aai_streaming_set_enable_extra_session_information(aai_streaming *session, int enable);
+
+/** v2 end-of-utterance silence threshold, 0..20000 ms (server default 700). Before connect: sent
+    right after the session begins. During the session: sent at once. */
+aai_status aai_streaming_set_end_utterance_silence_threshold(aai_streaming *session, int threshold_ms);
+
+/** v3 speech_model (e.g. "universal-streaming-english", "universal-streaming-multilingual",
+    "whisper-rt", "u3-rt-pro"). NULL removes it. */
+aai_status aai_streaming_set_speech_model(aai_streaming *session, const char *speech_model);
+
+/** v3 format_turns (1 or 0): an extra formatted TURN at each end of turn. */
+aai_status aai_streaming_set_format_turns(aai_streaming *session, int enable);
+
+/** v3 keyterms_prompt: `count` terms, sent as a JSON array. count 0 removes it. */
+aai_status aai_streaming_set_keyterms_prompt(aai_streaming *session, const char *const *terms, size_t count);
+
+/** v3 prompt (u3-rt-pro, beta). NULL removes it. */
+aai_status aai_streaming_set_prompt(aai_streaming *session, const char *prompt);
+
+/** v3 inactivity_timeout in seconds (5..3600). */
+aai_status aai_streaming_set_inactivity_timeout(aai_streaming *session, int seconds);
+
+/** v3 language_detection (1 or 0). */
+aai_status aai_streaming_set_language_detection(aai_streaming *session, int enable);
+
+/** v3 speaker_labels (1 or 0). */
+aai_status aai_streaming_set_speaker_labels(aai_streaming *session, int enable);
+
+/** v3 max_speakers (1..10). */
+aai_status aai_streaming_set_max_speakers(aai_streaming *session, int max_speakers);
+
+/** v3 vad_threshold (0..1). */
+aai_status aai_streaming_set_vad_threshold(aai_streaming *session, double threshold);
+
+/** v3 min_turn_silence in ms (>= 0). Before connect: a query parameter. During the session: an
+    UpdateConfiguration message. */
+aai_status aai_streaming_set_min_turn_silence(aai_streaming *session, int silence_ms);
+
+/** v3 max_turn_silence in ms (>= 0). Before connect or during the session, as above. */
+aai_status aai_streaming_set_max_turn_silence(aai_streaming *session, int silence_ms);
+
+/** v3 end_of_turn_confidence_threshold (0..1). Before connect or during the session, as above. */
+aai_status aai_streaming_set_end_of_turn_confidence_threshold(aai_streaming *session, double threshold);
+
+/** Time limit of aai_streaming_connect() in ms (default 10000, > 0): connection, TLS, upgrade
+    and the wait for SessionBegins / Begin. */
+aai_status aai_streaming_set_connect_timeout_ms(aai_streaming *session, long timeout_ms);
+
+/** Keep-alive: when nothing moved either way for `interval_ms`, a WebSocket ping is sent; if no
+    byte comes back within another `interval_ms`, the connection is declared lost (ERROR with
+    AAI_ERR_CONNECTION, then CLOSED). 0 disables it; default 15000. Pings do not count as audio:
+    the server's own idle/inactivity limits still apply. */
+aai_status aai_streaming_set_keepalive_ms(aai_streaming *session, long interval_ms);
+
+/** Capacity of the outgoing audio queue in bytes (default 4 MiB, >= 1). A single send larger
+    than the capacity is accepted when the queue is empty. */
+aai_status aai_streaming_set_queue_capacity(aai_streaming *session, size_t bytes);
+
+/** How long aai_streaming_send_audio() waits for room in a full queue, in ms (default 1000;
+    0 fails at once with AAI_ERR_TIMEOUT). */
+aai_status aai_streaming_set_send_timeout_ms(aai_streaming *session, long timeout_ms);
+
+/** The URL connect uses (with the query; a token is shown as "***"). Owned by the caller:
+    release *out with aai_string_free(). */
+aai_status aai_streaming_url(const aai_streaming *session, char **out);
+
+/* ---- The session ---- */
+
+/** Connects and returns when the session has begun (the OPENED event follows on the callback
+    thread), or fails: AAI_ERR_AUTH (v2 4001, v3 1008, HTTP 401), AAI_ERR_INVALID_ARGUMENT (bad
+    parameters, e.g. v2 4000), AAI_ERR_TIMEOUT (nothing within the connect timeout),
+    AAI_ERR_CONNECTION, AAI_ERR_TLS...; the message names the close code, its meaning and the
+    server's reason. Never leaves a callback pending. AAI_ERR_STATE if already connected. */
+aai_status aai_streaming_connect(aai_streaming *session);
+
+/** Queues `size` bytes of audio (copied) in the session's encoding, sent as one WebSocket
+    message. From any thread. v3 accepts 50 to 1000 ms per message: other sizes fail with
+    AAI_ERR_INVALID_ARGUMENT before anything is sent. Fails with AAI_ERR_STATE when the
+    session is not open and AAI_ERR_TIMEOUT when the queue stayed full for the send timeout. */
+aai_status aai_streaming_send_audio(aai_streaming *session, const void *data, size_t size);
+
+/** Ends the current utterance / turn now: v2 {"force_end_utterance": true}, v3 ForceEndpoint. */
+aai_status aai_streaming_force_endpoint(aai_streaming *session);
+
+/** v3 UpdateConfiguration during the session: `json_object` holds the fields
+    (e.g. "{\"min_turn_silence\": 200, \"max_turn_silence\": 1000}"; "type" is added). Known fields
+    are checked: min_turn_silence / max_turn_silence integers >= 0, end_of_turn_confidence_threshold
+    and vad_threshold 0..1, prompt a string, keyterms_prompt an array of strings; others are sent
+    as given. */
+aai_status aai_streaming_update_configuration(aai_streaming *session, const char *json_object);
+
+/** Sends a JSON object as a text message, as given (e.g. "{\"type\": \"KeepAlive\"}" for servers
+    that know it). The escape hatch for messages this version does not know. */
+aai_status aai_streaming_send_json(aai_streaming *session, const char *json_object);
+
+/** Terminates the session and waits for the end: sends the queued audio, then v2
+    {"terminate_session": true} / v3 {"type": "Terminate"}, and returns when the server's
+    SessionTerminated / Termination and its close have arrived AND every event up to CLOSED has
+    been delivered, so the last transcripts are in before it returns. AAI_OK for a clean end.
+    If `timeout_ms` passes first, the connection is closed and AAI_ERR_TIMEOUT is returned
+    (ERROR and CLOSED events still come). If the session had already ended with an error (a
+    close code, a lost connection), that error is returned. Closing a session that is not
+    connected, or already closed, is AAI_OK. Called from a callback: starts the termination and
+    returns AAI_OK at once. */
+aai_status aai_streaming_close(aai_streaming *session, long timeout_ms);
+
+/** The session id from SessionBegins / Begin, or NULL before the session began. Borrowed: valid
+    until the session is freed. */
+const char *aai_streaming_session_id(const aai_streaming *session);
+
+/** The close code that ended the connection (0 while none; 1006 when it ended without a close
+    frame). Also set after a connect the server refused. */
+int aai_streaming_close_code(const aai_streaming *session);
+
+/** The reason of that close ("" when none), or NULL while not closed. Borrowed: valid until the
+    session is freed. */
+const char *aai_streaming_close_reason(const aai_streaming *session);
+
+/** The documented meaning of a close code for a protocol (e.g. v2 4031 "Session idle for too
+    long", v3 3007 "Input duration violation ..."), or NULL for an unknown code. Static storage. */
+const char *aai_streaming_close_code_meaning(aai_streaming_protocol protocol, int close_code);
+
+/** Audio bytes accepted by send calls so far (*queued) and handed to the connection (*written).
+    Either pointer may be NULL. */
+aai_status aai_streaming_audio_bytes(const aai_streaming *session, uint64_t *queued, uint64_t *written);
+
+/* ---- Audio sources ---- */
+
+/** Streams a WAV file on the calling thread and returns when all of it is queued (waiting, not
+    failing, while the queue is full). The file must be 16-bit PCM mono at the session's
+    sample rate and the session's encoding pcm_s16le: anything else (not a WAV, stereo, 8-bit,
+    another rate) is AAI_ERR_INVALID_ARGUMENT naming the problem, before anything is sent; a
+    missing file is AAI_ERR_IO. `chunk_ms` is the duration of each message (0: 100 ms; v3 needs
+    50..1000, and a last piece under 50 ms goes with the chunk before it). `realtime` non-zero
+    paces the chunks at the audio's own speed, as a live source would. Do not call it from a
+    callback (it blocks the callback thread). */
+aai_status aai_streaming_send_wav_file(aai_streaming *session, const char *path, int chunk_ms, int realtime);
+
+/** Starts capturing from an ALSA capture device (NULL: "default"; e.g. "hw:1,0", or a PCM
+    defined in an ALSA configuration file) at the session's sample rate, 16-bit mono, and sends
+    chunks of `chunk_ms` (0: 100 ms) from a capture thread of the session. Stops by itself after
+    `max_duration_ms` of audio (0: runs until stopped, closed or freed). A device that cannot be
+    opened is AAI_ERR_IO, here; errors while capturing arrive as ERROR events (the session goes
+    on). The session must be open and its encoding pcm_s16le. */
+aai_status aai_streaming_start_microphone(aai_streaming *session, const char *device, int chunk_ms, long max_duration_ms);
+
+/** Stops the microphone and waits for its thread (the audio it captured is queued before this
+    returns). aai_streaming_close() and aai_streaming_free() stop it too. No-op when not capturing. */
+aai_status aai_streaming_stop_microphone(aai_streaming *session);
+
+/* ---- Temporary tokens ---- */
+
+/** Creates a realtime v2 temporary token: POST /v2/realtime/token on the client's base URL, valid
+    for `expires_in_seconds` (>= 60). *token is owned by the caller: release it with aai_string_free(). */
+aai_status aai_streaming_create_token_v2(aai_client *client, int expires_in_seconds, char **token);
+
+/** Creates a v3 temporary token: GET /v3/token on the streaming host (`streaming_url`, or NULL
+    for the v3 default described at aai_streaming_new()), valid for `expires_in_seconds`
+    (1..600), for sessions of at most `max_session_duration_seconds` (60..10800; 0: not sent,
+    the server's default of 3 hours). *token is owned by the caller: release it with aai_string_free(). */
+aai_status aai_streaming_create_token_v3(aai_client *client, const char *streaming_url, int expires_in_seconds,
+                                         int max_session_duration_seconds, char **token);
+
 #ifdef __cplusplus
 }
 #endif

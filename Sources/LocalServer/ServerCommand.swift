@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -100,6 +101,7 @@ struct ServerCommand: AsyncParsableCommand {
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let app = Application(
             router: buildRouter(state: state),
+            server: .http1WebSocketUpgrade(configuration: StreamingEndpoints.configuration, shouldUpgrade: StreamingEndpoints(state: state).shouldUpgrade),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port

@@ -19,6 +19,7 @@ func buildRouter(state: ServerState) -> Router<ServerContext> {
         LocalRoutes(state: state),
         UploadRoutes(state: state),
         TranscriptRoutes(state: state),
+        StreamingRoutes(state: state),
         ExportRoutes(state: state),
         LemurRoutes(state: state),
         GatewayRoutes(state: state),

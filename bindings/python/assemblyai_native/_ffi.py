@@ -242,6 +242,83 @@ READ_CALLBACK = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
 
 _status = c_int  # aai_status and aai_transcript_status are C enums (int)
 
+# ---- Streaming (include/assemblyai.h, section "streaming") ----
+
+
+class _aai_streaming(Structure):  # opaque
+    pass
+
+
+StreamingP = POINTER(_aai_streaming)
+
+
+class aai_streaming_word(Structure):
+    """One word of a streaming transcript (times in ms)."""
+
+    _fields_ = [
+        ("text", c_char_p),
+        ("start", c_int64),
+        ("end", c_int64),
+        ("confidence", c_double),
+        ("is_final", c_int),
+    ]
+
+
+class aai_streaming_event(Structure):
+    """A streaming event; every pointer in it is valid only during the callback."""
+
+    _fields_ = [
+        ("type", c_int),
+        ("protocol", c_int),
+        ("json", c_char_p),
+        ("json_length", c_size_t),
+        ("session_id", c_char_p),
+        ("expires_at", c_int64),
+        ("text", c_char_p),
+        ("words", POINTER(aai_streaming_word)),
+        ("word_count", c_size_t),
+        ("audio_start", c_int64),
+        ("audio_end", c_int64),
+        ("confidence", c_double),
+        ("punctuated", c_int),
+        ("text_formatted", c_int),
+        ("turn_order", c_int64),
+        ("end_of_turn", c_int),
+        ("turn_is_formatted", c_int),
+        ("end_of_turn_confidence", c_double),
+        ("utterance", c_char_p),
+        ("language_code", c_char_p),
+        ("language_confidence", c_double),
+        ("speaker_label", c_char_p),
+        ("timestamp", c_int64),
+        ("audio_duration_seconds", c_double),
+        ("session_duration_seconds", c_double),
+        ("status", c_int),
+        ("close_code", c_int),
+        ("close_reason", c_char_p),
+        ("code", c_int64),
+    ]
+
+
+AAI_STREAMING_V2 = 2
+AAI_STREAMING_V3 = 3
+AAI_STREAMING_EVENT_OPENED = 1
+AAI_STREAMING_EVENT_PARTIAL_TRANSCRIPT = 2
+AAI_STREAMING_EVENT_FINAL_TRANSCRIPT = 3
+AAI_STREAMING_EVENT_TURN = 4
+AAI_STREAMING_EVENT_SPEECH_STARTED = 5
+AAI_STREAMING_EVENT_SESSION_INFORMATION = 6
+AAI_STREAMING_EVENT_TERMINATED = 7
+AAI_STREAMING_EVENT_ERROR = 8
+AAI_STREAMING_EVENT_WARNING = 9
+AAI_STREAMING_EVENT_OTHER = 10
+AAI_STREAMING_EVENT_CLOSED = 11
+
+# void (*)(const aai_streaming_event *event, void *user_data): runs on the session's callback thread
+STREAMING_CALLBACK = CFUNCTYPE(None, POINTER(aai_streaming_event), c_void_p)
+
+
+
 # name: (restype, argtypes). Every function of include/assemblyai.h, in its order.
 # Strings the caller must free with aai_string_free come back as c_void_p (not c_char_p,
 # which would copy and lose the pointer); borrowed strings come back as c_char_p.
@@ -426,6 +503,52 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "aai_transcript_list_json": (_status, [TranscriptListP, POINTER(c_void_p), POINTER(c_size_t)]),
     "aai_transcript_list_free": (None, [TranscriptListP]),
     # Streaming
+    # Streaming
+    "aai_streaming_new": (_status, [ClientP, c_int, POINTER(StreamingP)]),
+    "aai_streaming_free": (None, [StreamingP]),
+    "aai_streaming_set_callback": (_status, [StreamingP, STREAMING_CALLBACK, c_void_p]),
+    "aai_streaming_set_url": (_status, [StreamingP, c_char_p]),
+    "aai_streaming_set_token": (_status, [StreamingP, c_char_p]),
+    "aai_streaming_set_sample_rate": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_encoding": (_status, [StreamingP, c_char_p]),
+    "aai_streaming_set_param": (_status, [StreamingP, c_char_p, c_char_p]),
+    "aai_streaming_set_word_boost": (_status, [StreamingP, POINTER(c_char_p), c_size_t]),
+    "aai_streaming_set_disable_partial_transcripts": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_enable_extra_session_information": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_end_utterance_silence_threshold": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_speech_model": (_status, [StreamingP, c_char_p]),
+    "aai_streaming_set_format_turns": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_keyterms_prompt": (_status, [StreamingP, POINTER(c_char_p), c_size_t]),
+    "aai_streaming_set_prompt": (_status, [StreamingP, c_char_p]),
+    "aai_streaming_set_inactivity_timeout": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_language_detection": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_speaker_labels": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_max_speakers": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_vad_threshold": (_status, [StreamingP, c_double]),
+    "aai_streaming_set_min_turn_silence": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_max_turn_silence": (_status, [StreamingP, c_int]),
+    "aai_streaming_set_end_of_turn_confidence_threshold": (_status, [StreamingP, c_double]),
+    "aai_streaming_set_connect_timeout_ms": (_status, [StreamingP, c_long]),
+    "aai_streaming_set_keepalive_ms": (_status, [StreamingP, c_long]),
+    "aai_streaming_set_queue_capacity": (_status, [StreamingP, c_size_t]),
+    "aai_streaming_set_send_timeout_ms": (_status, [StreamingP, c_long]),
+    "aai_streaming_url": (_status, [StreamingP, POINTER(c_void_p)]),
+    "aai_streaming_connect": (_status, [StreamingP]),
+    "aai_streaming_send_audio": (_status, [StreamingP, c_void_p, c_size_t]),
+    "aai_streaming_force_endpoint": (_status, [StreamingP]),
+    "aai_streaming_update_configuration": (_status, [StreamingP, c_char_p]),
+    "aai_streaming_send_json": (_status, [StreamingP, c_char_p]),
+    "aai_streaming_close": (_status, [StreamingP, c_long]),
+    "aai_streaming_session_id": (c_char_p, [StreamingP]),
+    "aai_streaming_close_code": (c_int, [StreamingP]),
+    "aai_streaming_close_reason": (c_char_p, [StreamingP]),
+    "aai_streaming_close_code_meaning": (c_char_p, [c_int, c_int]),
+    "aai_streaming_audio_bytes": (_status, [StreamingP, POINTER(c_uint64), POINTER(c_uint64)]),
+    "aai_streaming_send_wav_file": (_status, [StreamingP, c_char_p, c_int, c_int]),
+    "aai_streaming_start_microphone": (_status, [StreamingP, c_char_p, c_int, c_long]),
+    "aai_streaming_stop_microphone": (_status, [StreamingP]),
+    "aai_streaming_create_token_v2": (_status, [ClientP, c_int, POINTER(c_void_p)]),
+    "aai_streaming_create_token_v3": (_status, [ClientP, c_char_p, c_int, c_int, POINTER(c_void_p)]),
 }
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,419 @@
+// The WebSocket endpoints: /v2/realtime/ws (realtime v2, asyncapi.yml) and /v3/ws (Universal
+// Streaming v3, usm-streaming.yml / usm-streaming-u3-pro.yml). Every upgrade on those paths is
+// accepted; authentication and parameters are checked afterwards and refused with the documented
+// close codes, as the real service does (clients see a close code, not an HTTP status).
+// docs/local-server-streaming.md lists every code and rule.
+
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+
+struct StreamingEndpoints: Sendable {
+    let state: ServerState
+
+    /// WebSocket settings: frames up to 1 MiB (v3 allows 1000 ms per chunk; 1 s of 48 kHz PCM16
+    /// is 96 KB), no server pings (clients' keep-alive is what is tested), UTF-8 checked.
+    static let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+        ws: WebSocketServerConfiguration(maxFrameSize: 1 << 20, autoPing: .disabled, closeTimeout: .seconds(5), validateUTF8: true))
+
+    func shouldUpgrade(_ head: HTTPRequest, _ channel: any Channel, _ logger: Logger) async throws
+        -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
+    {
+        let target = head.path ?? "/"
+        let path = String(target.prefix { $0 != "?" })
+        let query = target.contains("?") ? String(target[target.index(after: target.firstIndex(of: "?")!)...]) : ""
+        let proto: StreamProtocol
+        switch path {
+        case "/v2/realtime/ws": proto = .v2
+        case "/v3/ws": proto = .v3
+        default: return .dontUpgrade
+        }
+        var collected: [String: JSON] = [:]
+        for field in head.headerFields {
+            let name = field.name.canonicalName.lowercased()
+            collected[name] = .string(collected[name]?.stringValue.map { "\($0), \(field.value)" } ?? field.value)
+        }
+        let headers = collected
+        let authorization = head.headerFields[.authorization]
+        let keys = state.config.apiKeys
+        return .upgrade([:]) { inbound, outbound, _ in
+            let session = StreamingServerSession(protocolVersion: proto, path: path, query: query, headers: headers,
+                                                 authorization: authorization, apiKeys: keys, outbound: outbound)
+            await session.run(inbound)
+        }
+    }
+}
+
+/// Why a session is closed by the server: code and reason.
+private struct Closure: Error {
+    let code: Int
+    let reason: String
+}
+
+/// One session. An actor: the inbound loop and the timer task both drive it.
+actor StreamingServerSession {
+    let protocolVersion: StreamProtocol
+    let path: String
+    let query: String
+    let headers: [String: JSON]
+    let authorization: String?
+    let apiKeys: Set<String>
+    let outbound: WebSocketOutboundWriter
+    let id = UUID().uuidString.lowercased()
+    let settings = StreamingState.shared.settings.withLock { $0 }
+
+    private var transcriber: StreamTranscriber?
+    private var closed = false
+    private var startedAt = Date()
+    private var lastAudioAt = Date()
+    private var expiresAt = Date()
+    private var inactivityMs: Int?
+    private var terminating = false
+
+    init(protocolVersion: StreamProtocol, path: String, query: String, headers: [String: JSON], authorization: String?,
+         apiKeys: Set<String>, outbound: WebSocketOutboundWriter) {
+        self.protocolVersion = protocolVersion
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.authorization = authorization
+        self.apiKeys = apiKeys
+        self.outbound = outbound
+    }
+
+    func run(_ inbound: WebSocketInboundStream) async {
+        StreamingState.shared.record(StreamingSessionRecord(id: id, protocolVersion: protocolVersion, path: path, query: query, headers: headers))
+        do {
+            try await begin()
+        } catch let closure as Closure {
+            await close(closure.code, closure.reason)
+            return
+        } catch {
+            await close(protocolVersion == .v2 ? 1011 : 3005, protocolVersion == .v2 ? "Internal error" : "Session Cancelled: An error occurred")
+            return
+        }
+        let timer = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(25))
+                guard let self, await self.tick() else { return }
+            }
+        }
+        defer { timer.cancel() }
+        do {
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                if closed { break }
+                switch message {
+                case .binary(let buffer): try await audio(Array(buffer.readableBytesView))
+                case .text(let text): try await textMessage(text)
+                }
+                if closed { break }
+            }
+        } catch let closure as Closure {
+            await close(closure.code, closure.reason)
+        } catch {
+            // The connection broke or the client violated the protocol: nothing more to say.
+        }
+        timer.cancel()
+        if !closed {
+            closed = true
+            StreamingState.shared.update(id) { $0.closeCode = $0.closeCode ?? 1005 }
+        }
+    }
+
+    // MARK: begin: auth, then parameters
+
+    private func begin() async throws {
+        let params = parseQuery(query)
+        func value(_ name: String) -> String? { params.last { $0.0 == name }?.1 }
+        let v2 = protocolVersion == .v2
+        let now = Date()
+        // Auth: the API key in Authorization, or a temporary token (query, or Authorization as Python 1.0 sends it).
+        var token: StreamingToken?
+        let keyOK = authorization.map { !$0.isEmpty && (apiKeys.isEmpty || apiKeys.contains($0)) } ?? false
+        if let t = value("token"), !t.isEmpty {
+            token = StreamingState.shared.useToken(t, for: protocolVersion)
+            if token == nil && !keyOK {
+                throw Closure(code: v2 ? 4001 : 1008, reason: v2 ? "Not Authorized" : "Unauthorized Connection: Invalid or expired token")
+            }
+        } else if let a = authorization, !keyOK, let t = StreamingState.shared.useToken(a, for: protocolVersion) {
+            token = t
+        } else if !keyOK {
+            if v2 { throw Closure(code: 4001, reason: "Not Authorized") }
+            throw Closure(code: 1008, reason: authorization == nil || authorization == ""
+                          ? "Unauthorized Connection: Missing Authorization header" : "Unauthorized Connection: Invalid API key")
+        }
+
+        let config = try v2 ? v2Config(value) : v3Config(value)
+        transcriber = StreamTranscriber(config: config)
+
+        startedAt = now
+        lastAudioAt = now
+        var maxMs = settings.maxSessionMs
+        if let m = token?.maxSessionSeconds { maxMs = min(maxMs, m * 1000) }
+        expiresAt = now.addingTimeInterval(Double(maxMs) / 1000)
+        let message: JSON
+        if v2 {
+            message = .object(["message_type": .string("SessionBegins"), "session_id": .string(id),
+                               "expires_at": .string(Self.isoNoZone(expiresAt))])
+        } else {
+            message = .object(["type": .string("Begin"), "id": .string(id), "expires_at": .int(Int(expiresAt.timeIntervalSince1970))])
+        }
+        StreamingState.shared.update(id) { $0.began = true }
+        try await send(message)
+    }
+
+    private func v2Config(_ value: (String) -> String?) throws -> StreamTranscriberConfig {
+        guard let raw = value("sample_rate"), let rate = Int(raw), rate > 0 else {
+            throw Closure(code: 4000, reason: "Sample rate must be a positive integer")
+        }
+        let encoding = value("encoding") ?? "pcm_s16le"
+        guard ["pcm_s16le", "pcm_mulaw"].contains(encoding) else {
+            throw Closure(code: 4101, reason: "Invalid schema: encoding must be pcm_s16le or pcm_mulaw, got '\(encoding)'")
+        }
+        var c = StreamTranscriberConfig(protocolVersion: .v2, sampleRate: rate, bytesPerSample: encoding == "pcm_mulaw" ? 1 : 2)
+        c.disablePartials = try bool(value("disable_partial_transcripts"), "disable_partial_transcripts", code: 4101) ?? false
+        c.extraSessionInformation = try bool(value("enable_extra_session_information"), "enable_extra_session_information", code: 4101) ?? false
+        if let wb = value("word_boost") {
+            guard wb.count <= 2500, let parsed = try? JSON.parse(Array(wb.utf8)), let list = parsed.arrayValue,
+                  list.allSatisfy({ $0.stringValue != nil }) else {
+                throw Closure(code: 4104, reason: "Could not parse word boost parameter")
+            }
+        }
+        return c
+    }
+
+    private func v3Config(_ value: (String) -> String?) throws -> StreamTranscriberConfig {
+        func invalid(_ name: String, _ why: String) -> Closure {
+            Closure(code: 3006, reason: "Invalid Message: query parameter \(name) \(why)")
+        }
+        var rate = 16_000
+        if let raw = value("sample_rate") {
+            guard let r = Int(raw), r > 0 else { throw invalid("sample_rate", "must be a positive integer") }
+            rate = r
+        }
+        let encoding = value("encoding") ?? "pcm_s16le"
+        guard ["pcm_s16le", "pcm_mulaw"].contains(encoding) else { throw invalid("encoding", "must be pcm_s16le or pcm_mulaw") }
+        let models = ["universal-streaming-english", "universal-streaming-multilingual", "whisper-rt", "u3-rt-pro"]
+        let model = value("speech_model")
+        if let model, !models.contains(model) { throw invalid("speech_model", "is not a known model: '\(model)'") }
+        let u3 = model == "u3-rt-pro"
+        var c = StreamTranscriberConfig(protocolVersion: .v3, sampleRate: rate, bytesPerSample: encoding == "pcm_mulaw" ? 1 : 2)
+        c.u3Pro = u3
+        c.minTurnSilenceMs = u3 ? 100 : 400
+        c.maxTurnSilenceMs = u3 ? 1000 : 1280
+        c.formatTurns = try bool(value("format_turns"), "format_turns", code: 3006) ?? false
+        c.languageDetection = try bool(value("language_detection"), "language_detection", code: 3006) ?? false
+        c.speakerLabels = try bool(value("speaker_labels"), "speaker_labels", code: 3006) ?? false
+        func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = value(name) else { return nil }
+            guard let v = Int(raw), range.contains(v) else { throw invalid(name, "must be an integer in \(range.lowerBound)..\(range.upperBound)") }
+            return v
+        }
+        func unit(_ name: String) throws {
+            guard let raw = value(name) else { return }
+            guard let v = Double(raw), v >= 0, v <= 1 else { throw invalid(name, "must be a number from 0 to 1") }
+        }
+        if let v = try int("min_turn_silence", 0...60_000) { c.minTurnSilenceMs = v }
+        if let v = try int("max_turn_silence", 0...60_000) { c.maxTurnSilenceMs = v }
+        if let v = try int("inactivity_timeout", 5...3600) { inactivityMs = v * settings.v3InactivityUnitMs }
+        _ = try int("max_speakers", 1...10)
+        try unit("end_of_turn_confidence_threshold")
+        try unit("vad_threshold")
+        if let language = value("language"), !["en", "multi"].contains(language) { throw invalid("language", "must be en or multi") }
+        if let raw = value("keyterms_prompt") {
+            guard let parsed = try? JSON.parse(Array(raw.utf8)), let list = parsed.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+                throw invalid("keyterms_prompt", "must be a JSON array of strings")
+            }
+        }
+        return c
+    }
+
+    private func bool(_ raw: String?, _ name: String, code: Int) throws -> Bool? {
+        guard let raw else { return nil }
+        switch raw.lowercased() {
+        case "true": return true
+        case "false": return false
+        default:
+            throw Closure(code: code, reason: code == 4101 ? "Invalid schema: \(name) must be true or false"
+                                                          : "Invalid Message: query parameter \(name) must be true or false")
+        }
+    }
+
+    // MARK: messages
+
+    private func audio(_ bytes: [UInt8]) async throws {
+        guard var t = transcriber, !terminating else { return }
+        StreamingState.shared.update(id) { $0.audioChunkBytes.append(bytes.count) }
+        let ms = Double(bytes.count) * 1000 / Double(t.config.sampleRate * t.config.bytesPerSample)
+        if protocolVersion == .v3, ms < 50 || ms > 1000 {
+            throw Closure(code: 3007, reason: "Input duration violation: \(Int(ms)) ms. Expected between 50 and 1000 ms")
+        }
+        lastAudioAt = Date()
+        let out = t.audio(bytes)
+        transcriber = t
+        if settings.maxRealtimeFactor > 0 {
+            let elapsed = Date().timeIntervalSince(startedAt)
+            let audioSeconds = Double(t.receivedMs) / 1000
+            if audioSeconds > elapsed * settings.maxRealtimeFactor + 2 {
+                if protocolVersion == .v2 { throw Closure(code: 4029, reason: "Client sent audio too fast") }
+                throw Closure(code: 3007, reason: String(format: "Audio Transmission Rate Exceeded: Received %.1f sec. audio in %.1f sec",
+                                                         audioSeconds, elapsed))
+            }
+        }
+        if let text = t.text { StreamingState.shared.update(id) { $0.decodedText = text } }
+        for m in out { try await send(m) }
+    }
+
+    private func textMessage(_ text: String) async throws {
+        StreamingState.shared.update(id) { $0.textMessages.append(text) }
+        guard !terminating else { return }
+        if protocolVersion == .v2 { try await v2Message(text) } else { try await v3Message(text) }
+    }
+
+    private func v2Message(_ text: String) async throws {
+        guard let value = try? JSON.parse(Array(text.utf8)) else {
+            throw Closure(code: 4100, reason: "Endpoint received invalid JSON")
+        }
+        guard let o = value.objectValue, o.count == 1, let (key, v) = o.first else {
+            throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema")
+        }
+        switch key {
+        case "force_end_utterance":
+            guard let flag = v.boolValue else { throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema") }
+            if flag, var t = transcriber {
+                let out = t.forceEndpoint()
+                transcriber = t
+                for m in out { try await send(m) }
+            }
+        case "end_utterance_silence_threshold":
+            guard let ms = v.intValue, (0...20_000).contains(ms) else {
+                throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema")
+            }
+            transcriber?.config.silenceThresholdMs = ms
+        case "terminate_session":
+            guard let flag = v.boolValue else { throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema") }
+            if flag { try await terminate() }
+        default:
+            throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema")
+        }
+    }
+
+    private func v3Message(_ text: String) async throws {
+        guard let value = try? JSON.parse(Array(text.utf8)) else {
+            throw Closure(code: 3006, reason: "Invalid JSON: \(String(text.prefix(100)))")
+        }
+        guard let o = value.objectValue, let type = o["type"]?.stringValue else {
+            throw Closure(code: 3006, reason: "Invalid Message: \(String(text.prefix(100)))")
+        }
+        switch type {
+        case "ForceEndpoint":
+            if var t = transcriber {
+                let out = t.forceEndpoint()
+                transcriber = t
+                for m in out { try await send(m) }
+            }
+        case "Terminate":
+            try await terminate()
+        case "KeepAlive":
+            break  // sent by newer official SDKs; accepted and ignored
+        case "UpdateConfiguration":
+            for (key, v) in o where key != "type" && !v.isNull {
+                switch key {
+                case "min_turn_silence", "max_turn_silence":
+                    guard let ms = v.intValue, ms >= 0 else { throw Closure(code: 3006, reason: "Invalid Message: \(key) must be an integer >= 0") }
+                    if key == "min_turn_silence" { transcriber?.config.minTurnSilenceMs = ms } else { transcriber?.config.maxTurnSilenceMs = ms }
+                case "end_of_turn_confidence_threshold", "vad_threshold":
+                    guard let d = v.doubleValue, d >= 0, d <= 1 else { throw Closure(code: 3006, reason: "Invalid Message: \(key) must be from 0 to 1") }
+                case "prompt":
+                    guard v.stringValue != nil else { throw Closure(code: 3006, reason: "Invalid Message: prompt must be a string") }
+                case "keyterms_prompt":
+                    guard let a = v.arrayValue, a.allSatisfy({ $0.stringValue != nil }) else {
+                        throw Closure(code: 3006, reason: "Invalid Message: keyterms_prompt must be an array of strings")
+                    }
+                default:
+                    break
+                }
+            }
+        default:
+            throw Closure(code: 3006, reason: "Invalid Message Type: \(type)")
+        }
+    }
+
+    /// Terminate: the last final, v2 SessionInformation (if asked) + SessionTerminated, or v3
+    /// Termination; then a normal close.
+    private func terminate() async throws {
+        guard var t = transcriber, !terminating else { return }
+        terminating = true
+        for m in t.terminate() { try await send(m) }
+        transcriber = t
+        let seconds = Double(t.receivedMs) / 1000
+        if protocolVersion == .v2 {
+            if t.config.extraSessionInformation {
+                try await send(.object(["message_type": .string("SessionInformation"), "audio_duration_seconds": .double(seconds)]))
+            }
+            try await send(.object(["message_type": .string("SessionTerminated")]))
+        } else {
+            try await send(.object(["type": .string("Termination"), "audio_duration_seconds": .int(Int(seconds)),
+                                    "session_duration_seconds": .int(Int(Date().timeIntervalSince(startedAt)))]))
+        }
+        throw Closure(code: 1000, reason: "")
+    }
+
+    // MARK: timers
+
+    /// Called every 25 ms; false once the session is over.
+    func tick() async -> Bool {
+        guard !closed else { return false }
+        guard transcriber != nil, !terminating else { return true }
+        let now = Date()
+        let idleMs = Int(now.timeIntervalSince(lastAudioAt) * 1000)
+        if now >= expiresAt {
+            if protocolVersion == .v2 { await close(4008, "Session Expired") } else { await close(3008, "Session Expired: Maximum session duration exceeded") }
+            return false
+        }
+        if protocolVersion == .v2, idleMs >= settings.v2IdleTimeoutMs {
+            await close(4031, "Session idle for too long")
+            return false
+        }
+        if protocolVersion == .v3, let limit = inactivityMs, idleMs >= limit {
+            do { try await terminate() } catch let c as Closure { await close(c.code, c.reason) } catch { await close(3005, "Session Cancelled: An error occurred") }
+            return false
+        }
+        return true
+    }
+
+    // MARK: output
+
+    private func send(_ message: JSON) async throws {
+        let text = message.serialized()
+        StreamingState.shared.update(id) { $0.sent.append(text) }
+        try await outbound.write(.text(text))
+    }
+
+    private func close(_ code: Int, _ reason: String) async {
+        guard !closed else { return }
+        closed = true
+        StreamingState.shared.update(id) { $0.closeCode = code; $0.closeReason = reason }
+        // A close frame holds at most 123 bytes of reason: cut at a character boundary.
+        var short = ""
+        for ch in reason {
+            if short.utf8.count + String(ch).utf8.count > 123 { break }
+            short.append(ch)
+        }
+        try? await outbound.close(WebSocketErrorCode(codeNumber: code), reason: short.isEmpty ? nil : short)
+    }
+
+    static func isoNoZone(_ date: Date) -> String {
+        let t = date.timeIntervalSince1970
+        var secs = time_t(t.rounded(.down))
+        var parts = tm()
+        gmtime_r(&secs, &parts)
+        let micros = Int((t - t.rounded(.down)) * 1_000_000)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                      parts.tm_hour, parts.tm_min, parts.tm_sec, micros)
+    }
+}
