@@ -4,7 +4,7 @@
 //   AssemblyAIC     the C ABI: only @_cdecl exports, handle tables, error mapping -> libassemblyai.so
 //   CCurl           libcurl, with C shims for its variadic calls
 //   CAssemblyAI     include/assemblyai.h as a module, so the exports use the header's own types
-//   CALSA           libasound2 (ALSA), for the microphone source of streaming sessions
+//   CALSA           ALSA's headers; libasound2 itself is loaded at run time, only for the microphone
 //   LocalServer     assemblyai-server, the local AssemblyAI-compatible server (never linked into the library)
 import PackageDescription
 
@@ -27,8 +27,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CAssemblyAI", path: "Sources/CAssemblyAI"),
-        .systemLibrary(name: "CALSA", path: "Sources/CALSA", pkgConfig: "alsa",
-                       providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CALSA", path: "Sources/CALSA", providers: [.apt(["libasound2-dev"])]),
         .target(name: "AssemblyAI", dependencies: ["CCurl", "CALSA"]),
         .target(
             name: "AssemblyAIC",

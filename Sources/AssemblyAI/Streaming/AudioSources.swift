@@ -184,30 +184,33 @@ final class MicrophoneCapture: @unchecked Sendable {  // pcm used only by the ca
 
     init(device: String, sampleRate: Int) throws(AssemblyAIError) {
         self.device = device
+        guard aai_alsa_load() != 0 else {
+            throw AssemblyAIError(.io, "the microphone needs ALSA, and libasound.so.2 could not be loaded (install the libasound2 package)")
+        }
         let previous = aai_alsa_quiet_begin()
         defer { aai_alsa_quiet_end(previous) }
         var handle: OpaquePointer?
-        var rc = snd_pcm_open(&handle, device, SND_PCM_STREAM_CAPTURE, 0)
+        var rc = aai_snd_pcm_open(&handle, device, SND_PCM_STREAM_CAPTURE, 0)
         guard rc >= 0, let handle else {
             let detail = String(cString: aai_alsa_last_message())
-            throw AssemblyAIError(.io, "cannot open the ALSA capture device '\(device)': \(String(cString: snd_strerror(rc)))"
+            throw AssemblyAIError(.io, "cannot open the ALSA capture device '\(device)': \(String(cString: aai_snd_strerror(rc)))"
                                   + (detail.isEmpty ? "" : " (\(detail))"))
         }
         // 16-bit little-endian mono at the session's rate; ALSA resamples if the device cannot (soft_resample 1).
-        rc = snd_pcm_set_params(handle, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, UInt32(sampleRate), 1, 500_000)
+        rc = aai_snd_pcm_set_params(handle, SND_PCM_FORMAT_S16_LE, SND_PCM_ACCESS_RW_INTERLEAVED, 1, UInt32(sampleRate), 1, 500_000)
         guard rc >= 0 else {
-            snd_pcm_close(handle)
-            throw AssemblyAIError(.io, "the ALSA device '\(device)' cannot capture 16-bit mono at \(sampleRate) Hz: \(String(cString: snd_strerror(rc)))")
+            aai_snd_pcm_close(handle)
+            throw AssemblyAIError(.io, "the ALSA device '\(device)' cannot capture 16-bit mono at \(sampleRate) Hz: \(String(cString: aai_snd_strerror(rc)))")
         }
         var bufferSize: snd_pcm_uframes_t = 0
         var periodSize: snd_pcm_uframes_t = 0
-        snd_pcm_get_params(handle, &bufferSize, &periodSize)
+        aai_snd_pcm_get_params(handle, &bufferSize, &periodSize)
         // Never ask for more than one buffer per read (larger reads return garbage on some plugins).
         periodFrames = max(1, Int(bufferSize > 0 ? bufferSize : 1024))
         pcm = handle
     }
 
-    deinit { if let pcm { snd_pcm_close(pcm) } }
+    deinit { if let pcm { aai_snd_pcm_close(pcm) } }
 
     var stopping: Bool { flag.withLock { stopFlag } }
 
@@ -230,11 +233,11 @@ final class MicrophoneCapture: @unchecked Sendable {  // pcm used only by the ca
             if stopping { break }
             let want = min(frames - got, periodFrames)
             let n = out.withUnsafeMutableBytes { raw in
-                snd_pcm_readi(pcm, raw.baseAddress! + got * 2, snd_pcm_uframes_t(want))
+                aai_snd_pcm_readi(pcm, raw.baseAddress! + got * 2, snd_pcm_uframes_t(want))
             }
             if n < 0 {
-                let rc = snd_pcm_recover(pcm, Int32(n), 1)  // overruns: recover and go on
-                if rc < 0 { throw AssemblyAIError(.io, "reading the ALSA device '\(device)' failed: \(String(cString: snd_strerror(Int32(n))))") }
+                let rc = aai_snd_pcm_recover(pcm, Int32(n), 1)  // overruns: recover and go on
+                if rc < 0 { throw AssemblyAIError(.io, "reading the ALSA device '\(device)' failed: \(String(cString: aai_snd_strerror(Int32(n))))") }
                 continue
             }
             got += Int(n)
