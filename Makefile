@@ -1,7 +1,8 @@
 # libassemblyai: build, stage, test and install.
-#   make                 release library + local server + C examples, staged in build/
-#   make install PREFIX=/usr/local [DESTDIR=...]
+#   make                 release library + local server + aai (the CLI) + C examples, staged in build/
+#   make install PREFIX=/usr/local [DESTDIR=...]   (also LIBDIR, INCLUDEDIR, BINDIR, LIBEXECDIR, MANDIR)
 #   make test-c          the C test suite against the staged library and the local server
+#   make docs            the C interface's reference documentation in build/docs/html (Doxygen)
 # The Swift runtime is linked statically into the .so (-static-stdlib), so users need no toolchain.
 
 VERSION   := 0.1.0
@@ -10,6 +11,8 @@ PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
 INCLUDEDIR?= $(PREFIX)/include
 BINDIR    ?= $(PREFIX)/bin
+LIBEXECDIR?= $(PREFIX)/libexec
+MANDIR    ?= $(PREFIX)/share/man
 SWIFT     ?= swift
 SWIFTFLAGS:= -c release -Xswiftc -static-stdlib
 REL       := .build/release
@@ -17,9 +20,11 @@ STAGE     := build
 CC        ?= cc
 CFLAGS    ?= -std=c99 -O2 -Wall -Wextra -Werror -pedantic
 SERVER    := $(STAGE)/bin/assemblyai-server
+CLI       := $(STAGE)/bin/aai
+CLI_RPATH ?= -Wl,-rpath,'$$ORIGIN/../lib'
 
-.PHONY: all lib server examples test-c install uninstall clean
-all: lib server examples
+.PHONY: all lib server cli examples test-c docs install uninstall clean
+all: lib server cli examples
 
 lib:
 	$(SWIFT) build $(SWIFTFLAGS) --product assemblyai
@@ -34,6 +39,15 @@ server:
 	strip -o $(SERVER) $(REL)/assemblyai-server
 	rm -rf $(STAGE)/bin/libassemblyai_LocalServer.resources
 	cp -r $(REL)/libassemblyai_LocalServer.resources $(STAGE)/bin/
+
+# aai, the command-line tool: C over the public header only, as curl's src/ uses libcurl.
+# `aai stream` is built only when the header has its streaming section (AAI_CLI_STREAMING).
+CLI_STREAMING = $(shell grep -q aai_streaming_new include/assemblyai.h && echo -DAAI_CLI_STREAMING)
+cli: $(CLI)
+$(CLI): $(wildcard tools/aai/*.c tools/aai/*.h) include/assemblyai.h lib
+	mkdir -p $(STAGE)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CLI_STREAMING) -Iinclude $(wildcard tools/aai/*.c) -o $@ $(LDFLAGS) \
+	  -L$(STAGE)/lib -lassemblyai $(CLI_RPATH)
 
 EXAMPLES := $(patsubst examples/c/%.c,$(STAGE)/examples/%,$(wildcard examples/c/*.c))
 examples: $(EXAMPLES)
@@ -50,28 +64,56 @@ $(STAGE)/tests/%: tests/c/%.c tests/c/harness.h include/assemblyai.h
 test-c: $(C_TESTS)
 	@rc=0; for t in $(C_TESTS); do echo "== $$t"; AAI_SERVER_BIN=$(SERVER) $$t || rc=1; done; exit $$rc
 
+# The benchmark's C side (scripts/bench).
 $(STAGE)/bench/bench_native: bench/bench_native.c include/assemblyai.h
 	mkdir -p $(STAGE)/bench
 	$(CC) $(CFLAGS) -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -Wl,-rpath,'$$ORIGIN/../lib'
 
-assemblyai.pc: assemblyai.pc.in
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
-	    -e 's|@VERSION@|$(VERSION)|' $< > $@
+# The reference documentation: the header's comments rendered by Doxygen (installed if missing).
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+docs:
+	command -v doxygen >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq doxygen >/dev/null; }
+	rm -rf $(STAGE)/docs && mkdir -p $(STAGE)/docs
+	AAI_VERSION=$(VERSION) doxygen docs/Doxyfile
+	@echo "reference documentation: $(STAGE)/docs/html/index.html"
 
-install: assemblyai.pc
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
+# assemblyai.pc and the CMake package config are written at install time, so they always carry
+# this install's paths. The CMake files locate the prefix relative to themselves (relocatable).
+CMAKEDIR   = $(LIBDIR)/cmake/AssemblyAI
+SUBST      = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	     -e 's|@VERSION@|$(VERSION)|' -e 's|@VERSION_MAJOR@|$(SOVERSION)|' -e 's|@SOVERSION@|$(SOVERSION)|' \
+	     -e 's|@LONG_BIT@|$(shell getconf LONG_BIT)|' \
+	     -e 's|@CONFIG_TO_PREFIX@|$(shell realpath -m -s --relative-to=$(CMAKEDIR) $(PREFIX))|' \
+	     -e 's|@PREFIX_TO_LIBDIR@|$(shell realpath -m -s --relative-to=$(PREFIX) $(LIBDIR))|' \
+	     -e 's|@PREFIX_TO_INCLUDEDIR@|$(shell realpath -m -s --relative-to=$(PREFIX) $(INCLUDEDIR))|'
+
+# The server reads the spec files beside its binary: both go to LIBEXECDIR/assemblyai/, and
+# BINDIR/assemblyai-server is a link to it.
+install:
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(CMAKEDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR)
 	install -m 0644 $(STAGE)/lib/libassemblyai.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libassemblyai.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libassemblyai.so.$(SOVERSION)
 	ln -sf libassemblyai.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libassemblyai.so
 	install -m 0644 include/assemblyai.h $(DESTDIR)$(INCLUDEDIR)/
-	install -m 0644 assemblyai.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
-	if [ -x $(SERVER) ]; then install -m 0755 $(SERVER) $(DESTDIR)$(BINDIR)/; \
-	  cp -r $(STAGE)/bin/libassemblyai_LocalServer.resources $(DESTDIR)$(BINDIR)/; fi
+	$(SUBST) assemblyai.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/assemblyai.pc
+	$(SUBST) cmake/AssemblyAIConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/AssemblyAIConfig.cmake
+	$(SUBST) cmake/AssemblyAIConfigVersion.cmake.in > $(DESTDIR)$(CMAKEDIR)/AssemblyAIConfigVersion.cmake
+	if [ -x $(CLI) ]; then install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/; \
+	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/aai.1 $(DESTDIR)$(MANDIR)/man1/; fi
+	if [ -x $(SERVER) ]; then install -d $(DESTDIR)$(LIBEXECDIR)/assemblyai; \
+	  install -m 0755 $(SERVER) $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
+	  rm -rf $(DESTDIR)$(LIBEXECDIR)/assemblyai/libassemblyai_LocalServer.resources; \
+	  cp -r $(STAGE)/bin/libassemblyai_LocalServer.resources $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
+	  ln -sf $(shell realpath -m -s --relative-to=$(BINDIR) $(LIBEXECDIR)/assemblyai/assemblyai-server) \
+	    $(DESTDIR)$(BINDIR)/assemblyai-server; \
+	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/assemblyai-server.1 $(DESTDIR)$(MANDIR)/man1/; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libassemblyai.so* $(DESTDIR)$(LIBDIR)/pkgconfig/assemblyai.pc \
-	      $(DESTDIR)$(INCLUDEDIR)/assemblyai.h $(DESTDIR)$(BINDIR)/assemblyai-server
-	rm -rf $(DESTDIR)$(BINDIR)/libassemblyai_LocalServer.resources
+	      $(DESTDIR)$(INCLUDEDIR)/assemblyai.h $(DESTDIR)$(BINDIR)/assemblyai-server \
+	      $(DESTDIR)$(BINDIR)/aai $(DESTDIR)$(MANDIR)/man1/aai.1 $(DESTDIR)$(MANDIR)/man1/assemblyai-server.1
+	rm -rf $(DESTDIR)$(LIBEXECDIR)/assemblyai $(DESTDIR)$(CMAKEDIR)
 
 clean:
-	rm -rf $(STAGE) assemblyai.pc
+	rm -rf $(STAGE)
