@@ -81,6 +81,10 @@ class LemurError(AssemblyAIError):
     """A LeMUR request failed (name kept from the official SDK)."""
 
 
+class LLMGatewayError(AssemblyAIError):
+    """An LLM Gateway request failed."""
+
+
 class RedactedAudioIncompleteError(AssemblyAIError):
     """The PII-redacted audio is not ready yet (name kept from the official SDK)."""
 
@@ -119,6 +123,7 @@ __all__ = [
     "AssemblyAIError",
     "TranscriptError",
     "LemurError",
+    "LLMGatewayError",
     "RedactedAudioIncompleteError",
     "RedactedAudioExpiredError",
     "RedactedAudioUnavailableError",

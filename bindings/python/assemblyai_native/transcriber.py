@@ -9,13 +9,26 @@ import json
 import os
 import threading
 import time
-from typing import Any, BinaryIO, Dict, List, Optional, Tuple, Union, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union, cast
 from urllib.parse import urlparse
 
 from . import _ffi, errors
 from ._ffi import lib
 from ._settings import settings
-from .types import TranscriptionConfig, TranscriptStatus, Word
+from . import types
+from .types import (
+    ListTranscriptParameters,
+    ListTranscriptResponse,
+    PageDetails,
+    TranscriptionConfig,
+    TranscriptItem,
+    TranscriptStatus,
+    Word,
+    _enum_or_str,
+)
+
+if TYPE_CHECKING:
+    from .lemur import Lemur
 
 AudioSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
 
@@ -93,6 +106,60 @@ def _path_bytes(path: str) -> bytes:
     if b"\0" in data:
         raise ValueError("a path must not contain NUL characters")
     return data
+
+
+# --------------------------------------------------------------------------------------
+# Reading the library's struct arrays
+# --------------------------------------------------------------------------------------
+
+_dec = _ffi.text
+
+
+def _array(fn: Callable[..., int], owner: Any, struct: Any, kind: "type[errors.AssemblyAIError]" = errors.AssemblyAIError) -> Sequence[Any]:
+    """The structs `fn(owner, &ptr, &count)` hands out (borrowed from `owner`), as a sequence."""
+    ptr = ctypes.POINTER(struct)()
+    count = ctypes.c_size_t()
+    _ffi.check(fn(owner, ctypes.byref(ptr), ctypes.byref(count)), kind)
+    n = count.value
+    if n == 0 or not ptr:
+        return ()
+    return cast(Sequence[Any], ctypes.cast(ptr, ctypes.POINTER(struct * n)).contents)
+
+
+def _items(ptr: Any, n: int) -> Sequence[Any]:
+    """`n` structs at `ptr` (an inner array of a struct)."""
+    if n == 0 or not ptr:
+        return ()
+    return cast(Sequence[Any], ptr[:n])
+
+
+def _words(ptr: Any, n: int, cls: Any = Word) -> List[Any]:
+    return [cls(text=_dec(w.text) or "", start=int(w.start), end=int(w.end), confidence=float(w.confidence),
+                speaker=_dec(w.speaker), channel=_dec(w.channel)) for w in _items(ptr, n)]
+
+
+def _timestamps(ptr: Any, n: int) -> List[types.Timestamp]:
+    return [types.Timestamp(start=int(t.start), end=int(t.end)) for t in _items(ptr, n)]
+
+
+def _segments(handle: _ffi.Handle, cls: Any) -> List[Any]:
+    """Sentences or paragraphs from an aai_segments handle."""
+    out = []
+    for s in _array(lib.aai_segments_get, handle.ptr, _ffi.aai_segment):
+        out.append(cls(text=_dec(s.text) or "", start=int(s.start), end=int(s.end), confidence=float(s.confidence),
+                       speaker=_dec(s.speaker), channel=_dec(s.channel), words=_words(s.words, s.word_count)))
+    return out
+
+
+def _usage(value: int) -> Optional[int]:
+    return None if value < 0 else int(value)
+
+
+def _recast(exc: errors.AssemblyAIError, cls: "type[errors.AssemblyAIError]") -> errors.AssemblyAIError:
+    """The same failure as another AssemblyAIError class."""
+    new = cls(exc.message, exc.status_code, server_text=exc.server_text, retryable=exc.retryable, status=exc.status)
+    new.__cause__ = exc.__cause__
+    return new
 
 
 # --------------------------------------------------------------------------------------
@@ -326,6 +393,322 @@ class Transcript:
         fields = {key: data[key] for key in CONFIG_FIELDS.values() if data.get(key) is not None}
         return TranscriptionConfig(raw_transcription_config=fields)
 
+    # -- more fields of the response (read from the transcript's JSON) ----------------------
+
+    def _field(self, key: str) -> Any:
+        return self.json_response.get(key)
+
+    @property
+    def webhook_status_code(self) -> Optional[int]:
+        "The status code we received from your server when delivering your webhook"
+        return cast(Optional[int], self._field("webhook_status_code"))
+
+    @property
+    def webhook_auth(self) -> Optional[bool]:
+        "Whether the webhook was sent with an HTTP authentication header"
+        return cast(Optional[bool], self._field("webhook_auth"))
+
+    @property
+    def speech_model_used(self) -> Optional[str]:
+        "The speech model that was used (with speech_models)"
+        return cast(Optional[str], self._field("speech_model_used"))
+
+    @property
+    def language_codes(self) -> Optional[List[str]]:
+        "The language codes of the transcript (with language_codes)"
+        return cast(Optional[List[str]], self._field("language_codes"))
+
+    @property
+    def translated_texts(self) -> Optional[Dict[str, str]]:
+        "Translations of the text by language (speech understanding)"
+        return cast(Optional[Dict[str, str]], self._field("translated_texts"))
+
+    @property
+    def speech_understanding(self) -> Optional[Dict[str, Any]]:
+        "The speech understanding request and results (LLM Gateway features), as the server sent them"
+        return cast(Optional[Dict[str, Any]], self._field("speech_understanding"))
+
+    @property
+    def unredacted_text(self) -> Optional[str]:
+        "The text before PII redaction (with redact_pii_return_unredacted)"
+        return cast(Optional[str], self._field("unredacted_text"))
+
+    # -- typed results (the library's struct arrays) ------------------------------------------
+
+    def _cached(self, name: str, build: Callable[[_ffi.Handle], Any]) -> Any:
+        h, cache = self._require()
+        if name not in cache:
+            cache[name] = build(h)
+        return cache[name]
+
+    @property
+    def language_code(self) -> Optional[str]:
+        "The language of the audio: the one requested, or the one language_detection found"
+        h, _ = self._require()
+        return _dec(lib.aai_transcript_language_code(h.ptr))
+
+    @property
+    def language_confidence(self) -> Optional[float]:
+        "The confidence of the detected language, 0 to 1 (None without language_detection)"
+        h, _ = self._require()
+        value = float(lib.aai_transcript_language_confidence(h.ptr))
+        return None if value < 0 else value
+
+    @property
+    def summary(self) -> Optional[str]:
+        "The summarization of the transcript"
+        h, _ = self._require()
+        return _dec(lib.aai_transcript_summary(h.ptr))
+
+    @property
+    def utterances(self) -> Optional[List[types.Utterance]]:
+        "When multichannel or speaker_labels is enabled, the turn-by-turn utterances"
+
+        def build(h: _ffi.Handle) -> Optional[List[types.Utterance]]:
+            items = _array(lib.aai_transcript_utterances, h.ptr, _ffi.aai_utterance)
+            if not items and not self._has_json_value(h, "/utterances"):
+                return None
+            return [types.Utterance(text=_dec(u.text) or "", start=int(u.start), end=int(u.end),
+                                    confidence=float(u.confidence), speaker=_dec(u.speaker), channel=_dec(u.channel),
+                                    words=_words(u.words, u.word_count, types.UtteranceWord))
+                    for u in items]
+
+        return cast(Optional[List[types.Utterance]], self._cached("utterances", build))
+
+    @property
+    def chapters(self) -> Optional[List[types.Chapter]]:
+        "The list of auto-chapters results"
+
+        def build(h: _ffi.Handle) -> Optional[List[types.Chapter]]:
+            items = _array(lib.aai_transcript_chapters, h.ptr, _ffi.aai_chapter)
+            if not items and not self._has_json_value(h, "/chapters"):
+                return None
+            return [types.Chapter(summary=_dec(c.summary) or "", headline=_dec(c.headline) or "",
+                                  gist=_dec(c.gist) or "", start=int(c.start), end=int(c.end)) for c in items]
+
+        return cast(Optional[List[types.Chapter]], self._cached("chapters", build))
+
+    @property
+    def sentiment_analysis(self) -> Optional[List[types.Sentiment]]:
+        "The list of sentiment analysis results"
+
+        def build(h: _ffi.Handle) -> Optional[List[types.Sentiment]]:
+            items = _array(lib.aai_transcript_sentiment_analysis, h.ptr, _ffi.aai_sentiment)
+            if not items and not self._has_json_value(h, "/sentiment_analysis_results"):
+                return None
+            return [types.Sentiment(text=_dec(r.text) or "", start=int(r.start), end=int(r.end),
+                                    confidence=float(r.confidence), speaker=_dec(r.speaker), channel=_dec(r.channel),
+                                    sentiment=_enum_or_str(types.SentimentType, _dec(r.sentiment)))
+                    for r in items]
+
+        return cast(Optional[List[types.Sentiment]], self._cached("sentiment_analysis", build))
+
+    @property
+    def entities(self) -> Optional[List[types.Entity]]:
+        "The list of entity detection results"
+
+        def build(h: _ffi.Handle) -> Optional[List[types.Entity]]:
+            items = _array(lib.aai_transcript_entities, h.ptr, _ffi.aai_entity)
+            if not items and not self._has_json_value(h, "/entities"):
+                return None
+            return [types.Entity(entity_type=_enum_or_str(types.EntityType, _dec(e.entity_type)),
+                                 text=_dec(e.text) or "", start=int(e.start), end=int(e.end)) for e in items]
+
+        return cast(Optional[List[types.Entity]], self._cached("entities", build))
+
+    @property
+    def auto_highlights(self) -> Optional[types.AutohighlightResponse]:
+        "The results from the auto-highlights model"
+
+        def build(h: _ffi.Handle) -> Optional[types.AutohighlightResponse]:
+            status = _dec(lib.aai_transcript_auto_highlights_status(h.ptr))
+            if status is None:
+                return None
+            items = _array(lib.aai_transcript_auto_highlights, h.ptr, _ffi.aai_auto_highlight)
+            results = None
+            if items or self._has_json_value(h, "/auto_highlights_result/results"):
+                results = [types.AutohighlightResult(count=int(r.count), rank=float(r.rank), text=_dec(r.text) or "",
+                                                     timestamps=_timestamps(r.timestamps, r.timestamp_count))
+                           for r in items]
+            return types.AutohighlightResponse(status=_enum_or_str(types.StatusResult, status), results=results)
+
+        return cast(Optional[types.AutohighlightResponse], self._cached("auto_highlights", build))
+
+    def _unrequested(self, status: Optional[str], flag: str) -> bool:
+        """The official SDK drops an "unavailable" result of a feature that was not requested."""
+        return status is None or (status == "unavailable" and not self.json_response.get(flag))
+
+    @property
+    def content_safety(self) -> Optional[types.ContentSafetyResponse]:
+        "The results from the content safety analysis"
+
+        def build(h: _ffi.Handle) -> Optional[types.ContentSafetyResponse]:
+            status = _dec(lib.aai_transcript_content_safety_status(h.ptr))
+            if self._unrequested(status, "content_safety"):
+                return None
+            label = types.ContentSafetyLabel
+            results = [types.ContentSafetyResult(
+                text=_dec(r.text) or "",
+                labels=[types.ContentSafetyLabelResult(label=_enum_or_str(label, _dec(lb.label)),
+                                                       confidence=float(lb.confidence), severity=float(lb.severity))
+                        for lb in _items(r.labels, r.label_count)],
+                timestamp=types.Timestamp(start=int(r.timestamp.start), end=int(r.timestamp.end)),
+                sentences_idx_start=int(r.sentences_idx_start), sentences_idx_end=int(r.sentences_idx_end))
+                for r in _array(lib.aai_transcript_content_safety, h.ptr, _ffi.aai_content_safety_result)]
+            summary = {_enum_or_str(label, _dec(x.label)): float(x.score)
+                       for x in _array(lib.aai_transcript_content_safety_summary, h.ptr, _ffi.aai_label_score)}
+            severity = {_enum_or_str(label, _dec(x.label)): types.ContentSafetySeverityScore(
+                low=float(x.low), medium=float(x.medium), high=float(x.high))
+                for x in _array(lib.aai_transcript_content_safety_severity_scores, h.ptr,
+                                _ffi.aai_severity_score_summary)}
+            return types.ContentSafetyResponse(status=_enum_or_str(types.StatusResult, status), results=results,
+                                               summary=summary, severity_score_summary=severity)
+
+        return cast(Optional[types.ContentSafetyResponse], self._cached("content_safety", build))
+
+    @property
+    def iab_categories(self) -> Optional[types.IABResponse]:
+        "The results from the IAB category detection (topic detection)"
+
+        def build(h: _ffi.Handle) -> Optional[types.IABResponse]:
+            status = _dec(lib.aai_transcript_iab_categories_status(h.ptr))
+            if self._unrequested(status, "iab_categories"):
+                return None
+            results = [types.IABResult(
+                text=_dec(r.text) or "",
+                labels=[types.IABLabelResult(relevance=float(lb.score), label=_dec(lb.label) or "")
+                        for lb in _items(r.labels, r.label_count)],
+                timestamp=None if r.timestamp.start == -1 and r.timestamp.end == -1
+                else types.Timestamp(start=int(r.timestamp.start), end=int(r.timestamp.end)))
+                for r in _array(lib.aai_transcript_iab_categories, h.ptr, _ffi.aai_iab_result)]
+            summary = {_dec(x.label) or "": float(x.score)
+                       for x in _array(lib.aai_transcript_iab_categories_summary, h.ptr, _ffi.aai_label_score)}
+            return types.IABResponse(status=_enum_or_str(types.StatusResult, status), results=results, summary=summary)
+
+        return cast(Optional[types.IABResponse], self._cached("iab_categories", build))
+
+    # -- exports and lookups --------------------------------------------------------------
+
+    def _completed_id(self, what: str) -> bytes:
+        """The id to export from; like the official SDK, a Transcript that was never fetched
+        has nothing to export (ValueError)."""
+        with self._lock:
+            if self._handle is None or not self._id:
+                raise ValueError(f"Cannot {what}. The internal Transcript object is None.")
+            return _ffi.encode(self._id, "transcript_id")
+
+    def _export_subtitles(self, fmt: int, chars_per_caption: Optional[int]) -> str:
+        tid = self._completed_id("export subtitles")
+        if chars_per_caption is not None and (isinstance(chars_per_caption, bool) or not isinstance(chars_per_caption, int)):
+            raise TypeError("chars_per_caption must be an int or None")
+        chars = chars_per_caption or 0
+        if not -2**31 <= chars < 2**31:
+            raise errors.InvalidArgumentError(f"chars_per_caption out of range: {chars}")
+        out = ctypes.c_void_p()
+        status = lib.aai_transcriber_export_subtitles(self._transcriber_handle().ptr, tid, fmt, chars, ctypes.byref(out))
+        _ffi.check(status, errors.TranscriptError)
+        return _ffi.take_string(out) or ""
+
+    def export_subtitles_srt(self, chars_per_caption: Optional[int] = None) -> str:
+        """The transcript as SRT subtitles; ``chars_per_caption`` limits a caption's length."""
+        return self._export_subtitles(0, chars_per_caption)
+
+    def export_subtitles_vtt(self, chars_per_caption: Optional[int] = None) -> str:
+        """The transcript as WebVTT subtitles; ``chars_per_caption`` limits a caption's length."""
+        return self._export_subtitles(1, chars_per_caption)
+
+    def _segments(self, fn: Callable[..., int], what: str, cls: Any) -> List[Any]:
+        tid = self._completed_id(what)
+        out = ctypes.c_void_p()
+        _ffi.check(fn(self._transcriber_handle().ptr, tid, ctypes.byref(out)), errors.TranscriptError)
+        return _segments(_ffi.Handle(out, lib.aai_segments_free), cls)
+
+    def get_sentences(self) -> List[types.Sentence]:
+        """The transcript's sentences, with their words."""
+        return self._segments(lib.aai_transcriber_get_sentences, "get sentences", types.Sentence)
+
+    def get_paragraphs(self) -> List[types.Paragraph]:
+        """The transcript's paragraphs, with their words."""
+        return self._segments(lib.aai_transcriber_get_paragraphs, "get paragraphs", types.Paragraph)
+
+    def word_search(self, words: Sequence[str]) -> List[types.WordSearchMatch]:
+        """Where each of `words` (words, numbers or phrases) occurs in the transcript."""
+        tid = self._completed_id("perform word search")
+        if isinstance(words, str):
+            words = [words]
+        items = [_ffi.encode(w, "words") for w in words]
+        array = (ctypes.c_char_p * max(1, len(items)))(*items)
+        out = ctypes.c_void_p()
+        status = lib.aai_transcriber_word_search(self._transcriber_handle().ptr, tid, array, len(items), ctypes.byref(out))
+        _ffi.check(status, errors.TranscriptError)
+        handle = _ffi.Handle(out, lib.aai_word_search_free)
+        ptr = ctypes.POINTER(_ffi.aai_word_match)()
+        count = ctypes.c_size_t()
+        total = ctypes.c_int64()
+        _ffi.check(lib.aai_word_search_matches(handle.ptr, ctypes.byref(ptr), ctypes.byref(count), ctypes.byref(total)))
+        return [types.WordSearchMatch(text=_dec(m.text) or "", count=int(m.count),
+                                      timestamps=[(int(t.start), int(t.end)) for t in _items(m.timestamps, m.timestamp_count)],
+                                      indexes=[int(i) for i in _items(m.indexes, m.index_count)])
+                for m in _items(ptr, count.value)]
+
+    def get_redacted_audio_url(self) -> str:
+        """The URL of the PII-redacted audio (needs redact_pii and redact_pii_audio). Waits
+        while the server is still making it; later calls return the same URL without asking
+        again (as in the official SDK)."""
+        h, cache = self._require()
+        if "redacted_audio_url" in cache:
+            return cast(str, cache["redacted_audio_url"])
+        data = self.json_response
+        if not data.get("redact_pii") or not data.get("redact_pii_audio"):
+            raise ValueError(
+                "Redacted audio is only available when `redact_pii` and `redact_pii_audio` are set to `True`.")
+        tid = self._completed_id("get redacted audio url")
+        while True:
+            out = ctypes.c_void_p()
+            status = lib.aai_transcriber_get_redacted_audio_url(self._transcriber_handle().ptr, tid, ctypes.byref(out))
+            if status == _ffi.AAI_OK:
+                url = _ffi.take_string(out) or ""
+                cache["redacted_audio_url"] = url
+                return url
+            exc = _ffi.last_error(status, errors.TranscriptError)
+            if exc.status_code == 202:  # not ready yet: ask again after the polling interval
+                time.sleep(float(settings.polling_interval))
+                continue
+            if exc.status_code == 400:
+                raise _recast(exc, errors.RedactedAudioExpiredError)
+            raise exc
+
+    def save_redacted_audio(self, filepath: Union[str, "os.PathLike[str]"]) -> None:
+        """Downloads the PII-redacted audio to `filepath` (waiting until it is ready). A
+        failed download raises RedactedAudioUnavailableError; nothing is left at `filepath`."""
+        self.get_redacted_audio_url()
+        tid = self._completed_id("save redacted audio")
+        path = os.fsdecode(os.fspath(filepath))
+        status = lib.aai_transcriber_save_redacted_audio(self._transcriber_handle().ptr, tid, _path_bytes(path))
+        if status == _ffi.AAI_OK:
+            return
+        exc = _ffi.last_error(status, errors.RedactedAudioUnavailableError, path)
+        if isinstance(exc, OSError):  # the local file: not the download
+            raise exc
+        raise _recast(exc, errors.RedactedAudioUnavailableError)
+
+    # -- LeMUR ------------------------------------------------------------------------------
+
+    @property
+    def lemur(self) -> "Lemur":
+        """LeMUR on this transcript."""
+        from .lemur import Lemur, LemurSource
+
+        return Lemur(sources=[LemurSource(self)])
+
+    @classmethod
+    def _from_json(cls, data: Union[str, bytes]) -> "Transcript":
+        """A Transcript from a transcript's JSON (as the API returns it), without a request."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        out = _ffi.TranscriptP()
+        _ffi.check(lib.aai_transcript_from_json(raw, len(raw), ctypes.byref(out)), errors.InvalidArgumentError)
+        return cls._from_handle(_ffi.Handle(out, lib.aai_transcript_free), None)
+
     def __repr__(self) -> str:
         with self._lock:
             handle = self._handle
@@ -520,6 +903,198 @@ class Transcriber:
         return self._submit_executor().submit(self._run, data, config, True)
 
 
+
+    # -- listing ----------------------------------------------------------------------------
+
+    def list_transcripts(self, params: Optional[ListTranscriptParameters] = None) -> ListTranscriptResponse:
+        """One page of your transcripts, newest first, filtered by `params`. To go through
+        every page, set ``params.before_id`` to ``page.page_details.before_id_of_prev_url``
+        until that is None (or use :meth:`list_all_transcripts`)."""
+        p = params if params is not None else ListTranscriptParameters()
+        if not isinstance(p, ListTranscriptParameters):
+            raise TypeError(f"params must be a ListTranscriptParameters, not {type(p).__name__}")
+
+        def opt(value: Any, name: str) -> Optional[bytes]:
+            return None if value is None else _ffi.encode(str(types._plain(value)), name)
+
+        limit = 0 if p.limit is None else p.limit
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**31:
+            raise errors.InvalidArgumentError(f"list limit must be 1..200, got {p.limit!r}")
+        throttled = -1 if p.throttled_only is None else (1 if p.throttled_only else 0)
+        out = ctypes.c_void_p()
+        status = lib.aai_transcriber_list(self._handle().ptr, limit, opt(p.status, "status"), opt(p.created_on, "created_on"),
+                                          opt(p.before_id, "before_id"), opt(p.after_id, "after_id"), throttled,
+                                          ctypes.byref(out))
+        _ffi.check(status)
+        return _list_page(_ffi.Handle(out, lib.aai_transcript_list_free))
+
+    def list_all_transcripts(self, params: Optional[ListTranscriptParameters] = None) -> Iterator[TranscriptItem]:
+        """Every transcript matching `params`, newest first, fetching page after page (the
+        library follows each page's prev_url)."""
+        page = self.list_transcripts(params)
+        while True:
+            yield from page.transcripts
+            prev = page.page_details.prev_url
+            if not prev:
+                return
+            out = ctypes.c_void_p()
+            _ffi.check(lib.aai_transcriber_list_page(self._handle().ptr, _ffi.encode(prev, "prev_url"), ctypes.byref(out)))
+            page = _list_page(_ffi.Handle(out, lib.aai_transcript_list_free))
+
+    # -- groups (interim: one call per file; the library's group API replaces this) -----------
+
+    def _group(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig], poll: bool,
+               return_failures: Optional[bool]) -> Any:
+        group = TranscriptGroup()
+        failures: List[errors.AssemblyAIError] = []
+        data = list(data)
+        if data:
+            # A pool of its own: waiting inside a shared pool's thread could starve it.
+            with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(data))) as pool:
+                futures = [pool.submit(self._run, d, config, False) for d in data]
+            for future in futures:
+                try:
+                    group.add_transcript(future.result())
+                except errors.TranscriptError as exc:
+                    failures.append(exc)
+        if poll:
+            _, more = group.wait_for_completion(return_failures=True)
+            failures.extend(more)
+        if return_failures:
+            return group, failures
+        return group  # as in the official SDK, failures are only reported on request
+
+    def submit_group(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig] = None,
+                     return_failures: Optional[bool] = False) -> Any:
+        """Submits several files (paths, URLs, bytes or file objects) without waiting. Files
+        that fail to submit are left out; ``return_failures=True`` returns ``(group, [errors])``."""
+        return self._group(data, config, False, return_failures)
+
+    def transcribe_group(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig] = None,
+                         return_failures: Optional[bool] = False) -> Any:
+        """Transcribes several files (paths, URLs, bytes or file objects) and waits for all of
+        them. Files that fail to submit or fetch are left out; ``return_failures=True`` returns
+        ``(group, [errors])``."""
+        return self._group(data, config, True, return_failures)
+
+    def transcribe_group_async(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig] = None,
+                               return_failures: Optional[bool] = False) -> "concurrent.futures.Future[Any]":
+        return _shared_executor().submit(self._group, data, config, True, return_failures)
+
+
+def _list_page(handle: _ffi.Handle) -> ListTranscriptResponse:
+    ptr = handle.ptr
+    items = [TranscriptItem(audio_url=_dec(i.audio_url) or "", created=_dec(i.created) or "", id=_dec(i.id) or "",
+                            resource_url=_dec(i.resource_url) or "",
+                            status=_enum_or_str(TranscriptStatus, _dec(i.status)),
+                            completed=_dec(i.completed), error=_dec(i.error))
+             for i in _array(lib.aai_transcript_list_items, ptr, _ffi.aai_transcript_list_item)]
+    details = PageDetails(current_url=_dec(lib.aai_transcript_list_current_url(ptr)) or "",
+                          limit=int(lib.aai_transcript_list_limit(ptr)),
+                          result_count=int(lib.aai_transcript_list_result_count(ptr)),
+                          next_url=_dec(lib.aai_transcript_list_next_url(ptr)),
+                          prev_url=_dec(lib.aai_transcript_list_prev_url(ptr)),
+                          _before_id_of_prev_url=_dec(lib.aai_transcript_list_before_id_of_prev_url(ptr)))
+    return ListTranscriptResponse(page_details=details, transcripts=items)
+
+
+# --------------------------------------------------------------------------------------
+# TranscriptGroup
+# --------------------------------------------------------------------------------------
+
+
+class TranscriptGroup:
+    """A group of transcripts, as in the official SDK (for LeMUR over several transcripts,
+    and ``Transcriber.transcribe_group``)."""
+
+    def __init__(self, transcript_ids: Sequence[str] = (), client: Any = None) -> None:
+        if client is not None:
+            raise NotImplementedError("assemblyai_native has no Client objects yet: use aai.settings")
+        self._transcripts: List[Transcript] = []
+        for tid in transcript_ids:
+            self.add_transcript(tid)
+
+    @property
+    def transcripts(self) -> List[Transcript]:
+        "The transcripts of the group"
+        return self._transcripts
+
+    @property
+    def transcript_ids(self) -> List[str]:
+        if any(t.id is None for t in self._transcripts):
+            raise ValueError("All transcripts must have a transcript ID.")
+        return [cast(str, t.id) for t in self._transcripts]
+
+    def __iter__(self) -> Iterator[Transcript]:
+        return iter(self._transcripts)
+
+    def __len__(self) -> int:
+        return len(self._transcripts)
+
+    def add_transcript(self, transcript: Union[Transcript, str]) -> "TranscriptGroup":
+        """Adds a Transcript, or a transcript id."""
+        if isinstance(transcript, Transcript):
+            self._transcripts.append(transcript)
+        elif isinstance(transcript, str):
+            self._transcripts.append(Transcript(transcript_id=transcript))
+        else:
+            raise TypeError("Unsupported type for `transcript`")
+        return self
+
+    @property
+    def status(self) -> TranscriptStatus:
+        """error if any transcript failed, else queued or processing while any is, else completed."""
+        statuses = {t.status for t in self._transcripts}
+        for s in (TranscriptStatus.error, TranscriptStatus.queued, TranscriptStatus.processing):
+            if s in statuses:
+                return s
+        if all(s == TranscriptStatus.completed for s in statuses):
+            return TranscriptStatus.completed
+        raise ValueError(f"Unexpected status type: {statuses}")
+
+    @property
+    def lemur(self) -> "Lemur":
+        """LeMUR on every transcript of the group."""
+        from .lemur import Lemur, LemurSource
+
+        return Lemur(sources=[LemurSource(t) for t in self._transcripts])
+
+    @classmethod
+    def get_by_ids(cls, transcript_ids: Sequence[str]) -> "TranscriptGroup":
+        """Fetches existing transcripts, waiting until each is completed or failed."""
+        return cast(TranscriptGroup, cls(transcript_ids=transcript_ids).wait_for_completion())
+
+    @classmethod
+    def get_by_ids_async(cls, transcript_ids: Sequence[str]) -> "concurrent.futures.Future[TranscriptGroup]":
+        return _shared_executor().submit(cls.get_by_ids, transcript_ids)
+
+    def wait_for_completion(self, return_failures: Optional[bool] = False) -> Any:
+        """Waits for every transcript. A transcript that cannot be fetched (HTTP error) is
+        dropped from the group (as in the official SDK); with ``return_failures=True`` the
+        errors are returned too, as ``(group, [errors])``."""
+        kept: List[Transcript] = []
+        failures: List[errors.AssemblyAIError] = []
+        futures: List["concurrent.futures.Future[Transcript]"] = []
+        if self._transcripts:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(self._transcripts))) as pool:
+                futures = [pool.submit(t.wait_for_completion) for t in self._transcripts]
+        for future in futures:
+            try:
+                kept.append(future.result())
+            except errors.TranscriptError as exc:
+                failures.append(exc)
+        self._transcripts = kept
+        if return_failures:
+            return self, failures
+        return self
+
+    def wait_for_completion_async(self, return_failures: Optional[bool] = False) -> "concurrent.futures.Future[Any]":
+        return _shared_executor().submit(self.wait_for_completion, return_failures)
+
+    def __repr__(self) -> str:
+        return f"<TranscriptGroup ids={[t.id for t in self._transcripts]!r}>"
+
+
 _default: Optional[Transcriber] = None
 _default_lock = threading.Lock()
 
@@ -532,4 +1107,4 @@ def _default_transcriber() -> Transcriber:
         return _default
 
 
-__all__ = ["Transcriber", "Transcript"]
+__all__ = ["Transcriber", "Transcript", "TranscriptGroup"]

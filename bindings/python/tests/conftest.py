@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -32,6 +33,15 @@ class LocalServer:
         self.proc = proc
         self.base_url = base_url
         self.stderr_lines: List[str] = []
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        """A harness request (/_local/...): the answer's JSON."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        req = urllib.request.Request(self.base_url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            raw = resp.read()
+        return json.loads(raw.decode("utf-8")) if raw else None
 
     def requests(self) -> List[Dict[str, Any]]:
         """What the server received so far (GET /_local/requests)."""
@@ -54,11 +64,11 @@ def _need(path: Path, what: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[LocalServer]:
+def start_server(*extra: str) -> LocalServer:
+    """Starts the local server (with the test API key and `extra` flags) and waits for it."""
     _need(SERVER_BIN, "the local server (AAI_SERVER_BIN)")
     proc = subprocess.Popen(
-        [str(SERVER_BIN), "--port", "0", "--api-key", API_KEY],
+        [str(SERVER_BIN), "--port", "0", "--api-key", API_KEY, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -88,32 +98,49 @@ def server() -> Iterator[LocalServer]:
 
     threading.Thread(target=drain, args=(proc.stdout, None), daemon=True).start()
     threading.Thread(target=drain, args=(proc.stderr, srv.stderr_lines), daemon=True).start()
+    return srv
+
+
+def stop_server(srv: LocalServer) -> None:
+    srv.proc.terminate()
+    try:
+        srv.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        srv.proc.kill()
+        srv.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[LocalServer]:
+    srv = start_server()
     try:
         yield srv
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(srv)
 
 
-@pytest.fixture
-def local(server: LocalServer) -> Iterator[LocalServer]:
-    """Points aai.settings at the local server for one test, and restores them after."""
+@contextlib.contextmanager
+def pointed_at(srv: LocalServer) -> Iterator[LocalServer]:
+    """aai.settings pointed at `srv` (fast polling), restored afterwards."""
     saved = aai.settings.dict()
-    aai.settings.base_url = server.base_url
+    aai.settings.base_url = srv.base_url
     aai.settings.api_key = API_KEY
     aai.settings.polling_interval = 0.05
     aai.settings.http_timeout = 30.0
     try:
-        yield server
+        yield srv
     finally:
         aai.settings.base_url = saved["base_url"]
         aai.settings.api_key = saved["api_key"]
         aai.settings.polling_interval = saved["polling_interval"]
         aai.settings.http_timeout = saved["http_timeout"]
+
+
+@pytest.fixture
+def local(server: LocalServer) -> Iterator[LocalServer]:
+    """Points aai.settings at the local server for one test, and restores them after."""
+    with pointed_at(server) as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -1,0 +1,355 @@
+"""The LLM Gateway (LeMUR's successor), through libassemblyai's ``aai_llm_*`` calls.
+
+The official SDK's 1.x line has no chat client of its own: it reaches the gateway's speech
+understanding through ``TranscriptionConfig(speech_understanding=...)`` (supported here too)
+and tells users to send ``transcript.text`` to an LLM. This module is that LLM call, on the
+gateway's own host, shaped like the gateway's JSON (which follows the OpenAI chat format)::
+
+    gateway = aai.LLMGateway()
+    response = gateway.chat_completion(
+        "claude-sonnet-4-5-20250929",
+        [{"role": "user", "content": "Summarize the call."}],
+        transcript=transcript,          # the transcript as context (a system message)
+    )
+    print(response.text, response.usage.total_tokens)
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from . import _ffi, errors
+from ._ffi import lib
+from ._settings import _build_client, settings
+from .transcriber import Transcript, _items, _shared_executor, _usage
+from .types import SpeechUnderstandingRequest, _JSONResponse, _Model, _plain, _to_json
+
+_dec = _ffi.text
+
+ENV_BASE_URL = "ASSEMBLYAI_LLM_GATEWAY_BASE_URL"
+DEFAULT_BASE_URL = "https://llm-gateway.assemblyai.com"
+
+
+# --------------------------------------------------------------------------------------
+# Types
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class LLMGatewayMessage(_Model):
+    """A chat message: role "system", "user", "assistant" or "tool" (with tool_call_id)."""
+
+    role: str
+    content: Union[str, List[Dict[str, Any]]]
+    tool_call_id: Optional[str] = None
+    name: Optional[str] = None
+
+
+@dataclass
+class LLMGatewayTool(_Model):
+    """A function the model may call; ``parameters`` is a JSON Schema object."""
+
+    name: str
+    parameters: Optional[Dict[str, Any]] = None
+    description: Optional[str] = None
+
+
+@dataclass
+class LLMGatewayToolCall(_Model):
+    """A call of a declared function that the model asks for; ``arguments`` is JSON text."""
+
+    id: str
+    name: str
+    arguments: str
+
+    @property
+    def parsed_arguments(self) -> Any:
+        "The arguments, parsed"
+        return json.loads(self.arguments) if self.arguments else None
+
+
+@dataclass
+class LLMGatewayUsage(_Model):
+    """Token usage (None when the gateway did not say)."""
+
+    input_tokens: Optional[int]
+    output_tokens: Optional[int]
+    total_tokens: Optional[int]
+
+
+@dataclass
+class LLMGatewayResponse(_Model, _JSONResponse):
+    """A chat completion: the first choice's text, finish reason and tool calls, usage, and the
+    whole response in ``json_response`` (``choices`` for every choice)."""
+
+    request_id: Optional[str]
+    text: Optional[str]
+    finish_reason: Optional[str]
+    tool_calls: List[LLMGatewayToolCall]
+    usage: LLMGatewayUsage
+    _json: Optional[str] = field(default=None, repr=False, compare=False)
+
+    @property
+    def choices(self) -> List[Dict[str, Any]]:
+        return list(self.json_response.get("choices") or [])
+
+
+@dataclass
+class LLMGatewayUnderstandingResponse(_Model, _JSONResponse):
+    """The answer of a speech understanding task (translation, speaker identification, custom
+    formatting): the transcript's fields it changed, with ``speech_understanding`` holding the
+    request and the results."""
+
+    request_id: Optional[str]
+    _json: Optional[str] = field(default=None, repr=False, compare=False)
+
+    @property
+    def speech_understanding(self) -> Optional[Dict[str, Any]]:
+        return self.json_response.get("speech_understanding")
+
+    @property
+    def translated_texts(self) -> Optional[Dict[str, str]]:
+        return self.json_response.get("translated_texts")
+
+    @property
+    def utterances(self) -> Optional[List[Dict[str, Any]]]:
+        return self.json_response.get("utterances")
+
+
+# --------------------------------------------------------------------------------------
+# The client
+# --------------------------------------------------------------------------------------
+
+def _message_dict(m: Any) -> Dict[str, Any]:
+    if isinstance(m, LLMGatewayMessage):
+        return m.dict(exclude_none=True)
+    if isinstance(m, Mapping):
+        return dict(m)
+    raise TypeError(f"messages must be dicts or LLMGatewayMessage objects, not {type(m).__name__}")
+
+
+def _tool_parts(t: Any) -> Tuple[Optional[str], Optional[str], Optional[str]]:
+    """(name, description, parameters JSON) of an LLMGatewayTool or a tool dict of the API."""
+    name: Optional[str]
+    if isinstance(t, LLMGatewayTool):
+        name, description, parameters = t.name, t.description, t.parameters
+    elif isinstance(t, Mapping):
+        fn = t.get("function", t)
+        if not isinstance(fn, Mapping):
+            raise TypeError("a tool dict must be {'type': 'function', 'function': {...}}")
+        name, description, parameters = fn.get("name"), fn.get("description"), fn.get("parameters")
+    else:
+        raise TypeError(f"tools must be dicts or LLMGatewayTool objects, not {type(t).__name__}")
+    return name, description, None if parameters is None else _to_json(parameters)
+
+
+class LLMGateway:
+    """The LLM Gateway on its own host (``base_url``, default $ASSEMBLYAI_LLM_GATEWAY_BASE_URL or
+    https://llm-gateway.assemblyai.com), authenticated with ``aai.settings.api_key``.
+    ``timeout`` is the time limit of one call in seconds (default: the library's, 600 s).
+
+    Failures the gateway reports raise :class:`LLMGatewayError` with its ``status_code``;
+    requests the library refuses before sending (no messages nor prompt, a role it does not
+    know, temperature out of 0..2, ...) raise InvalidArgumentError (a ValueError)."""
+
+    def __init__(self, base_url: Optional[str] = None, timeout: Optional[float] = None) -> None:
+        self._base_url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or None
+        if self._base_url is not None and not isinstance(self._base_url, str):
+            raise TypeError("base_url must be a str")
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0):
+            raise ValueError(f"timeout must be a number of seconds greater than 0, got {timeout!r}")
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._cached: Optional[Tuple[_ffi.Handle, _ffi.Handle]] = None
+        if self._base_url is not None:  # check it now rather than at the first call
+            self._configure(_ffi.new_handle(lib.aai_client_new, _ffi.ClientP, lib.aai_client_free))
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url or DEFAULT_BASE_URL
+
+    def _configure(self, client: _ffi.Handle) -> _ffi.Handle:
+        invalid = errors.InvalidArgumentError
+        if self._base_url is not None:
+            _ffi.check(lib.aai_client_set_llm_gateway_base_url(client.ptr, _ffi.encode(self._base_url, "base_url")), invalid)
+        if self._timeout is not None:
+            ms = max(1, min(2**31 - 1, int(round(self._timeout * 1000))))
+            _ffi.check(lib.aai_client_set_llm_timeout_ms(client.ptr, ctypes.c_long(ms)), invalid)
+        return client
+
+    def _client(self) -> _ffi.Handle:
+        """A client with the current settings and this gateway's URL (rebuilt when the settings change)."""
+        current = settings._client_handle()
+        with self._lock:
+            if self._cached is None or self._cached[0] is not current:
+                self._cached = (current, self._configure(_build_client(settings.dict())))
+            return self._cached[1]
+
+    # -- chat completions --------------------------------------------------------------------
+
+    def chat_completion(
+        self,
+        model: str,
+        messages: Optional[Sequence[Union[LLMGatewayMessage, Mapping[str, Any]]]] = None,
+        *,
+        prompt: Optional[str] = None,
+        max_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        tools: Optional[Sequence[Union[LLMGatewayTool, Mapping[str, Any]]]] = None,
+        tool_choice: Optional[Union[str, Mapping[str, Any]]] = None,
+        response_format: Optional[Mapping[str, Any]] = None,
+        transcript: Optional[Transcript] = None,
+        with_speakers: bool = False,
+        extra: Optional[Mapping[str, Any]] = None,
+    ) -> LLMGatewayResponse:
+        """Sends a chat completion request (POST /v1/chat/completions).
+
+        Args:
+            model: the model, e.g. "claude-sonnet-4-5-20250929" or "gpt-4.1".
+            messages: the conversation: dicts as the API takes them, or LLMGatewayMessage.
+            prompt: a plain prompt (the gateway makes it a user message).
+            max_tokens, temperature: generation limits (temperature 0 to 2).
+            tools: functions the model may call (dicts of the API, or LLMGatewayTool).
+            tool_choice, response_format: as the API takes them.
+            transcript: a Transcript whose text goes first, as a system message; with
+                ``with_speakers`` one "Speaker X: ..." line per utterance.
+            extra: more request fields, merged into the request as given.
+        """
+        invalid = errors.InvalidArgumentError
+        req = _ffi.new_handle(lib.aai_llm_request_new, ctypes.c_void_p, lib.aai_llm_request_free,
+                              _ffi.encode(model, "model"), kind=invalid)
+        ptr = req.ptr
+        msgs = [_message_dict(m) for m in (messages or ())]
+
+        def simple(m: Dict[str, Any]) -> bool:
+            """A message the typed calls express (the library checks its role)."""
+            if not isinstance(m.get("content"), str) or not isinstance(m.get("role"), str):
+                return False
+            if m["role"] == "tool":
+                return isinstance(m.get("tool_call_id"), str) and set(m) <= {"role", "content", "tool_call_id"}
+            return set(m) <= {"role", "content"}
+
+        if transcript is not None and not isinstance(transcript, Transcript):
+            raise TypeError(f"transcript must be a Transcript, not {type(transcript).__name__}")
+        keep_alive = transcript._require()[0] if transcript is not None else None
+        if all(simple(m) for m in msgs):
+            if keep_alive is not None:
+                _ffi.check(lib.aai_llm_request_add_transcript(ptr, keep_alive.ptr, 1 if with_speakers else 0), invalid)
+            for m in msgs:
+                content = _ffi.encode(m["content"], "message content")
+                if m["role"] == "tool":
+                    _ffi.check(lib.aai_llm_request_add_tool_result(ptr, _ffi.encode(m["tool_call_id"], "tool_call_id"),
+                                                                   content), invalid)
+                else:
+                    _ffi.check(lib.aai_llm_request_add_message(ptr, _ffi.encode(m["role"], "role"), content), invalid)
+        else:
+            # Messages the typed calls cannot express (content parts, names): sent as given,
+            # followed by the transcript's context message.
+            _ffi.check(lib.aai_llm_request_set_json(ptr, _to_json({"messages": msgs}).encode()), invalid)
+            if keep_alive is not None:
+                _ffi.check(lib.aai_llm_request_add_transcript(ptr, keep_alive.ptr, 1 if with_speakers else 0), invalid)
+        if prompt is not None:
+            _ffi.check(lib.aai_llm_request_set_prompt(ptr, _ffi.encode(prompt, "prompt")), invalid)
+        if max_tokens is not None:
+            if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or not -2**31 <= max_tokens < 2**31:
+                raise invalid(f"max_tokens must be an int >= 1, got {max_tokens!r}")
+            _ffi.check(lib.aai_llm_request_set_max_tokens(ptr, max_tokens), invalid)
+        if temperature is not None:
+            if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
+                raise TypeError(f"temperature must be a number, not {type(temperature).__name__}")
+            _ffi.check(lib.aai_llm_request_set_temperature(ptr, float(temperature)), invalid)
+        for t in tools or ():
+            name, description, parameters = _tool_parts(t)
+            _ffi.check(lib.aai_llm_request_add_tool(
+                ptr, _ffi.encode(name, "tool name") if name is not None else None,
+                None if description is None else _ffi.encode(description, "tool description"),
+                None if parameters is None else parameters.encode()), invalid)
+        merged: Dict[str, Any] = {}
+        if tool_choice is not None:
+            merged["tool_choice"] = _plain(tool_choice)
+        if response_format is not None:
+            merged["response_format"] = response_format
+        merged.update(extra or {})
+        if merged:
+            _ffi.check(lib.aai_llm_request_set_json(ptr, _to_json(merged).encode()), invalid)
+
+        client = self._client()
+        out = ctypes.c_void_p()
+        status = lib.aai_llm_chat_completion(client.ptr, ptr, ctypes.byref(out))
+        return _chat_response(_response(status, out))
+
+    def chat_completion_async(self, *args: Any, **kwargs: Any) -> "concurrent.futures.Future[LLMGatewayResponse]":
+        return _shared_executor().submit(self.chat_completion, *args, **kwargs)
+
+    # -- speech understanding -------------------------------------------------------------------
+
+    def understanding(self, transcript: Union[Transcript, str],
+                      speech_understanding: Union[SpeechUnderstandingRequest, Mapping[str, Any]]) -> LLMGatewayUnderstandingResponse:
+        """Runs a speech understanding task on a completed transcript (POST /v1/understanding),
+        e.g. ``{"request": {"translation": {"target_languages": ["de"]}}}``."""
+        tid = transcript.id if isinstance(transcript, Transcript) else transcript
+        if not isinstance(tid, str) or not tid:
+            raise ValueError("understanding() needs a transcript or a transcript id")
+        client = self._client()
+        out = ctypes.c_void_p()
+        status = lib.aai_llm_understanding(client.ptr, _ffi.encode(tid, "transcript id"),
+                                           _to_json(speech_understanding).encode(), ctypes.byref(out))
+        handle = _response(status, out)
+        return LLMGatewayUnderstandingResponse(request_id=_dec(lib.aai_llm_response_request_id(handle.ptr)),
+                                               _json=_json_text(handle.ptr))
+
+    def understanding_async(self, *args: Any, **kwargs: Any) -> "concurrent.futures.Future[LLMGatewayUnderstandingResponse]":
+        return _shared_executor().submit(self.understanding, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<LLMGateway base_url={self.base_url!r}>"
+
+
+def _response(status: int, out: Any) -> _ffi.Handle:
+    handle = _ffi.Handle(out, lib.aai_llm_response_free) if out.value else None
+    _ffi.check(status, errors.LLMGatewayError)
+    if handle is None:
+        raise errors.AssemblyAIError("libassemblyai returned AAI_OK but no LLM Gateway response", status="AAI_ERR_INTERNAL")
+    return handle
+
+
+def _json_text(ptr: Any) -> Optional[str]:
+    out = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    if lib.aai_llm_response_json(ptr, ctypes.byref(out), ctypes.byref(length)) != _ffi.AAI_OK or not out.value:
+        return None
+    return ctypes.string_at(out.value, length.value).decode("utf-8", "replace")
+
+
+def _chat_response(handle: _ffi.Handle) -> LLMGatewayResponse:
+    ptr = handle.ptr
+    calls = ctypes.POINTER(_ffi.aai_llm_tool_call)()
+    count = ctypes.c_size_t()
+    _ffi.check(lib.aai_llm_response_tool_calls(ptr, ctypes.byref(calls), ctypes.byref(count)))
+    i, o, t = ctypes.c_int64(-1), ctypes.c_int64(-1), ctypes.c_int64(-1)
+    _ffi.check(lib.aai_llm_response_usage(ptr, ctypes.byref(i), ctypes.byref(o), ctypes.byref(t)))
+    return LLMGatewayResponse(
+        request_id=_dec(lib.aai_llm_response_request_id(ptr)),
+        text=_dec(lib.aai_llm_response_text(ptr)),
+        finish_reason=_dec(lib.aai_llm_response_finish_reason(ptr)),
+        tool_calls=[LLMGatewayToolCall(id=_dec(c.id) or "", name=_dec(c.name) or "", arguments=_dec(c.arguments) or "")
+                    for c in _items(calls, count.value)],
+        usage=LLMGatewayUsage(input_tokens=_usage(i.value), output_tokens=_usage(o.value), total_tokens=_usage(t.value)),
+        _json=_json_text(ptr))
+
+
+__all__ = [
+    "LLMGateway",
+    "LLMGatewayMessage",
+    "LLMGatewayTool",
+    "LLMGatewayToolCall",
+    "LLMGatewayUsage",
+    "LLMGatewayResponse",
+    "LLMGatewayUnderstandingResponse",
+]
