@@ -145,6 +145,14 @@ static void test_llm_gateway_with_transcript_context(void) {
     if (n >= 1) { CHECK_STR(calls[0].name, "get_weather"); CHECK(calls[0].arguments != NULL); }
     aai_llm_response_free(r);
     aai_llm_request_free(req);
+    /* The gateway's own error shape ({"error": {"code", "message"}}) gives its message as the server text. */
+    CHECK_STATUS(aai_llm_request_new("gpt-4.1", &req), AAI_OK);
+    CHECK_STATUS(aai_llm_request_set_prompt(req, "hello"), AAI_OK);
+    CHECK_STATUS(aai_llm_request_set_json(req, "{\"stream\": true}"), AAI_OK);
+    CHECK(aai_llm_chat_completion(client, req, &r) != AAI_OK);
+    CHECK(aai_last_error_http_status() == 400);
+    CHECK(aai_last_error_server_text() != NULL && aai_last_error_server_text()[0] != '{');
+    aai_llm_request_free(req);
     /* Neither messages nor prompt: refused before sending. */
     aai_llm_request_new("gpt-4.1", &req);
     CHECK_STATUS(aai_llm_chat_completion(client, req, &r), AAI_ERR_INVALID_ARGUMENT);

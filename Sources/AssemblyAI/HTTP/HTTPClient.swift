@@ -95,7 +95,9 @@ final class HTTPClient: Sendable {
     static func httpError(_ response: HTTPResponse, request: HTTPRequest) -> AssemblyAIError {
         let what = "\(request.method.rawValue) \(request.path)"
         var serverText: String? = nil
-        if let doc = try? JSONDocument(bytes: response.body), let text = doc.root["error"]?.string {
+        let doc = try? JSONDocument(bytes: response.body)
+        // The REST API answers {"error": "text"}; the LLM Gateway {"error": {"code", "message"}}.
+        if let error = doc?.root["error"], let text = error.string ?? error["message"]?.string {
             serverText = text
         } else if !response.body.isEmpty {
             serverText = String(decoding: response.body.prefix(300), as: UTF8.self)
