@@ -92,6 +92,20 @@ from .types import (
     WordSearchMatch,
 )
 from .lemur import Lemur, LemurSource, LemurTranscriptSource
+from .realtime import (
+    AudioEncoding,
+    RealtimeError,
+    RealtimeErrorMapping,
+    RealtimeFinalTranscript,
+    RealtimeMessageTypes,
+    RealtimePartialTranscript,
+    RealtimeSessionInformation,
+    RealtimeSessionOpened,
+    RealtimeTranscriber,
+    RealtimeTranscript,
+    RealtimeWord,
+)
+from . import extras
 from .llm_gateway import (
     LLMGateway,
     LLMGatewayMessage,
@@ -110,6 +124,7 @@ library_version: str = _ffi.LIBRARY_VERSION
 
 __all__ = [
     "AssemblyAIError",
+    "AudioEncoding",
     "AudioFileError",
     "AudioFileNotFoundError",
     "AutohighlightResponse",
@@ -162,6 +177,16 @@ __all__ = [
     "PIIRedactionPolicy",
     "PIISubstitutionPolicy",
     "RawTranscriptionConfig",
+    "RealtimeError",
+    "RealtimeErrorMapping",
+    "RealtimeFinalTranscript",
+    "RealtimeMessageTypes",
+    "RealtimePartialTranscript",
+    "RealtimeSessionInformation",
+    "RealtimeSessionOpened",
+    "RealtimeTranscriber",
+    "RealtimeTranscript",
+    "RealtimeWord",
     "RedactedAudioExpiredError",
     "RedactedAudioIncompleteError",
     "RedactedAudioResponse",
@@ -194,6 +219,7 @@ __all__ = [
     "Word",
     "WordBoost",
     "WordSearchMatch",
+    "extras",
     "settings",
     "library_path",
     "library_version",

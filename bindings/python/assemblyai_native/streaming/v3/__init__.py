@@ -1,0 +1,39 @@
+"""Universal Streaming v3, as ``assemblyai.streaming.v3`` of the official SDK 1.x."""
+
+from .client import RealTimeTranscriber, StreamingClient
+from .models import (
+    BeginEvent,
+    Encoding,
+    EventMessage,
+    HeartbeatEvent,
+    LLMGatewayResponseEvent,
+    RealTimeError,
+    RealTimeErrorCodes,
+    RealTimeEvents,
+    RealTimeParameters,
+    RealTimeSessionParameters,
+    RealTimeTranscriberOptions,
+    SessionConfiguration,
+    SpeechModel,
+    SpeechStartedEvent,
+    StreamingClientOptions,
+    StreamingError,
+    StreamingErrorCodes,
+    StreamingEvents,
+    StreamingParameters,
+    StreamingSessionParameters,
+    TerminationEvent,
+    TurnEvent,
+    WarningEvent,
+    Word,
+)
+
+__all__ = [
+    "BeginEvent", "Encoding", "EventMessage", "HeartbeatEvent", "LLMGatewayResponseEvent",
+    "RealTimeError", "RealTimeErrorCodes", "RealTimeEvents", "RealTimeParameters",
+    "RealTimeSessionParameters", "RealTimeTranscriber", "RealTimeTranscriberOptions",
+    "SessionConfiguration", "SpeechModel", "SpeechStartedEvent", "StreamingClient",
+    "StreamingClientOptions", "StreamingError", "StreamingErrorCodes", "StreamingEvents",
+    "StreamingParameters", "StreamingSessionParameters", "TerminationEvent", "TurnEvent",
+    "WarningEvent", "Word",
+]
