@@ -1014,6 +1014,236 @@ void aai_transcript_list_free(aai_transcript_list *list);
  * ==================================================================================== */
 /* (section: async) */
 
+/* --- Non-blocking calls ----------------------------------------------------------------
+ *
+ * Each *_async call starts an operation and returns at once with an aai_future, a handle on
+ * the operation's outcome. Wait for it with aai_future_wait(), cancel it with
+ * aai_future_cancel(), read its result with the reader of its kind (aai_future_transcript(),
+ * aai_future_group(), aai_future_transcript_list()), or pass a callback that runs when it
+ * finishes. Invalid arguments (NULL or freed handles, an empty URL or id, a config that fails
+ * aai_config_validate()) are reported by the *_async call itself, which then creates no
+ * future; every other failure is the operation's outcome.
+ *
+ * Threads. Operations run on the library's worker threads: one pool of 4 threads for the
+ * whole process (shared by every client and transcriber), made with pthreads by the first call
+ * that needs them (an *_async call, or a group call: groups run their items on the pool while
+ * the calling thread waits). A thread runs one step at a time (a request, an upload, a
+ * callback): waiting between polls holds no thread, so any number of operations can be in
+ * flight; at most 4 requests or uploads run at the same moment. The workers block
+ * asynchronous signals (SIGINT and the like stay with the application's threads). A child
+ * process made by fork() starts a pool of its own (the parent's operations do not continue
+ * there). At exit() the pool stops: queued steps are dropped, running ones cancelled, and no
+ * callback starts any more (exit waits up to 2 s for running steps to return).
+ *
+ * Callbacks. The callback runs once, on a worker thread, after the operation finished (also
+ * when it failed or was cancelled), with the operation's status: what the reader of its kind
+ * will return. Inside it, aai_last_error_*() describe the failure on that thread. It may call
+ * any aai_* function, including aai_future_free() on its own future and waiting for other
+ * operations; it should not block for long, since it holds one of the 4 workers. The upload
+ * progress callback of the transcriber also runs on a worker thread during *_async calls.
+ */
+
+/** A handle on a running or finished operation. Owned by the caller: release it with
+    aai_future_free(). Thread-safe. */
+typedef struct aai_future aai_future;
+
+/** Called once when an operation finished; `status` is its outcome (AAI_OK, the failure, or
+    AAI_ERR_CANCELLED). `future` is the handle the *_async call returned (the callback may run
+    before that call has returned). */
+typedef void (*aai_future_callback)(aai_future *future, aai_status status, void *user_data);
+
+/** aai_transcriber_submit_url() without blocking: the result is the transcript in its first
+    state (aai_future_transcript()). `callback` may be NULL. `config` is copied now; NULL uses
+    the transcriber's default config as it is now. *out is owned by the caller. */
+aai_status aai_transcriber_submit_url_async(aai_transcriber *transcriber, const char *audio_url,
+                                            const aai_config *config, aai_future_callback callback,
+                                            void *user_data, aai_future **out);
+
+/** aai_transcriber_submit_file() without blocking (the upload runs on a worker thread). */
+aai_status aai_transcriber_submit_file_async(aai_transcriber *transcriber, const char *path,
+                                             const aai_config *config, aai_future_callback callback,
+                                             void *user_data, aai_future **out);
+
+/** aai_transcriber_submit_bytes() without blocking. The bytes are copied: the caller may
+    release them as soon as this returns. */
+aai_status aai_transcriber_submit_bytes_async(aai_transcriber *transcriber, const void *data, size_t size,
+                                              const aai_config *config, aai_future_callback callback,
+                                              void *user_data, aai_future **out);
+
+/** aai_transcriber_transcribe_url() without blocking: submits, then polls at the client's
+    polling interval until the transcript is completed or error, with the same outcomes
+    (AAI_ERR_TRANSCRIPT, AAI_ERR_TIMEOUT at the polling deadline, each with the transcript). */
+aai_status aai_transcriber_transcribe_url_async(aai_transcriber *transcriber, const char *audio_url,
+                                                const aai_config *config, aai_future_callback callback,
+                                                void *user_data, aai_future **out);
+
+/** aai_transcriber_transcribe_file() without blocking. */
+aai_status aai_transcriber_transcribe_file_async(aai_transcriber *transcriber, const char *path,
+                                                 const aai_config *config, aai_future_callback callback,
+                                                 void *user_data, aai_future **out);
+
+/** aai_transcriber_transcribe_bytes() without blocking. The bytes are copied. */
+aai_status aai_transcriber_transcribe_bytes_async(aai_transcriber *transcriber, const void *data, size_t size,
+                                                  const aai_config *config, aai_future_callback callback,
+                                                  void *user_data, aai_future **out);
+
+/** aai_transcriber_wait() without blocking. A binding that must stay interruptible (Python
+    and Ctrl-C) waits through this: aai_future_wait() in short slices, aai_future_cancel() on
+    an interrupt. */
+aai_status aai_transcriber_wait_async(aai_transcriber *transcriber, const char *transcript_id,
+                                      aai_future_callback callback, void *user_data, aai_future **out);
+
+/** aai_transcriber_get() without blocking. */
+aai_status aai_transcriber_get_async(aai_transcriber *transcriber, const char *transcript_id,
+                                     aai_future_callback callback, void *user_data, aai_future **out);
+
+/** aai_transcriber_list() without blocking; read the page with aai_future_transcript_list().
+    The filters are checked when the operation runs: a bad one is its outcome. */
+aai_status aai_transcriber_list_async(aai_transcriber *transcriber, int limit, const char *status,
+                                      const char *created_on, const char *before_id, const char *after_id,
+                                      int throttled_only, aai_future_callback callback, void *user_data,
+                                      aai_future **out);
+
+/** Waits until the operation finished and its callback (if any) returned, at most `timeout_ms`
+    milliseconds; a negative `timeout_ms` waits without limit, 0 only looks. Returns AAI_OK
+    when it finished, whatever its outcome, and then sets *result (may be NULL) to the
+    operation's status. Returns AAI_ERR_TIMEOUT when it is still running: nothing changes, the
+    operation goes on and can be waited for again. Called inside the future's own callback it
+    returns AAI_OK at once; inside another future's callback (on a worker thread) it runs queued
+    work while it waits, other futures' callbacks included, so that it cannot starve the worker
+    threads. */
+aai_status aai_future_wait(aai_future *future, long timeout_ms, aai_status *result);
+
+/** Asks the operation to stop and returns at once. A sleep between polls ends immediately and
+    a request in flight is aborted (within about a second): the operation then finishes with
+    AAI_ERR_CANCELLED (its callback runs), handing back the transcript as last seen if there
+    is one. A transcript the server already created is not deleted. Cancelling a finished
+    operation changes nothing. */
+aai_status aai_future_cancel(aai_future *future);
+
+/** Releases a future. NULL is a no-op. Freeing a running operation cancels it, and its
+    callback will not run. When this returns, the callback is not running either (it waits for
+    a callback running on another thread to return; called inside the callback itself, it
+    returns at once), so `user_data` may be released right after. */
+void aai_future_free(aai_future *future);
+
+/** The result of a finished transcript operation (submit, transcribe, wait, get): returns
+    what the blocking call would have returned, with the failure's details as this thread's
+    last error. *out (owned by the caller, a new handle on each call) is set on success, and
+    also with AAI_ERR_TRANSCRIPT, AAI_ERR_TIMEOUT and AAI_ERR_CANCELLED when the transcript is
+    known. AAI_ERR_STATE while the operation runs; AAI_ERR_INVALID_ARGUMENT for an operation
+    of another kind (each kind has its aai_future_<kind>() reader). */
+aai_status aai_future_transcript(aai_future *future, aai_transcript **out);
+
+/** The page of a finished list operation (aai_transcriber_list_async()): returns what
+    aai_transcriber_list() would have returned; *out (owned by the caller, release it with
+    aai_transcript_list_free()) is set on success. AAI_ERR_STATE while the operation runs. */
+aai_status aai_future_transcript_list(aai_future *future, aai_transcript_list **out);
+
+/* --- Groups ----------------------------------------------------------------------------- */
+
+/** A group of transcripts, one item per audio or id given, in the order given. Each item is
+    a transcript, a failure, or both (a transcript that failed). Immutable and thread-safe;
+    owned by the caller: release it with aai_transcript_group_free(). */
+typedef struct aai_transcript_group aai_transcript_group;
+
+/** Transcribes many audio files at once: each string of `audio` is a URL ("http://" or
+    "https://") or a local path (uploaded first). At most `max_concurrency` items are being
+    uploaded and submitted at a time (0: the default, 8); waiting for the submitted
+    transcripts is not limited. `config` NULL uses the transcriber's default config.
+    With `return_failures` non-zero, every item ends in the group whatever happened to it and
+    the call returns AAI_OK; read each item's outcome with aai_transcript_group_item(). With 0,
+    the first item that fails (upload, submission, a transcript in status error, the polling
+    deadline) stops the group: items not started are not started, running ones are
+    cancelled, and the call returns that item's status with a message naming the item; *out
+    is set all the same, so the ids of transcripts already created are not lost. */
+aai_status aai_transcriber_transcribe_group(aai_transcriber *transcriber, const char *const *audio, size_t count,
+                                            const aai_config *config, int max_concurrency, int return_failures,
+                                            aai_transcript_group **out);
+
+/** Uploads and submits many audio files as aai_transcriber_transcribe_group() does, but does
+    not wait for the transcripts (the official SDKs' submit_group): each item is its transcript
+    in its first state (wait for them with aai_transcriber_group_wait()). */
+aai_status aai_transcriber_submit_group(aai_transcriber *transcriber, const char *const *audio, size_t count,
+                                        const aai_config *config, int max_concurrency, int return_failures,
+                                        aai_transcript_group **out);
+
+/** aai_transcriber_transcribe_group() without blocking; read the group with aai_future_group(). */
+aai_status aai_transcriber_transcribe_group_async(aai_transcriber *transcriber, const char *const *audio,
+                                                  size_t count, const aai_config *config, int max_concurrency,
+                                                  int return_failures, aai_future_callback callback,
+                                                  void *user_data, aai_future **out);
+
+/** The result of a finished group operation: returns what aai_transcriber_transcribe_group()
+    would have returned, and sets *out to the group as it does (also with a failure, and with
+    AAI_ERR_CANCELLED: the group as far as it got). AAI_ERR_STATE while the operation runs. */
+aai_status aai_future_group(aai_future *future, aai_transcript_group **out);
+
+/** A group of existing transcripts: fetches each id (at most 8 requests at a time), whatever
+    its status; wait for them with aai_transcriber_group_wait(). An unknown id, or a
+    transcript in status error, is a failing item (see `return_failures` above). */
+aai_status aai_transcriber_group_from_ids(aai_transcriber *transcriber, const char *const *transcript_ids,
+                                          size_t count, int return_failures, aai_transcript_group **out);
+
+/** Fetches every transcript of `group` again and gives a new group (`group` is unchanged).
+    Items without a transcript (their upload or submission failed) are copied as they are. */
+aai_status aai_transcriber_group_refresh(aai_transcriber *transcriber, const aai_transcript_group *group,
+                                         int return_failures, aai_transcript_group **out);
+
+/** Waits until every transcript of `group` is completed or error (polling all of them at the
+    client's polling interval, under its polling deadline) and gives a new group. */
+aai_status aai_transcriber_group_wait(aai_transcriber *transcriber, const aai_transcript_group *group,
+                                      int return_failures, aai_transcript_group **out);
+
+/** Releases a group. NULL is a no-op. Transcripts taken from it stay valid. */
+void aai_transcript_group_free(aai_transcript_group *group);
+
+/** The number of items; 0 for an invalid handle. */
+size_t aai_transcript_group_count(const aai_transcript_group *group);
+
+/** The status of the whole group, as the official SDKs define it: AAI_TRANSCRIPT_ERROR if any
+    item failed or is in status error, else AAI_TRANSCRIPT_QUEUED if any is queued, else
+    AAI_TRANSCRIPT_PROCESSING if any is processing, else AAI_TRANSCRIPT_COMPLETED (also for an
+    empty group). AAI_TRANSCRIPT_UNKNOWN for an invalid handle. */
+aai_transcript_status aai_transcript_group_status(const aai_transcript_group *group);
+
+/** Item `index` (0-based) of a group. *item_status (may be NULL) receives the item's outcome:
+    AAI_OK, or why it failed (AAI_ERR_IO for a file that could not be read, AAI_ERR_TRANSCRIPT,
+    AAI_ERR_CANCELLED for an item stopped or never started, ...). *transcript (may be NULL if not
+    wanted) receives the item's transcript, a new handle owned by the caller, or NULL when the
+    item has none. Returns AAI_OK, or AAI_ERR_INVALID_ARGUMENT for an invalid handle or index. */
+aai_status aai_transcript_group_item(const aai_transcript_group *group, size_t index,
+                                     aai_transcript **transcript, aai_status *item_status);
+
+/** Why item `index` failed, naming the item's audio or id; NULL when it did not fail or for an
+    invalid handle or index. Borrowed: valid until the group is freed. */
+const char *aai_transcript_group_item_error(const aai_transcript_group *group, size_t index);
+
+/* --- Webhooks ----------------------------------------------------------------------------- */
+
+/** Reads a webhook notification that a transcript is ready, as the API posts it to the
+    webhook_url of a transcript (see aai_config_set_webhook()): the body must be exactly
+    {"transcript_id": "...", "status": "completed" | "error"} (the spec's
+    TranscriptReadyNotification, which allows no other field); anything else is
+    AAI_ERR_PROTOCOL. `body` holds `length` bytes (no NUL needed).
+    Authentication comes first: when `expected_auth_value` is not NULL (the value given to
+    aai_config_set_webhook()), `received_auth_value` (the value of the request's header of
+    that name, NULL if the request had none) must equal it, compared in constant time;
+    otherwise AAI_ERR_AUTH and the body is not read. With `expected_auth_value` NULL nothing is
+    checked. *transcript_id is owned by the caller (release it with aai_string_free()).
+    A notification that the PII-redacted audio is ready (sent to the same URL when
+    redact_pii_audio is on) gives AAI_ERR_PROTOCOL here: read it with
+    aai_webhook_parse_redacted_audio(). */
+aai_status aai_webhook_parse(const char *body, size_t length, const char *received_auth_value,
+                             const char *expected_auth_value, char **transcript_id,
+                             aai_transcript_status *status);
+
+/** Reads a webhook notification that the PII-redacted audio is ready: the body must be exactly
+    {"status": "redacted_audio_ready", "redacted_audio_url": "..."}. Authentication as for
+    aai_webhook_parse(). *redacted_audio_url is owned by the caller (aai_string_free()). */
+aai_status aai_webhook_parse_redacted_audio(const char *body, size_t length, const char *received_auth_value,
+                                            const char *expected_auth_value, char **redacted_audio_url);
+
 /* ======================================================================================
  * Streaming speech-to-text (realtime v2 and Universal Streaming v3)
  * ==================================================================================== */

@@ -44,6 +44,8 @@ private final class TransferState {
     var total: UInt64 = 0
     var lastReported: UInt64 = .max
     var cancelled = false
+    /// The thread's current cancellation token: cancelling it aborts the transfer.
+    var cancel: CancellationToken?
 
     init(bodyLimit: Int) { self.bodyLimit = bodyLimit }
 }
@@ -132,6 +134,13 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
                 _ = aai_curl_setopt_xferinfo_cb(handle, curlProgress)
             }
         }
+        // Under a cancellation token the progress function aborts the transfer once the token is
+        // cancelled (libcurl calls it at least once a second, also while it waits for an answer).
+        state.cancel = CancellationToken.current
+        if state.cancel != nil {
+            _ = aai_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            _ = aai_curl_setopt_xferinfo_cb(handle, curlProgress)
+        }
         _ = aai_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
         _ = aai_curl_setopt_data_cb(handle, CURLOPT_WRITEFUNCTION, curlWrite)
         _ = aai_curl_setopt_data_cb(handle, CURLOPT_HEADERFUNCTION, curlHeader)
@@ -174,7 +183,8 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         case CURLE_OPERATION_TIMEDOUT:
             return .init(error: .init(.timeout, "\(what): timed out after \(timeoutMs) ms: \(reason)"), mayHaveReachedServer: true)
         case CURLE_ABORTED_BY_CALLBACK:
-            return .init(error: .init(.cancelled, "\(what): cancelled by the progress callback"), mayHaveReachedServer: true)
+            let by = state.cancel?.isCancelled == true ? "cancelled" : "cancelled by the progress callback"
+            return .init(error: .init(.cancelled, "\(what): \(by)"), mayHaveReachedServer: true)
         case CURLE_READ_ERROR:
             let err = reader?.failure ?? AssemblyAIError(.io, "\(what): reading the upload failed")
             return .init(error: err, mayHaveReachedServer: true)
@@ -249,6 +259,7 @@ private let curlSeek: aai_curl_seek_cb = { user, offset, origin in
 
 private let curlProgress: aai_curl_xferinfo_cb = { user, _, _, _, uploaded in
     let s = state(user)
+    if s.cancel?.isCancelled == true { s.cancelled = true; return 1 }
     guard let progress = s.progress else { return 0 }
     let sent = UInt64(max(0, uploaded))
     if sent != s.lastReported {

@@ -37,6 +37,8 @@ final class HTTPClient: Sendable {
     func send(_ request: HTTPRequest, settings: Settings, retry: RetryClass) throws(AssemblyAIError) -> HTTPResponse {
         var attempt = 0
         while true {
+            // A cancelled operation (the thread's current token) sends nothing more.
+            try CancellationToken.checkCurrent("\(request.method.rawValue) \(request.path)")
             let easy = try take()
             let outcome = easy.perform(request, settings: settings)
             give(easy)
@@ -86,6 +88,8 @@ final class HTTPClient: Sendable {
 
     static func sleepMs(_ ms: Int) {
         guard ms > 0 else { return }
+        // Under a cancellation token the sleep ends as soon as the token is cancelled.
+        if let token = CancellationToken.current { token.sleep(milliseconds: ms); return }
         var ts = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
         var rest = timespec()
         while nanosleep(&ts, &rest) != 0 && errno == EINTR { ts = rest }

@@ -85,7 +85,16 @@ public final class Transcriber: Sendable {
                     transcript: current)
             }
             HTTPClient.sleepMs(deadline.map { min(settings.pollingIntervalMs, $0 - now) } ?? settings.pollingIntervalMs)
-            current = try get(id: current.id)
+            do {
+                try CancellationToken.checkCurrent("waiting for transcript \(current.id)")
+                current = try get(id: current.id)
+            } catch {
+                // A cancelled wait (see CancellationToken) still hands back the transcript as last seen.
+                guard error.code == .cancelled, error.transcript == nil else { throw error }
+                var cancelled = error
+                cancelled.transcript = current
+                throw cancelled
+            }
         }
         if current.status == .error {
             let text = current.error ?? "unknown error"

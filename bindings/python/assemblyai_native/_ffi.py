@@ -85,6 +85,18 @@ TranscriptP = POINTER(_aai_transcript)
 TranscriberP = POINTER(_aai_transcriber)
 
 
+class _aai_future(Structure):  # opaque
+    pass
+
+
+class _aai_transcript_group(Structure):  # opaque
+    pass
+
+
+FutureP = POINTER(_aai_future)
+TranscriptGroupP = POINTER(_aai_transcript_group)
+
+
 class aai_word(Structure):
     """One recognised word, as laid out by the C library (times in ms)."""
 
@@ -239,6 +251,8 @@ TranscriptListP = c_void_p
 PROGRESS_CALLBACK = CFUNCTYPE(c_int, c_uint64, c_uint64, c_void_p)
 # int64_t (*)(void *buffer, size_t capacity, void *user_data)
 READ_CALLBACK = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
+# void (*)(aai_future *future, aai_status status, void *user_data): runs on a library worker thread
+FUTURE_CALLBACK = CFUNCTYPE(None, FutureP, c_int, c_void_p)
 
 _status = c_int  # aai_status and aai_transcript_status are C enums (int)
 
@@ -502,6 +516,59 @@ SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "aai_transcript_list_before_id_of_prev_url": (c_char_p, [TranscriptListP]),
     "aai_transcript_list_json": (_status, [TranscriptListP, POINTER(c_void_p), POINTER(c_size_t)]),
     "aai_transcript_list_free": (None, [TranscriptListP]),
+    # Non-blocking calls, groups and webhooks
+    "aai_transcriber_submit_url_async": (
+        _status, [TranscriberP, c_char_p, ConfigP, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_transcriber_submit_file_async": (
+        _status, [TranscriberP, c_char_p, ConfigP, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_transcriber_submit_bytes_async": (
+        _status, [TranscriberP, c_void_p, c_size_t, ConfigP, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_transcriber_transcribe_url_async": (
+        _status, [TranscriberP, c_char_p, ConfigP, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_transcriber_transcribe_file_async": (
+        _status, [TranscriberP, c_char_p, ConfigP, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_transcriber_transcribe_bytes_async": (
+        _status, [TranscriberP, c_void_p, c_size_t, ConfigP, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_transcriber_wait_async": (_status, [TranscriberP, c_char_p, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)]),
+    "aai_transcriber_get_async": (_status, [TranscriberP, c_char_p, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)]),
+    "aai_transcriber_list_async": (
+        _status,
+        [TranscriberP, c_int, c_char_p, c_char_p, c_char_p, c_char_p, c_int, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_future_wait": (_status, [FutureP, c_long, POINTER(_status)]),
+    "aai_future_cancel": (_status, [FutureP]),
+    "aai_future_free": (None, [FutureP]),
+    "aai_future_transcript": (_status, [FutureP, POINTER(TranscriptP)]),
+    "aai_future_transcript_list": (_status, [FutureP, POINTER(TranscriptListP)]),
+    "aai_transcriber_transcribe_group": (
+        _status, [TranscriberP, POINTER(c_char_p), c_size_t, ConfigP, c_int, c_int, POINTER(TranscriptGroupP)],
+    ),
+    "aai_transcriber_submit_group": (
+        _status, [TranscriberP, POINTER(c_char_p), c_size_t, ConfigP, c_int, c_int, POINTER(TranscriptGroupP)],
+    ),
+    "aai_transcriber_transcribe_group_async": (
+        _status,
+        [TranscriberP, POINTER(c_char_p), c_size_t, ConfigP, c_int, c_int, FUTURE_CALLBACK, c_void_p, POINTER(FutureP)],
+    ),
+    "aai_future_group": (_status, [FutureP, POINTER(TranscriptGroupP)]),
+    "aai_transcriber_group_from_ids": (
+        _status, [TranscriberP, POINTER(c_char_p), c_size_t, c_int, POINTER(TranscriptGroupP)],
+    ),
+    "aai_transcriber_group_refresh": (_status, [TranscriberP, TranscriptGroupP, c_int, POINTER(TranscriptGroupP)]),
+    "aai_transcriber_group_wait": (_status, [TranscriberP, TranscriptGroupP, c_int, POINTER(TranscriptGroupP)]),
+    "aai_transcript_group_free": (None, [TranscriptGroupP]),
+    "aai_transcript_group_count": (c_size_t, [TranscriptGroupP]),
+    "aai_transcript_group_status": (c_int, [TranscriptGroupP]),
+    "aai_transcript_group_item": (_status, [TranscriptGroupP, c_size_t, POINTER(TranscriptP), POINTER(_status)]),
+    "aai_transcript_group_item_error": (c_char_p, [TranscriptGroupP, c_size_t]),
+    "aai_webhook_parse": (_status, [c_char_p, c_size_t, c_char_p, c_char_p, POINTER(c_void_p), POINTER(c_int)]),
+    "aai_webhook_parse_redacted_audio": (_status, [c_char_p, c_size_t, c_char_p, c_char_p, POINTER(c_void_p)]),
     # Streaming
     # Streaming
     "aai_streaming_new": (_status, [ClientP, c_int, POINTER(StreamingP)]),
