@@ -178,6 +178,15 @@ final class CTranscriptList: CResponse, @unchecked Sendable {
     private let pageArena: CArena  // owns the page-detail strings
 }
 
+/// The C subtitle format as the core's, or an invalid-argument error.
+private func subtitleFormat(_ format: aai_subtitle_format) throws(AssemblyAIError) -> SubtitleFormat {
+    switch format {
+    case AAI_SUBTITLES_SRT: return .srt
+    case AAI_SUBTITLES_VTT: return .vtt
+    default: throw AssemblyAIError(.invalidArgument, "format must be AAI_SUBTITLES_SRT or AAI_SUBTITLES_VTT")
+    }
+}
+
 private func transcriberCall(_ t: OpaquePointer?, _ body: (Transcriber) throws(AssemblyAIError) -> Void) -> aai_status {
     abiCall { () throws(AssemblyAIError) in try body(try resolve(t, Transcriber.self, "transcriber")) }
 }
@@ -187,12 +196,7 @@ public func aai_transcriber_export_subtitles_impl(_ t: OpaquePointer?, _ id: Uns
                                                   _ chars: Int32, _ o: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> aai_status {
     transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
         let target = try out(o, "out")
-        let kind: SubtitleFormat
-        switch format {
-        case AAI_SUBTITLES_SRT: kind = .srt
-        case AAI_SUBTITLES_VTT: kind = .vtt
-        default: throw AssemblyAIError(.invalidArgument, "format must be AAI_SUBTITLES_SRT or AAI_SUBTITLES_VTT")
-        }
+        let kind = try subtitleFormat(format)
         guard chars >= 0 else { throw AssemblyAIError(.invalidArgument, "chars_per_caption must be >= 0, got \(chars)") }
         target.pointee = try ownedCString(try tr.subtitles(id: try string(id, "transcript_id"), format: kind,
                                                              charsPerCaption: chars > 0 ? Int(chars) : nil))
@@ -352,12 +356,7 @@ public func aai_transcript_export_subtitles_impl(_ t: OpaquePointer?, _ format: 
                                                  _ o: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> aai_status {
     localCall(t) { (tr: CTranscript) throws(AssemblyAIError) in
         let target = try out(o, "out")
-        let kind: SubtitleFormat
-        switch format {
-        case AAI_SUBTITLES_SRT: kind = .srt
-        case AAI_SUBTITLES_VTT: kind = .vtt
-        default: throw AssemblyAIError(.invalidArgument, "format must be AAI_SUBTITLES_SRT or AAI_SUBTITLES_VTT")
-        }
+        let kind = try subtitleFormat(format)
         guard chars >= 0 else { throw AssemblyAIError(.invalidArgument, "chars_per_caption must be >= 0, got \(chars)") }
         target.pointee = try ownedCString(try tr.core.localSubtitles(format: kind, charsPerCaption: chars > 0 ? Int(chars) : 70))
     }

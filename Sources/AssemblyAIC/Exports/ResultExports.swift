@@ -5,37 +5,8 @@ import CAssemblyAI
 // straight from the parsed document's tape into the transcript's arena, once, on first use
 // (CTranscript.view): one call hands C the whole array, whatever its size.
 
-/// Keys looked up in the build loops, encoded once.
-private enum K {
-    static let text: JSONKey = "text"
-    static let start: JSONKey = "start"
-    static let end: JSONKey = "end"
-    static let confidence: JSONKey = "confidence"
-    static let speaker: JSONKey = "speaker"
-    static let channel: JSONKey = "channel"
-    static let words: JSONKey = "words"
-    static let gist: JSONKey = "gist"
-    static let headline: JSONKey = "headline"
-    static let summary: JSONKey = "summary"
-    static let sentiment: JSONKey = "sentiment"
-    static let entityType: JSONKey = "entity_type"
-    static let status: JSONKey = "status"
-    static let results: JSONKey = "results"
-    static let count: JSONKey = "count"
-    static let rank: JSONKey = "rank"
-    static let timestamps: JSONKey = "timestamps"
-    static let timestamp: JSONKey = "timestamp"
-    static let labels: JSONKey = "labels"
-    static let label: JSONKey = "label"
-    static let severity: JSONKey = "severity"
-    static let relevance: JSONKey = "relevance"
-    static let sentencesIdxStart: JSONKey = "sentences_idx_start"
-    static let sentencesIdxEnd: JSONKey = "sentences_idx_end"
-    static let severityScoreSummary: JSONKey = "severity_score_summary"
-    static let low: JSONKey = "low"
-    static let medium: JSONKey = "medium"
-    static let high: JSONKey = "high"
-}
+/// Keys looked up in the build loops, encoded once (the core's table).
+private typealias K = ResultKeys
 
 /// Copies strings of one view into the arena, following the header's rule: a string documented
 /// "or NULL" is NULL when absent or null (`label`), every other string is "" then (`text`, or
