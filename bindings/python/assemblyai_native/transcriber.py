@@ -723,6 +723,26 @@ class Transcript:
 # --------------------------------------------------------------------------------------
 
 
+def _wait_interruptibly(start: Any, transcriber: Any, args: tuple, config: Any, out: Any) -> int:
+    """Runs a transcription through the library's non-blocking call and waits for it in short
+    slices, so Ctrl-C (KeyboardInterrupt) lands at once: the operation is then cancelled (a poll
+    sleep ends immediately, a transfer is aborted) and its future freed before re-raising."""
+    future = _ffi.FutureP()
+    status = start(transcriber, *args, config, _ffi.FUTURE_CALLBACK(), None, ctypes.byref(future))
+    if status != 0:
+        return int(status)
+    try:
+        done = ctypes.c_int(0)
+        while lib.aai_future_wait(future, 100, ctypes.byref(done)) != 0:  # AAI_ERR_TIMEOUT: still running
+            pass
+        return int(lib.aai_future_transcript(future, ctypes.byref(out)))
+    except BaseException:
+        lib.aai_future_cancel(future)
+        raise
+    finally:
+        lib.aai_future_free(future)
+
+
 class Transcriber:
     """Transcribes URLs, local files, bytes and binary file objects, as in the official SDK.
 
@@ -871,17 +891,20 @@ class Transcriber:
         if kind == "stream":
             value, kind = self._upload_stream(th, value), "url"
         if kind == "url":
-            fn = lib.aai_transcriber_transcribe_url if poll else lib.aai_transcriber_submit_url
-            status = fn(th.ptr, _ffi.encode(value, "audio URL"), raw_handle.ptr, ctypes.byref(out))
-            return self._finish(status, out)
-        if kind == "path":
-            fn = lib.aai_transcriber_transcribe_file if poll else lib.aai_transcriber_submit_file
-            status = fn(th.ptr, _path_bytes(value), raw_handle.ptr, ctypes.byref(out))
-            return self._finish(status, out, path=value)
-        buf, size = _buffer(value)
-        fn = lib.aai_transcriber_transcribe_bytes if poll else lib.aai_transcriber_submit_bytes
-        status = fn(th.ptr, buf, size, raw_handle.ptr, ctypes.byref(out))
-        return self._finish(status, out)
+            args: tuple = (_ffi.encode(value, "audio URL"),)
+            blocking, nonblocking = lib.aai_transcriber_submit_url, lib.aai_transcriber_transcribe_url_async
+        elif kind == "path":
+            args = (_path_bytes(value),)
+            blocking, nonblocking = lib.aai_transcriber_submit_file, lib.aai_transcriber_transcribe_file_async
+        else:
+            buf, size = _buffer(value)
+            args = (buf, size)
+            blocking, nonblocking = lib.aai_transcriber_submit_bytes, lib.aai_transcriber_transcribe_bytes_async
+        if not poll:
+            status = blocking(th.ptr, *args, raw_handle.ptr, ctypes.byref(out))
+        else:
+            status = _wait_interruptibly(nonblocking, th.ptr, args, raw_handle.ptr, out)
+        return self._finish(status, out, path=value if kind == "path" else None)
 
     def submit(self, data: AudioSource, config: Optional[TranscriptionConfig] = None) -> Transcript:
         """Submits audio (URL, local path, bytes or binary file object) for transcription

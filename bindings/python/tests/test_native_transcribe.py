@@ -453,3 +453,37 @@ def test_empty_bytes_are_rejected_locally(local: Any) -> None:
     assert isinstance(info.value, aai.InvalidArgumentError)
     assert info.value.status == "AAI_ERR_INVALID_ARGUMENT"
     assert len(local.requests()) == before
+
+
+def test_ctrl_c_cancels_a_blocking_transcribe_promptly(tmp_path):
+    """KeyboardInterrupt during transcribe() lands at once (the library's operation is cancelled),
+    instead of when a long wait ends."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time as _time
+    server = os.environ.get("AAI_SERVER_BIN") or os.path.join(
+        os.path.dirname(__file__), "..", "..", "..", "build", "bin", "assemblyai-server")
+    proc = subprocess.Popen([server, "--port", "0", "--api-key", "slow-key", "--processing-ms", "20000"],
+                            stdout=subprocess.PIPE, text=True)
+    url = proc.stdout.readline().split()[-1]
+    wav = tmp_path / "slow.wav"
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..", "..", "..", "scripts", "make-test-wav"),
+                    str(wav), "--text", "slow"], check=True, stdout=subprocess.DEVNULL)
+    saved = aai.settings.dict()
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)  # raises KeyboardInterrupt
+    try:
+        aai.settings.base_url, aai.settings.api_key, aai.settings.polling_interval = url, "slow-key", 0.2
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        start = _time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            aai.Transcriber().transcribe(str(wav))
+        assert _time.monotonic() - start < 3.0   # the server would take 20 s
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        for k, v in saved.items():
+            setattr(aai.settings, k, v)
+        proc.terminate()
+        proc.wait()
