@@ -160,8 +160,9 @@ aai_status aai_client_set_api_key(aai_client *client, const char *api_key);
 aai_status aai_client_set_base_url(aai_client *client, const char *base_url);
 
 /** Sets the HTTP timeout in milliseconds (default 30000, must be > 0). For ordinary
-    requests it bounds the whole request; for uploads it bounds connecting and any stall
-    in which no byte moves, so a large upload on a slow link is not cut off. */
+    requests it bounds the whole request; for uploads and downloads it bounds connecting and
+    any stall in which no byte moves (checked about once a second), so a large upload on a
+    slow link is not cut off. */
 aai_status aai_client_set_http_timeout_ms(aai_client *client, long timeout_ms);
 
 /** Sets how often a waiting call polls a transcript, in milliseconds (default 3000, > 0). */
@@ -176,8 +177,11 @@ aai_status aai_client_set_polling_timeout_ms(aai_client *client, long timeout_ms
     0 disables retries). Retried: connection failures, timeouts, HTTP 429 and 5xx on GET
     and DELETE, and on uploads (whose source is re-read from the start). A request that
     creates a transcript is retried only when it provably never reached the server
-    (connection refused, name not resolved) or was refused with 429. Waits grow
-    exponentially from 250 ms (with jitter) and honour the server's Retry-After. */
+    (connection refused, name not resolved) or was refused with 429; it is sent on a new
+    connection of its own, so the transport never re-sends it either. When such a request
+    fails after it may have reached the server (a timeout, a broken connection, a 5xx, an
+    unreadable answer), the message says so: check before sending it again. Waits grow
+    exponentially from 250 ms (with jitter) and honour the server's Retry-After (at most 120 s). */
 aai_status aai_client_set_max_retries(aai_client *client, int max_retries);
 
 /** Appends a product token to the User-Agent header (e.g. "myapp/1.2"), after
@@ -474,7 +478,9 @@ aai_status aai_transcriber_submit_bytes(aai_transcriber *transcriber, const void
 
 /** Transcribes audio at a URL: submits it, then waits as aai_transcriber_wait() does.
     A transcript that ends in "error" gives AAI_ERR_TRANSCRIPT with the server's error
-    text, and *out is still set to it. */
+    text, and *out is still set to it. Once the transcript was created, every failure of the
+    wait (deadline, connection, HTTP) also sets *out to it as last seen, so its id is never
+    lost: free *out whenever it is not NULL. */
 aai_status aai_transcriber_transcribe_url(aai_transcriber *transcriber, const char *audio_url,
                                           const aai_config *config, aai_transcript **out);
 
@@ -490,7 +496,8 @@ aai_status aai_transcriber_transcribe_bytes(aai_transcriber *transcriber, const 
     Completed: AAI_OK. Error: AAI_ERR_TRANSCRIPT with the server's text. The client's
     polling deadline passed: AAI_ERR_TIMEOUT. In all three cases *out is set to the
     transcript as last seen (owned by the caller), so the id is never lost. On other
-    failures (connection, HTTP) *out is left untouched. */
+    failures (connection, HTTP) *out is set to the transcript as last seen when it was
+    fetched at least once, and left untouched when the first fetch failed. */
 aai_status aai_transcriber_wait(aai_transcriber *transcriber, const char *transcript_id, aai_transcript **out);
 
 /** Fetches a transcript by id, whatever its status. Unknown id: AAI_ERR_NOT_FOUND. */

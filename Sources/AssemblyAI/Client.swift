@@ -41,8 +41,11 @@ public final class Client: Sendable {
         do {
             return try JSONDocument(nulTerminated: response.body)
         } catch {
-            throw AssemblyAIError(.proto, "malformed JSON in the answer to \(request.method.rawValue) \(request.path): \(error)",
-                                  httpStatus: response.status)
+            var message = "malformed JSON in the answer to \(request.method.rawValue) \(request.path): \(error)"
+            if retry == .createOnce {
+                message += " (the server received the request and may have acted on it: check before sending it again)"
+            }
+            throw AssemblyAIError(.proto, message, httpStatus: response.status)
         }
     }
 }

@@ -60,6 +60,8 @@ static void h_stop_server(void) {
 
 /* Starts AAI_SERVER_BIN with --port 0 and reads its URL from the first line it prints. */
 static inline int h_start_server(const char *extra_args) {
+    /* tests/security/test_no_key_leak.sh runs the suites with a distinctive key. */
+    if (getenv("AAI_TEST_API_KEY") && *getenv("AAI_TEST_API_KEY")) h_api_key = getenv("AAI_TEST_API_KEY");
     const char *bin = getenv("AAI_SERVER_BIN");
     if (!bin) bin = ".build/release/assemblyai-server";
     int fds[2];

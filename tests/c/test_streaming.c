@@ -643,7 +643,9 @@ static void test_close_from_callback(void) {
     rec_init(&r);
     aai_streaming *s = new_session(c, AAI_STREAMING_V3, &r);
     CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+    pthread_mutex_lock(&r.lock);   /* the callback thread reads it: it runs already */
     r.close_in_callback = s;
+    pthread_mutex_unlock(&r.lock);
     aai_status st = aai_streaming_send_wav_file(s, WAV_HELLO, 100, 1);   /* paced: the close lands mid-file */
     CHECK(st == AAI_OK || st == AAI_ERR_STATE);
     CHECK(rec_wait_closed(&r, 5000));
@@ -675,13 +677,19 @@ static void test_free_stops_callbacks(void) {
     rec_init(&r);
     s = new_session(c, AAI_STREAMING_V3, &r);
     CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+    pthread_mutex_lock(&r.lock);   /* the callback thread reads it: it runs already */
     r.free_in_callback = s;
+    pthread_mutex_unlock(&r.lock);
     aai_status st = aai_streaming_send_wav_file(s, WAV_HELLO, 100, 1);
     CHECK(st == AAI_OK || st == AAI_ERR_STATE || st == AAI_ERR_INVALID_ARGUMENT);
     usleep(100 * 1000);
+    pthread_mutex_lock(&r.lock);
     int n = r.count;
+    pthread_mutex_unlock(&r.lock);
     usleep(200 * 1000);
+    pthread_mutex_lock(&r.lock);
     CHECK(r.count == n);          /* nothing after the freeing callback */
+    pthread_mutex_unlock(&r.lock);
     aai_client_free(c);
 }
 

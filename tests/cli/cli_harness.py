@@ -22,7 +22,8 @@ AAI = pathlib.Path(os.environ.get("AAI_CLI_BIN", ROOT / "build/bin/aai"))
 if not AAI.is_absolute():
     AAI = ROOT / AAI
 MAKE_WAV = ROOT / "scripts/make-test-wav"
-KEY = "cli-key"
+# tests/security/test_no_key_leak.sh runs the suites with a distinctive key.
+KEY = os.environ.get("AAI_TEST_API_KEY") or "cli-key"
 
 
 def plain_env():

@@ -2,13 +2,13 @@
 
 import pytest
 
-from cli_harness import Server
+from cli_harness import KEY, Server
 
 
 @pytest.fixture(scope="session")
 def server():
     """A local server shared by the tests that only add transcripts; it accepts one key."""
-    s = Server("--api-key", "cli-key", "--queued-ms", "30", "--processing-ms", "60")
+    s = Server("--api-key", KEY, "--queued-ms", "30", "--processing-ms", "60")
     yield s
     s.stop()
 
@@ -19,7 +19,7 @@ def start_server():
     started = []
 
     def start(*args):
-        s = Server("--api-key", "cli-key", *args)
+        s = Server("--api-key", KEY, *args)
         started.append(s)
         return s
 

@@ -63,7 +63,39 @@ public struct AssemblyAIError: Error, Sendable, CustomStringConvertible {
     }
 
     public var isRetryable: Bool { code.isRetryable }
+
+    /// The error with every occurrence of `secret` (the API key, a token) in its message and
+    /// server text replaced by "***". The library never puts the key into a message itself, but
+    /// a server or proxy may quote it back in an error body or close reason.
+    public func redacting(_ secret: String?) -> AssemblyAIError {
+        guard let secret, secret.utf8.count >= 4 else { return self }
+        var e = self
+        if e.message.contains(secret) { e.message = e.message.replacingAll(secret, with: "***") }
+        if let t = e.serverText, t.contains(secret) { e.serverText = t.replacingAll(secret, with: "***") }
+        return e
+    }
     public var description: String { message }
 
     static func invalidArgument(_ message: String) -> AssemblyAIError { .init(.invalidArgument, message) }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced by `replacement` (byte-wise on UTF-8).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        let hay = Array(utf8), needle = Array(target.utf8)
+        guard !needle.isEmpty, hay.count >= needle.count else { return self }
+        var out: [UInt8] = []
+        out.reserveCapacity(hay.count)
+        var i = 0
+        while i < hay.count {
+            if i + needle.count <= hay.count, hay[i] == needle[0], Array(hay[i..<(i + needle.count)]) == needle {
+                out += replacement.utf8
+                i += needle.count
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

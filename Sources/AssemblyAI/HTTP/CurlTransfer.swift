@@ -46,6 +46,14 @@ private final class TransferState {
     var cancelled = false
     /// The thread's current cancellation token: cancelling it aborts the transfer.
     var cancel: CancellationToken?
+    /// Uploads: the longest time in ms no byte may move either way (0: not checked), and when
+    /// bytes last moved. curl's own low-speed check averages over ~5 s, so a server that takes the
+    /// whole upload and then never answers would hold the call 5 s past its timeout.
+    var stallLimitMs = 0
+    var lastMovedMs = 0
+    var lastUp = -1
+    var lastDown = -1
+    var stalled = false
 
     init(bodyLimit: Int) { self.bodyLimit = bodyLimit }
 }
@@ -65,8 +73,14 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
     /// Largest response body accepted: far above any transcript, low enough that a broken
     /// server cannot make the library allocate without bound.
     static let maxResponseBytes = 1 << 30
+    /// Most memory reserved up front on a response's Content-Length.
+    static let maxUpfrontReserve = 64 << 20
 
-    func perform(_ request: HTTPRequest, settings: Settings)
+    /// `freshConnection`: open a new connection instead of reusing a kept-alive one. For requests
+    /// that must not be sent twice: on a reused connection that dies before any answer, libcurl
+    /// silently sends the request again on a new one (whatever the method), which would create a
+    /// second transcript when the first was received; on a fresh connection it never does.
+    func perform(_ request: HTTPRequest, settings: Settings, freshConnection: Bool = false)
         -> Result<HTTPResponse, TransportFailure>
     {
         curl_easy_reset(handle)
@@ -84,6 +98,11 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         _ = aai_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         _ = aai_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
         _ = aai_curl_setopt_str(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        if freshConnection {
+            // ...and closed after it, so no connection of this request lingers half-used.
+            _ = aai_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)
+            _ = aai_curl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)
+        }
         if let apiKey { header("Authorization: \(apiKey)") }
         header("Accept: application/json")
         // curl would otherwise send "Expect: 100-continue" and stall a second on servers that
@@ -129,10 +148,12 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
             _ = aai_curl_setopt_seek_cb(handle, curlSeek)
             state.reader = reader
             state.progress = request.progress
-            if request.progress != nil {
-                _ = aai_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
-                _ = aai_curl_setopt_xferinfo_cb(handle, curlProgress)
-            }
+            // The stall timer (the low-speed limit above stays as a backstop, and makes libcurl
+            // call the progress function at least once a second while nothing moves).
+            state.stallLimitMs = timeout
+            state.lastMovedMs = monotonicMs()
+            _ = aai_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            _ = aai_curl_setopt_xferinfo_cb(handle, curlProgress)
         }
         // Under a cancellation token the progress function aborts the transfer once the token is
         // cancelled (libcurl calls it at least once a second, also while it waits for an answer).
@@ -182,9 +203,14 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
             return .init(error: .init(.connection, "\(what): could not connect: \(reason)"), mayHaveReachedServer: false)
         case CURLE_OPERATION_TIMEDOUT:
             return .init(error: .init(.timeout, "\(what): timed out after \(timeoutMs) ms: \(reason)"), mayHaveReachedServer: true)
+        case CURLE_ABORTED_BY_CALLBACK where state.stalled:
+            return .init(error: .init(.timeout, "\(what): timed out: no byte moved for \(timeoutMs) ms"), mayHaveReachedServer: true)
         case CURLE_ABORTED_BY_CALLBACK:
             let by = state.cancel?.isCancelled == true ? "cancelled" : "cancelled by the progress callback"
             return .init(error: .init(.cancelled, "\(what): \(by)"), mayHaveReachedServer: true)
+        case CURLE_SEND_FAIL_REWIND:
+            return .init(error: .init(.connection, "\(what): connection failed after the upload stream was read, and a stream cannot be read again"),
+                         mayHaveReachedServer: true)
         case CURLE_READ_ERROR:
             let err = reader?.failure ?? AssemblyAIError(.io, "\(what): reading the upload failed")
             return .init(error: err, mayHaveReachedServer: true)
@@ -229,7 +255,9 @@ private let curlHeader: aai_curl_data_cb = { ptr, size, count, user in
         let digits = line.dropFirst(lengthPrefix.count).filter { $0 >= 0x30 && $0 <= 0x39 }
         let s = state(user)
         if let length = Int(String(decoding: digits, as: UTF8.self)), length < s.bodyLimit, s.body.isEmpty {
-            s.body.reserveCapacity(length + 1)
+            // The length is the server's word, not yet backed by bytes: reserve at most 64 MiB on
+            // it (a larger body grows as it arrives), so a lying header cannot make us allocate 1 GiB.
+            s.body.reserveCapacity(min(length, CurlEasy.maxUpfrontReserve) + 1)
         }
     }
     let prefix = Array("retry-after:".utf8)
@@ -257,9 +285,20 @@ private let curlSeek: aai_curl_seek_cb = { user, offset, origin in
     return reader.seek(to: Int64(offset)) ? Int32(CURL_SEEKFUNC_OK) : Int32(CURL_SEEKFUNC_CANTSEEK)
 }
 
-private let curlProgress: aai_curl_xferinfo_cb = { user, _, _, _, uploaded in
+private let curlProgress: aai_curl_xferinfo_cb = { user, _, downloaded, _, uploaded in
     let s = state(user)
     if s.cancel?.isCancelled == true { s.cancelled = true; return 1 }
+    if s.stallLimitMs > 0 {
+        let now = monotonicMs()
+        if uploaded != s.lastUp || downloaded != s.lastDown {
+            s.lastUp = uploaded
+            s.lastDown = downloaded
+            s.lastMovedMs = now
+        } else if now - s.lastMovedMs >= s.stallLimitMs {
+            s.stalled = true
+            return 1
+        }
+    }
     guard let progress = s.progress else { return 0 }
     let sent = UInt64(max(0, uploaded))
     if sent != s.lastReported {

@@ -33,26 +33,48 @@ final class HTTPClient: Sendable {
         idle.withLock { if $0.count < HTTPClient.maxIdleHandles { $0.append(easy) } }
     }
 
-    /// Sends a request, retrying as `retry` allows, and returns a 2xx response or throws.
+    /// Sends a request, retrying as `retry` allows, and returns a 2xx response or throws (an
+    /// error that never holds the API key, even when the server quoted it back).
     func send(_ request: HTTPRequest, settings: Settings, retry: RetryClass) throws(AssemblyAIError) -> HTTPResponse {
+        do {
+            return try sendAttempts(request, settings: settings, retry: retry)
+        } catch {
+            throw error.redacting(settings.apiKey)
+        }
+    }
+
+    private func sendAttempts(_ request: HTTPRequest, settings: Settings, retry: RetryClass) throws(AssemblyAIError) -> HTTPResponse {
         var attempt = 0
+        // A request that must not be sent twice gets a new connection, so libcurl never re-sends
+        // it by itself (see CurlEasy.perform).
+        let fresh = retry == .createOnce || !HTTPClient.canRepeat(request)
+        var earlierAttemptMayHaveArrived = false
         while true {
             // A cancelled operation (the thread's current token) sends nothing more.
             try CancellationToken.checkCurrent("\(request.method.rawValue) \(request.path)")
             let easy = try take()
-            let outcome = easy.perform(request, settings: settings)
+            let outcome = easy.perform(request, settings: settings, freshConnection: fresh)
             give(easy)
             let canRetry = attempt < settings.maxRetries
             switch outcome {
             case .success(let response) where (200..<300).contains(response.status):
                 return response
             case .success(let response):
-                let error = HTTPClient.httpError(response, request: request)
+                var error = HTTPClient.httpError(response, request: request)
                 let retryable = response.status == 429
                     || (retry == .idempotent && [500, 502, 503, 504].contains(response.status))
-                guard canRetry, retryable, HTTPClient.canRepeat(request) else { throw error }
+                guard canRetry, retryable, HTTPClient.canRepeat(request) else {
+                    if retry == .createOnce, response.status >= 500 {
+                        // A 5xx may come after the work was done (or from a gateway in front of it).
+                        error.message += " (the server may have received the request: check before sending it again)"
+                    } else if request.method == .delete, response.status == 404, earlierAttemptMayHaveArrived {
+                        error.message += " (an earlier attempt, whose answer was lost, may already have deleted it)"
+                    }
+                    throw error
+                }
                 HTTPClient.backoff(attempt: attempt, settings: settings, retryAfterMs: response.retryAfterMs)
             case .failure(let failure):
+                earlierAttemptMayHaveArrived = earlierAttemptMayHaveArrived || failure.mayHaveReachedServer
                 let transient = failure.error.code == .connection || failure.error.code == .timeout
                 let safe = retry == .idempotent || !failure.mayHaveReachedServer
                 guard canRetry, transient, safe, HTTPClient.canRepeat(request) else {

@@ -95,6 +95,7 @@ extension StreamingSession {
         if let problem = format.problem(forSampleRate: options.sampleRate) {
             throw AssemblyAIError(.invalidArgument, "\(path) \(problem)")
         }
+        try checkOpenForSending()
         guard let file = fopen(path, "rb") else { throw AssemblyAIError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { fclose(file) }
         fseeko(file, off_t(format.dataOffset), SEEK_SET)

@@ -140,7 +140,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             }
         } catch {
             monitor.withLock { if state == .connecting { state = .idle } }
-            throw error
+            throw error.redacting(client.settings.apiKey).redacting(options.token)
         }
     }
 
@@ -343,6 +343,18 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             return true
         }
         if !idle { try updateConfiguration([name: value]) }
+    }
+
+    /// Throws what a send would throw when the session is not open (AAI_ERR_STATE), for audio
+    /// sources that check before they read (a WAV file with no samples would otherwise succeed
+    /// on a session that is not connected).
+    func checkOpenForSending() throws(AssemblyAIError) {
+        try monitor.withLock { () throws(AssemblyAIError) in
+            guard state == .open, !stopRequested else {
+                let why = state == .closing ? "closing" : stateName
+                throw AssemblyAIError(.state, "cannot send on a \(what) that is \(why)")
+            }
+        }
     }
 
     private func enqueue(_ item: Outgoing, audioBytes: Int, waitMs: Int?) throws(AssemblyAIError) {
@@ -657,6 +669,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             closeCode = failure == nil ? Int(WebSocketCloseCode.normal) : Int(WebSocketCloseCode.abnormal)
             closeReason = ""
         }
+        failure = failure.map { $0.redacting(client.settings.apiKey).redacting(options.token) }
         monitor.withLock {
             closeCodeValue = closeCode
             closeReasonValue = closeReason

@@ -49,7 +49,14 @@ extension Transcriber {
     public func redactedAudioURL(id: String) throws(AssemblyAIError) -> String {
         let path = "/v2/transcript/\(try idSegment(id))/redacted-audio"
         let response = try client.send(HTTPRequest(method: .get, path: path), retry: .idempotent)
-        let doc = try? JSONDocument(bytes: response.body)
+        let doc: JSONDocument?
+        do {
+            doc = try JSONDocument(bytes: response.body)
+        } catch {
+            if response.status == 202 { doc = nil } else {
+                throw AssemblyAIError(.proto, "malformed JSON in the answer to GET \(path): \(error)", httpStatus: response.status)
+            }
+        }
         if response.status == 202 {
             throw AssemblyAIError(.state, "the redacted audio of transcript \(id) is not ready yet (HTTP 202); try again later",
                                   httpStatus: 202, serverText: doc?.root["status"]?.string)

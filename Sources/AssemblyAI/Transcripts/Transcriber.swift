@@ -89,11 +89,16 @@ public final class Transcriber: Sendable {
                 try CancellationToken.checkCurrent("waiting for transcript \(current.id)")
                 current = try get(id: current.id)
             } catch {
-                // A cancelled wait (see CancellationToken) still hands back the transcript as last seen.
-                guard error.code == .cancelled, error.transcript == nil else { throw error }
-                var cancelled = error
-                cancelled.transcript = current
-                throw cancelled
+                // The transcript exists: hand it back with any failure of the wait (a cancelled one
+                // too), so its id is never lost (a transcribe call is the only place the caller learns it).
+                var e = error
+                if e.transcript == nil {
+                    e.transcript = current
+                    if e.code != .cancelled {
+                        e.message = "waiting for transcript \(current.id) (\(current.statusText ?? "pending")) failed: " + e.message
+                    }
+                }
+                throw e
             }
         }
         if current.status == .error {

@@ -12,7 +12,8 @@ TESTS_DIR = Path(__file__).resolve().parent
 PACKAGE_ROOT = TESTS_DIR.parent  # bindings/python
 REPO_ROOT = PACKAGE_ROOT.parent.parent
 
-API_KEY = "test-key"
+# tests/security/test_no_key_leak.sh runs the suites with a distinctive key.
+API_KEY = os.environ.get("AAI_TEST_API_KEY") or "test-key"
 
 
 def repo_library() -> Optional[Path]:

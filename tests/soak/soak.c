@@ -1,0 +1,282 @@
+/* The soak run behind scripts/soak: mixed load on one shared client for MINUTES against the
+   local server, with faults sprinkled in, then a report: calls done, errors by kind, streaming
+   sessions, and the process's RSS after warm-up and at the end (issue 10: no growth beyond 10%).
+
+   Load: REST_THREADS threads transcribing (bytes, URL, file), polling, fetching, listing,
+   exporting and asking LeMUR; STREAM_SLOTS streaming sessions kept open at once (each streams a
+   short WAV at real-time pace, closes, and starts again; v2 and v3); a fault thread that arms a
+   random fault (429, 5xx, reset, truncate, malformed JSON, delay, hang) every couple of seconds.
+
+   Usage: soak MINUTES SERVER_URL API_KEY STREAM_WAV   (scripts/soak prepares all four) */
+#define _GNU_SOURCE
+#include "assemblyai.h"
+#include <curl/curl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REST_THREADS 8
+#define STREAM_SLOTS 50
+
+static const char *server_url, *api_key, *stream_wav;
+static double end_ms;
+static aai_client *client;
+static aai_transcriber *tr;
+static unsigned char *wav;
+static size_t wav_size;
+static char audio_url[256];
+static atomic_long calls, sessions, session_failures, faults_armed, turns;
+static atomic_long by_status[100];
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static long rss_kb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
+    if (f) fclose(f);
+    return kb;
+}
+
+static char example[100][200];   /* the first message of each kind */
+static pthread_mutex_t example_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void count(aai_status s) {
+    int k = (int)s >= 0 && (int)s < 100 ? (int)s : 99;
+    atomic_fetch_add(&calls, 1);
+    atomic_fetch_add(&by_status[k], 1);
+    if (s != AAI_OK) {
+        pthread_mutex_lock(&example_lock);
+        if (!example[k][0]) snprintf(example[k], sizeof example[k], "%s", aai_last_error_message());
+        pthread_mutex_unlock(&example_lock);
+    }
+}
+
+static unsigned rnd(unsigned *seed) { *seed = *seed * 1103515245u + 12345u; return (*seed >> 16) & 0x7fff; }
+
+/* ---- REST load ---- */
+static void *rest_worker(void *arg) {
+    unsigned seed = (unsigned)(intptr_t)arg * 2654435761u + 7;
+    char last_id[64] = "";
+    while (now_ms() < end_ms) {
+        aai_transcript *t = NULL;
+        aai_status s;
+        switch (rnd(&seed) % 10) {
+        case 0: case 1:
+            s = aai_transcriber_transcribe_bytes(tr, wav, wav_size, NULL, &t);
+            break;
+        case 2: case 3:
+            s = aai_transcriber_transcribe_url(tr, audio_url, NULL, &t);
+            break;
+        case 4:
+            s = aai_transcriber_submit_url(tr, audio_url, NULL, &t);
+            break;
+        case 5:
+            s = last_id[0] ? aai_transcriber_get(tr, last_id, &t) : AAI_OK;
+            break;
+        case 6: {
+            aai_transcript_list *l = NULL;
+            s = aai_transcriber_list(tr, 20, NULL, NULL, NULL, NULL, -1, &l);
+            aai_transcript_list_free(l);
+            break;
+        }
+        case 7: {
+            aai_segments *g = NULL;
+            s = last_id[0] ? aai_transcriber_get_sentences(tr, last_id, &g) : AAI_OK;
+            aai_segments_free(g);
+            break;
+        }
+        case 8: {
+            if (!last_id[0]) { s = AAI_OK; break; }
+            aai_lemur_params *p = NULL;
+            aai_lemur_params_new(&p);
+            aai_lemur_params_add_transcript_id(p, last_id);
+            aai_lemur_response *r = NULL;
+            s = aai_lemur_task(client, p, "Summarize.", &r);
+            aai_lemur_response_free(r);
+            aai_lemur_params_free(p);
+            break;
+        }
+        default: {
+            char *url = NULL;
+            s = aai_transcriber_upload_bytes(tr, wav, wav_size, &url);
+            aai_string_free(url);
+            break;
+        }
+        }
+        count(s);
+        if (t) {
+            if (aai_transcript_get_status(t) == AAI_TRANSCRIPT_COMPLETED) {
+                snprintf(last_id, sizeof last_id, "%s", aai_transcript_id(t));
+                char *srt = NULL;
+                aai_transcript_export_subtitles(t, AAI_SUBTITLES_SRT, 0, &srt);   /* local work too */
+                aai_string_free(srt);
+            }
+            aai_transcript_free(t);
+        }
+    }
+    return NULL;
+}
+
+/* ---- streaming load ---- */
+static void on_event(const aai_streaming_event *e, void *u) {
+    (void)u;
+    if (e->type == AAI_STREAMING_EVENT_TURN && e->end_of_turn) atomic_fetch_add(&turns, 1);
+    if (e->type == AAI_STREAMING_EVENT_FINAL_TRANSCRIPT) atomic_fetch_add(&turns, 1);
+}
+
+static void *stream_slot(void *arg) {
+    int slot = (int)(intptr_t)arg;
+    usleep((useconds_t)(slot * 60) * 1000);   /* spread the starts */
+    while (now_ms() < end_ms) {
+        aai_streaming *s = NULL;
+        aai_streaming_new(client, slot % 2 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
+        aai_streaming_set_callback(s, on_event, NULL);
+        aai_status st = aai_streaming_connect(s);
+        if (st == AAI_OK) st = aai_streaming_send_wav_file(s, stream_wav, 100, 1);
+        aai_status cs = aai_streaming_close(s, 5000);
+        if (st == AAI_OK) st = cs;
+        count(st);
+        atomic_fetch_add(&sessions, 1);
+        if (st != AAI_OK) atomic_fetch_add(&session_failures, 1);
+        aai_streaming_free(s);
+        if (st != AAI_OK) usleep(200 * 1000);
+    }
+    return NULL;
+}
+
+/* ---- faults ---- */
+static size_t sink(char *p, size_t s, size_t n, void *u) { (void)p; (void)u; return s * n; }
+static void admin(const char *method, const char *path, const char *body) {
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", server_url, path);
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+    curl_easy_perform(c);
+    curl_easy_cleanup(c);
+}
+
+static void *fault_thread(void *arg) {
+    (void)arg;
+    unsigned seed = 12345;
+    static const char *kinds[] = {
+        "\"kind\":\"status\",\"status\":429,\"retry_after\":0", "\"kind\":\"status\",\"status\":500",
+        "\"kind\":\"status\",\"status\":502", "\"kind\":\"status\",\"status\":503", "\"kind\":\"status\",\"status\":504",
+        "\"kind\":\"status\",\"status\":500,\"phase\":\"after\"", "\"kind\":\"reset\"", "\"kind\":\"truncate\"",
+        "\"kind\":\"malformed_json\"", "\"kind\":\"delay\",\"delay_ms\":300", "\"kind\":\"delay\",\"delay_ms\":3000",
+        "\"kind\":\"hang\",\"delay_ms\":3000",
+    };
+    static const char *paths[] = {"\"path_regex\":\"^/v2/transcript$\"", "\"path_regex\":\"^/v2/transcript/[^/]+$\"",
+                                  "\"path\":\"/v2/upload\"", "\"path\":\"/lemur/\"", "\"path\":\"/v2/transcript\"", "\"path\":\"/\""};
+    while (now_ms() < end_ms) {
+        char json[512];
+        snprintf(json, sizeof json, "{%s,%s,\"count\":%u}", kinds[rnd(&seed) % (sizeof kinds / sizeof *kinds)],
+                 paths[rnd(&seed) % (sizeof paths / sizeof *paths)], 1 + rnd(&seed) % 3);
+        admin("POST", "/_local/faults", json);
+        atomic_fetch_add(&faults_armed, 1);
+        usleep((useconds_t)(1000 + rnd(&seed) % 2000) * 1000);
+        if (rnd(&seed) % 10 == 0) admin("DELETE", "/_local/requests", NULL);   /* keep the server's record small */
+    }
+    admin("DELETE", "/_local/faults", NULL);
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 5) { fprintf(stderr, "usage: %s MINUTES SERVER_URL API_KEY STREAM_WAV\n", argv[0]); return 2; }
+    signal(SIGPIPE, SIG_IGN);
+    double minutes = atof(argv[1]);
+    server_url = argv[2];
+    api_key = argv[3];
+    stream_wav = argv[4];
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    aai_client_new(&client);
+    aai_client_set_api_key(client, api_key);
+    aai_client_set_base_url(client, server_url);
+    aai_client_set_llm_gateway_base_url(client, server_url);
+    aai_client_set_polling_interval_ms(client, 100);
+    aai_client_set_http_timeout_ms(client, 2000);
+    aai_client_set_llm_timeout_ms(client, 2000);
+    aai_client_set_polling_timeout_ms(client, 30000);
+    aai_client_set_max_retries(client, 3);
+    aai_transcriber_new(client, NULL, &tr);
+    FILE *f = fopen(stream_wav, "rb");
+    if (!f) { perror(stream_wav); return 1; }
+    fseek(f, 0, SEEK_END);
+    wav_size = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    wav = malloc(wav_size);
+    if (fread(wav, 1, wav_size, f) != wav_size) return 1;
+    fclose(f);
+    char *url = NULL;
+    if (aai_transcriber_upload_bytes(tr, wav, wav_size, &url) != AAI_OK) {
+        fprintf(stderr, "upload failed: %s\n", aai_last_error_message());
+        return 1;
+    }
+    snprintf(audio_url, sizeof audio_url, "%s", url);
+    aai_string_free(url);
+
+    double start = now_ms();
+    end_ms = start + minutes * 60000;
+    double warm = start + (minutes * 60000 < 600000 ? minutes * 6000 : 60000);   /* 10% of the run, at most 1 min */
+    long rss0 = rss_kb(), rss_warm = -1, rss_max = rss0;
+    pthread_t rest[REST_THREADS], streams[STREAM_SLOTS], faults;
+    for (int i = 0; i < REST_THREADS; i++) pthread_create(&rest[i], NULL, rest_worker, (void *)(intptr_t)i);
+    for (int i = 0; i < STREAM_SLOTS; i++) pthread_create(&streams[i], NULL, stream_slot, (void *)(intptr_t)i);
+    pthread_create(&faults, NULL, fault_thread, NULL);
+    double next_report = start + 30000;
+    while (now_ms() < end_ms) {
+        usleep(500 * 1000);
+        long r = rss_kb();
+        if (r > rss_max) rss_max = r;
+        if (rss_warm < 0 && now_ms() >= warm) rss_warm = r;
+        if (now_ms() >= next_report) {
+            printf("[%5.0f s] %ld calls, %ld sessions, RSS %ld KiB\n", (now_ms() - start) / 1000, atomic_load(&calls),
+                   atomic_load(&sessions), r);
+            fflush(stdout);
+            next_report += 30000;
+        }
+    }
+    double t_stop = now_ms();
+    for (int i = 0; i < REST_THREADS; i++) pthread_join(rest[i], NULL);
+    for (int i = 0; i < STREAM_SLOTS; i++) pthread_join(streams[i], NULL);
+    pthread_join(faults, NULL);
+    double drain = now_ms() - t_stop;
+    long rss_end = rss_kb();
+    if (rss_warm < 0) rss_warm = rss0;
+
+    double secs = (now_ms() - start) / 1000;
+    printf("\nsoak: %.1f minutes, %d REST threads, %d streaming slots, %ld faults armed\n", secs / 60, REST_THREADS, STREAM_SLOTS,
+           atomic_load(&faults_armed));
+    printf("calls done: %ld (%.1f/s), streaming sessions: %ld (%ld failed), final turns received: %ld\n", atomic_load(&calls),
+           atomic_load(&calls) / secs, atomic_load(&sessions), atomic_load(&session_failures), atomic_load(&turns));
+    printf("results by kind:\n");
+    for (int i = 0; i < 100; i++)
+        if (atomic_load(&by_status[i]))
+            printf("  %-26s %7ld  %s\n", aai_status_name((aai_status)i), atomic_load(&by_status[i]), example[i]);
+    double growth = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0;
+    printf("RSS: %ld KiB at start, %ld KiB after warm-up, %ld KiB at the end (max %ld): %+.1f%% since warm-up\n", rss0, rss_warm,
+           rss_end, rss_max, growth);
+    printf("threads stopped %.1f s after the deadline (every call bounded)\n", drain / 1000);
+    aai_transcriber_free(tr);
+    aai_client_free(client);
+    free(wav);
+    int bad = growth > 10.0 || drain > 60000 || atomic_load(&by_status[AAI_ERR_INTERNAL]) > 0;
+    printf("%s\n", bad ? "SOAK FAILED (RSS growth > 10%, a slow stop, or an internal error)" : "soak ok");
+    return bad;
+}
