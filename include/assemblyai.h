@@ -1137,9 +1137,10 @@ void aai_future_free(aai_future *future);
 /** The result of a finished transcript operation (submit, transcribe, wait, get): returns
     what the blocking call would have returned, with the failure's details as this thread's
     last error. *out (owned by the caller, a new handle on each call) is set on success, and
-    also with AAI_ERR_TRANSCRIPT, AAI_ERR_TIMEOUT and AAI_ERR_CANCELLED when the transcript is
-    known. AAI_ERR_STATE while the operation runs; AAI_ERR_INVALID_ARGUMENT for an operation
-    of another kind (each kind has its aai_future_<kind>() reader). */
+    also with any failure once the transcript is known (AAI_ERR_TRANSCRIPT, AAI_ERR_TIMEOUT,
+    AAI_ERR_CANCELLED, a poll that failed), so its id is never lost. AAI_ERR_STATE while the
+    operation runs; AAI_ERR_INVALID_ARGUMENT for an operation of another kind (each kind has
+    its aai_future_<kind>() reader). */
 aai_status aai_future_transcript(aai_future *future, aai_transcript **out);
 
 /** The page of a finished list operation (aai_transcriber_list_async()): returns what

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -68,6 +69,7 @@ static inline int h_start_server(const char *extra_args) {
     if (pipe(fds) != 0) return -1;
     h_server_pid = fork();
     if (h_server_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);   /* a test that crashes (or a sanitizer that halts it) takes its server along */
         dup2(fds[1], 1);
         close(fds[0]);
         char cmd[1024];

@@ -26,7 +26,7 @@ typedef struct record {
 static void on_done(aai_future *future, aai_status status, void *user_data) {
     record *r = user_data;
     r->status = status;
-    r->future = future;
+    __atomic_store_n(&r->future, future, __ATOMIC_SEQ_CST);   /* read atomically by the main thread */
     r->thread = pthread_self();
     snprintf(r->message, sizeof r->message, "%s", status == AAI_OK ? "" : aai_last_error_message());
     aai_transcript *t = NULL;

@@ -14,7 +14,7 @@
      close code and delivers every transcript the server sent before.
 
    The matrix runs on several local servers at once (one per worker thread; faults are global to
-   a server), so it stays short: AAI_FAULT_WORKERS (default 6), AAI_FAULT_TIMEOUT_MS (the HTTP
+   a server), so it stays short: AAI_FAULT_WORKERS (default 8), AAI_FAULT_TIMEOUT_MS (the HTTP
    timeout of the clients, default 400). */
 #include "harness.h"
 #include <curl/curl.h>
@@ -120,6 +120,7 @@ static int server_start(server *s, const char *extra) {
     if (pipe(fds) != 0) return -1;
     s->pid = fork();
     if (s->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);   /* the server goes when this process goes, however it ends */
         dup2(fds[1], 1);
         close(fds[0]);
         char cmd[1024];
@@ -188,6 +189,8 @@ struct worker {
     char audio_url[256];     /* an uploaded file the server can transcribe */
     char case_id[64];        /* per-case: a transcript made by the case's prep */
     char case_lemur[64];
+    aai_transcript_group *done_group;   /* a group of done_id */
+    aai_transcript_group *case_group;   /* per-case: a group with a queued transcript */
     char page_url[512];
     char dir[64];            /* a private scratch folder */
     char wav_path[128];
@@ -439,6 +442,128 @@ static aai_status op_token_v3(worker *w, result *r) {
     return s;
 }
 
+/* ---- the non-blocking calls: the same legs, the outcome read from the future ---- */
+static aai_status finish_future(aai_status started, aai_future *f, result *r) {
+    if (started != AAI_OK) return started;
+    aai_status outcome = AAI_ERR_INTERNAL;
+    if (aai_future_wait(f, 60000, &outcome) != AAI_OK) {
+        aai_future_free(f);
+        return AAI_ERR_INTERNAL;   /* a hang: the case fails on the status */
+    }
+    aai_transcript *t = NULL;
+    aai_status s = aai_future_transcript(f, &t);   /* sets this thread's last error */
+    if (s != outcome) { aai_transcript_free(t); aai_future_free(f); return AAI_ERR_INTERNAL; }
+    keep_transcript(r, t);
+    aai_future_free(f);
+    return s;
+}
+static aai_status op_submit_url_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_submit_url_async(w->tr, w->audio_url, NULL, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_submit_file_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_submit_file_async(w->tr, w->wav_path, NULL, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_submit_bytes_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_submit_bytes_async(w->tr, w->wav, w->wav_size, NULL, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_transcribe_url_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_transcribe_url_async(w->tr, w->audio_url, NULL, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_transcribe_file_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_transcribe_file_async(w->tr, w->wav_path, NULL, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_transcribe_bytes_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_transcribe_bytes_async(w->tr, w->wav, w->wav_size, NULL, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_wait_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_wait_async(w->tr, w->case_id, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_get_async(worker *w, result *r) {
+    aai_future *f = NULL;
+    aai_status started = aai_transcriber_get_async(w->tr, w->done_id, NULL, NULL, &f);
+    return finish_future(started, f, r);
+}
+static aai_status op_list_async(worker *w, result *r) {
+    (void)r;
+    aai_future *f = NULL;
+    aai_status s = aai_transcriber_list_async(w->tr, 2, NULL, NULL, NULL, NULL, -1, NULL, NULL, &f);
+    if (s != AAI_OK) return s;
+    aai_status outcome = AAI_ERR_INTERNAL;
+    if (aai_future_wait(f, 60000, &outcome) != AAI_OK) { aai_future_free(f); return AAI_ERR_INTERNAL; }
+    aai_transcript_list *l = NULL;
+    s = aai_future_transcript_list(f, &l);
+    aai_transcript_list_free(l);
+    aai_future_free(f);
+    return s == outcome ? s : AAI_ERR_INTERNAL;
+}
+/* Groups of one item: the group call's status is the item's; the item keeps its transcript. */
+static aai_status finish_group(aai_status s, aai_transcript_group *g, result *r) {
+    if (g && aai_transcript_group_count(g) == 1) {
+        aai_transcript *t = NULL;
+        aai_status item = AAI_OK;
+        aai_transcript_group_item(g, 0, &t, &item);
+        keep_transcript(r, t);
+    }
+    aai_transcript_group_free(g);
+    return s;
+}
+static aai_status op_transcribe_group(worker *w, result *r) {
+    const char *audio[] = {w->wav_path};
+    aai_transcript_group *g = NULL;
+    aai_status st = aai_transcriber_transcribe_group(w->tr, audio, 1, NULL, 0, 0, &g);
+    return finish_group(st, g, r);
+}
+static aai_status op_submit_group(worker *w, result *r) {
+    const char *audio[] = {w->audio_url};
+    aai_transcript_group *g = NULL;
+    aai_status st = aai_transcriber_submit_group(w->tr, audio, 1, NULL, 0, 0, &g);
+    return finish_group(st, g, r);
+}
+static aai_status op_transcribe_group_async(worker *w, result *r) {
+    const char *audio[] = {w->wav_path};
+    aai_future *f = NULL;
+    aai_status s = aai_transcriber_transcribe_group_async(w->tr, audio, 1, NULL, 0, 0, NULL, NULL, &f);
+    if (s != AAI_OK) return s;
+    aai_status outcome = AAI_ERR_INTERNAL;
+    if (aai_future_wait(f, 60000, &outcome) != AAI_OK) { aai_future_free(f); return AAI_ERR_INTERNAL; }
+    aai_transcript_group *g = NULL;
+    s = aai_future_group(f, &g);
+    aai_future_free(f);
+    return finish_group(s == outcome ? s : AAI_ERR_INTERNAL, g, r);
+}
+static aai_status op_group_from_ids(worker *w, result *r) {
+    const char *ids[] = {w->done_id};
+    aai_transcript_group *g = NULL;
+    aai_status st = aai_transcriber_group_from_ids(w->tr, ids, 1, 0, &g);
+    return finish_group(st, g, r);
+}
+static aai_status op_group_wait(worker *w, result *r) {
+    /* A group whose transcript is still queued (made by the prep, before the fault is armed). */
+    aai_transcript_group *g = NULL;
+    if (!w->case_group) return AAI_ERR_INTERNAL;
+    aai_status st = aai_transcriber_group_wait(w->tr, w->case_group, 0, &g);
+    return finish_group(st, g, r);
+}
+static aai_status op_group_refresh(worker *w, result *r) {
+    aai_transcript_group *g = NULL;
+    aai_status st = aai_transcriber_group_refresh(w->tr, w->done_group, 0, &g);
+    return finish_group(st, g, r);
+}
+
 /* ---- preparation that needs a fresh object per case (done before the fault is armed) ---- */
 static void prep_new_transcript(worker *w) {
     aai_transcript *t = NULL;
@@ -454,6 +579,12 @@ static void prep_done_transcript(worker *w) {
     if (aai_transcriber_transcribe_file(w->tr, w->wav_path, NULL, &t) == AAI_OK)
         snprintf(w->case_id, sizeof w->case_id, "%s", aai_transcript_id(t));
     aai_transcript_free(t);
+}
+static void prep_new_group(worker *w) {
+    const char *audio[] = {w->audio_url};
+    aai_transcript_group_free(w->case_group);
+    w->case_group = NULL;
+    aai_transcriber_submit_group(w->tr, audio, 1, NULL, 0, 0, &w->case_group);
 }
 static void prep_lemur(worker *w) {
     aai_lemur_params *p = lemur_params(w);
@@ -501,6 +632,21 @@ static const op OPS[] = {
     {"lemur_purge_request_data", op_lemur_purge, prep_lemur, {{"DELETE", "^/lemur/v3/[^/]+$", IDEM, 1, 0, 0, 0, 0, 1}}},
     {"llm_chat_completion", op_llm_chat, NULL, {{"POST", "^/v1/chat/completions$", CREATE, 1, 0, 0, 1, 0, 0}}},
     {"llm_understanding", op_llm_understanding, NULL, {{"POST", "^/v1/understanding$", CREATE, 1, 0, 0, 1, 0, 0}}},
+    {"submit_url_async", op_submit_url_async, NULL, {CREATE_LEG}},
+    {"submit_file_async", op_submit_file_async, NULL, {UPLOAD_LEG, CREATE_LEG}},
+    {"submit_bytes_async", op_submit_bytes_async, NULL, {UPLOAD_LEG, CREATE_LEG}},
+    {"transcribe_url_async", op_transcribe_url_async, NULL, {CREATE_LEG, POLL_LEG}},
+    {"transcribe_file_async", op_transcribe_file_async, NULL, {UPLOAD_LEG, CREATE_LEG, POLL_LEG}},
+    {"transcribe_bytes_async", op_transcribe_bytes_async, NULL, {UPLOAD_LEG, CREATE_LEG, POLL_LEG}},
+    {"wait_async", op_wait_async, prep_new_transcript, {POLL_LEG}},
+    {"get_async", op_get_async, NULL, {GET_LEG("^/v2/transcript/[^/]+$")}},
+    {"list_async", op_list_async, NULL, {GET_LEG("^/v2/transcript$")}},
+    {"transcribe_group", op_transcribe_group, NULL, {UPLOAD_LEG, CREATE_LEG, POLL_LEG}},
+    {"submit_group", op_submit_group, NULL, {CREATE_LEG}},
+    {"transcribe_group_async", op_transcribe_group_async, NULL, {UPLOAD_LEG, CREATE_LEG, POLL_LEG}},
+    {"group_from_ids", op_group_from_ids, NULL, {GET_LEG("^/v2/transcript/[^/]+$")}},
+    {"group_refresh", op_group_refresh, NULL, {GET_LEG("^/v2/transcript/[^/]+$")}},
+    {"group_wait", op_group_wait, prep_new_group, {POLL_LEG}},
     {"streaming_create_token_v2", op_token_v2, NULL, {{"POST", "^/v2/realtime/token$", CREATE, 1, 0, 0, 0, 0, 0}}},
     {"streaming_create_token_v3", op_token_v3, NULL, {GET_LEG("^/v3/token$")}},
 };
@@ -685,7 +831,8 @@ static void run_case(worker *w, kase *k) {
     if (l->poll ? hits < e.attempts : hits != e.attempts)
         fail(k, "%d %s requests reached the server, want %s%d", hits, l->method, l->poll ? ">= " : "", e.attempts);
     /* Nothing lost: a call that made a transcript and then failed waiting hands it back. */
-    if (l->poll && s != AAI_OK && k->op->run != op_wait && !r.transcript_id[0]) fail(k, "the wait gave up without handing back the transcript");
+    if (l->poll && s != AAI_OK && k->op->run != op_wait && k->op->run != op_wait_async && k->op->run != op_group_wait &&
+        !r.transcript_id[0]) fail(k, "the wait gave up without handing back the transcript");
     if (l->poll && s == AAI_OK && strcmp(r.transcript_status, "completed")) fail(k, "transcript %s", r.transcript_status);
     if ((k->op->run == op_upload_file || k->op->run == op_upload_bytes) && s == AAI_OK && !bytes_equal_upload(w, r.upload_url))
         fail(k, "the stored upload differs from the source");
@@ -740,6 +887,8 @@ static int worker_setup(worker *w) {
     aai_transcript_list_free(l);
     prep_lemur(w);
     snprintf(w->lemur_id, sizeof w->lemur_id, "%s", w->case_lemur);
+    const char *ids[] = {w->done_id};
+    if (aai_transcriber_group_from_ids(w->tr, ids, 1, 0, &w->done_group) != AAI_OK) return -1;
     /* The redacted audio becomes ready shortly after completion. */
     char path[160];
     snprintf(path, sizeof path, "%s/redacted.wav", w->dir);
@@ -761,6 +910,8 @@ static void *worker_main(void *arg) {
 }
 
 static void worker_teardown(worker *w) {
+    aai_transcript_group_free(w->done_group);
+    aai_transcript_group_free(w->case_group);
     aai_transcriber_free(w->tr);
     aai_client_free(w->client);
     server_stop(&w->srv);
@@ -802,7 +953,7 @@ static void test_fault_matrix(void) {
                     n_cases++;
                 }
             }
-    int nw = getenv("AAI_FAULT_WORKERS") ? atoi(getenv("AAI_FAULT_WORKERS")) : 6;
+    int nw = getenv("AAI_FAULT_WORKERS") ? atoi(getenv("AAI_FAULT_WORKERS")) : 8;
     if (nw < 1) nw = 1;
     if (nw > n_cases) nw = n_cases > 0 ? n_cases : 1;
     worker *ws = calloc((size_t)nw, sizeof *ws);

@@ -168,7 +168,14 @@ final class TranscriptOperation: Sendable {
 
     private func fail(_ error: AssemblyAIError) {
         var error = error
-        if error.code == .cancelled, error.transcript == nil { error.transcript = lastSeen }
+        // Any failure once the transcript was seen (a cancel, a poll that failed) hands it back,
+        // so its id is never lost, as in the blocking wait.
+        if error.transcript == nil, let last = lastSeen {
+            error.transcript = last
+            if error.code != .cancelled {
+                error.message = "waiting for transcript \(last.id) (\(last.statusText ?? "pending")) failed: " + error.message
+            }
+        }
         future.finish(error.transcript, failure: error)
     }
 
