@@ -12,6 +12,8 @@ Importing raises ImportError when libassemblyai cannot be found or is too old; t
 says what to install or set.
 """
 
+from typing import TYPE_CHECKING, Any, List
+
 from . import _ffi
 from .__version__ import __version__
 from ._settings import Settings, settings
@@ -91,30 +93,66 @@ from .types import (
     WordBoost,
     WordSearchMatch,
 )
-from .lemur import Lemur, LemurSource, LemurTranscriptSource
-from .realtime import (
-    AudioEncoding,
-    RealtimeError,
-    RealtimeErrorMapping,
-    RealtimeFinalTranscript,
-    RealtimeMessageTypes,
-    RealtimePartialTranscript,
-    RealtimeSessionInformation,
-    RealtimeSessionOpened,
-    RealtimeTranscriber,
-    RealtimeTranscript,
-    RealtimeWord,
-)
-from . import extras
-from .llm_gateway import (
-    LLMGateway,
-    LLMGatewayMessage,
-    LLMGatewayResponse,
-    LLMGatewayTool,
-    LLMGatewayToolCall,
-    LLMGatewayUnderstandingResponse,
-    LLMGatewayUsage,
-)
+# Streaming, LeMUR, the LLM Gateway and the extras are imported on first use (PEP 562
+# __getattr__ below): together with what they import (datetime, concurrent.futures, wave)
+# they would add several ms to every import, also for programs that never use them.
+_LAZY_MODULES = {
+    "lemur": ("Lemur", "LemurSource", "LemurTranscriptSource"),
+    "realtime": (
+        "AudioEncoding", "RealtimeError", "RealtimeErrorMapping", "RealtimeFinalTranscript",
+        "RealtimeMessageTypes", "RealtimePartialTranscript", "RealtimeSessionInformation",
+        "RealtimeSessionOpened", "RealtimeTranscriber", "RealtimeTranscript", "RealtimeWord",
+    ),
+    "llm_gateway": (
+        "LLMGateway", "LLMGatewayMessage", "LLMGatewayResponse", "LLMGatewayTool",
+        "LLMGatewayToolCall", "LLMGatewayUnderstandingResponse", "LLMGatewayUsage",
+    ),
+    "extras": ("extras",),
+}
+_LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
+
+if TYPE_CHECKING:  # what the names above are, for type checkers and IDEs
+    from . import extras
+    from .lemur import Lemur, LemurSource, LemurTranscriptSource
+    from .llm_gateway import (
+        LLMGateway,
+        LLMGatewayMessage,
+        LLMGatewayResponse,
+        LLMGatewayTool,
+        LLMGatewayToolCall,
+        LLMGatewayUnderstandingResponse,
+        LLMGatewayUsage,
+    )
+    from .realtime import (
+        AudioEncoding,
+        RealtimeError,
+        RealtimeErrorMapping,
+        RealtimeFinalTranscript,
+        RealtimeMessageTypes,
+        RealtimePartialTranscript,
+        RealtimeSessionInformation,
+        RealtimeSessionOpened,
+        RealtimeTranscriber,
+        RealtimeTranscript,
+        RealtimeWord,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(f"{__name__}.{module_name}")
+    value = module if name == module_name else getattr(module, name)
+    globals()[name] = value  # later lookups do not come here
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 library_path: str = _ffi.LIBRARY_PATH
 """Where the loaded libassemblyai came from."""

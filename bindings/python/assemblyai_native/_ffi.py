@@ -1,14 +1,13 @@
 """ctypes view of libassemblyai (the C contract is include/assemblyai.h).
 
-This module finds and loads the shared library, declares every function of the header with
-its argument and result types, and turns a failing ``aai_status`` into a Python exception
-(``check``). Nothing here is public API.
+This module finds and loads the shared library, knows every function of the header with its
+argument and result types (declared on first use: see ``_Library``), and turns a failing
+``aai_status`` into a Python exception (``check``). Nothing here is public API.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import weakref
 from ctypes import (
@@ -120,17 +119,11 @@ class aai_label_score(Structure):
     _fields_ = [("label", c_char_p), ("score", c_double)]
 
 
-class aai_utterance(Structure):
-    _fields_ = [
-        ("text", c_char_p),
-        ("start", c_int64),
-        ("end", c_int64),
-        ("confidence", c_double),
-        ("speaker", c_char_p),
-        ("channel", c_char_p),
-        ("words", POINTER(aai_word)),
-        ("word_count", c_size_t),
-    ]
+class aai_utterance(aai_word):
+    """The header's aai_utterance begins with aai_word's members, in its order (aai_word has no
+    tail padding, so the offsets agree): ctypes appends these fields to the inherited ones."""
+
+    _fields_ = [("words", POINTER(aai_word)), ("word_count", c_size_t)]
 
 
 aai_segment = aai_utterance  # sentences and paragraphs have the shape of utterances
@@ -680,7 +673,9 @@ def _load() -> Tuple[ctypes.CDLL, str]:
         )
     tried.append(f"${ENV_LIB}: not set")
 
-    found = ctypes.util.find_library("assemblyai")
+    from ctypes.util import find_library  # only here: it imports subprocess, shutil, tempfile (~10 ms)
+
+    found = find_library("assemblyai")
     if found:
         lib = attempt("find_library('assemblyai')", found)
         if lib is not None:
@@ -703,25 +698,35 @@ def _load() -> Tuple[ctypes.CDLL, str]:
     )
 
 
-def _declare(lib: ctypes.CDLL, path: str) -> None:
-    missing = []
-    for name, (restype, argtypes) in SIGNATURES.items():
+class _Library:
+    """libassemblyai's functions by name. Each is declared (restype, argtypes from SIGNATURES)
+    on first use and then kept as an attribute, so a program pays only for what it calls. A
+    function the loaded library lacks fails at that first use, naming the function."""
+
+    def __init__(self, cdll: ctypes.CDLL, path: str) -> None:
+        self._cdll = cdll
+        self._path = path
+
+    def __getattr__(self, name: str) -> Any:
         try:
-            fn = getattr(lib, name)
+            restype, argtypes = SIGNATURES[name]
+        except KeyError:
+            raise AttributeError(f"libassemblyai has no function {name!r} in include/assemblyai.h") from None
+        try:
+            fn = self._cdll[name]  # a new function object (not CDLL's shared cache)
         except AttributeError:
-            missing.append(name)
-            continue
+            raise errors.NotImplementedByLibraryError(
+                f"assemblyai_native: the library at {self._path!r} lacks {name}: it is older than "
+                f"this binding or not libassemblyai. " + _INSTALL_HINT,
+                status="AAI_ERR_NOT_IMPLEMENTED",
+            ) from None
         fn.restype = restype
         fn.argtypes = argtypes
-    if missing:
-        raise ImportError(
-            f"assemblyai_native: the library at {path!r} lacks {', '.join(missing[:6])}"
-            f"{' ...' if len(missing) > 6 else ''}: it is older than this binding "
-            f"or not libassemblyai. " + _INSTALL_HINT
-        )
+        self.__dict__[name] = fn  # later lookups skip __getattr__
+        return fn
 
 
-def _open() -> Tuple[ctypes.CDLL, str, int]:
+def _open() -> Tuple[_Library, str, int]:
     lib, path = _load()
     try:
         vn = lib.aai_version_number
@@ -739,8 +744,7 @@ def _open() -> Tuple[ctypes.CDLL, str, int]:
             f"assemblyai_native: libassemblyai at {path!r} is version {have}; this binding needs "
             f"0.x with x.y >= 0.1.0. " + _INSTALL_HINT
         )
-    _declare(lib, path)
-    return lib, path, number
+    return _Library(lib, path), path, number
 
 
 lib, LIBRARY_PATH, VERSION_NUMBER = _open()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import ctypes
 import io
 import json
@@ -10,7 +9,6 @@ import os
 import threading
 import time
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union, cast
-from urllib.parse import urlparse
 
 from . import _ffi, errors
 from ._ffi import lib
@@ -28,6 +26,8 @@ from .types import (
 )
 
 if TYPE_CHECKING:
+    import concurrent.futures
+
     from .lemur import Lemur
 
 AudioSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
@@ -40,14 +40,19 @@ _executor: Optional[concurrent.futures.ThreadPoolExecutor] = None
 _executor_lock = threading.Lock()
 
 
+def _thread_pool(max_workers: int, prefix: str = "") -> concurrent.futures.ThreadPoolExecutor:
+    # concurrent.futures is imported on first use: it costs ~4 ms (it imports logging), which
+    # a program that makes no async or group call need not pay at import.
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix=prefix)
+
+
 def _shared_executor() -> concurrent.futures.ThreadPoolExecutor:
     global _executor
     with _executor_lock:
         if _executor is None:
-            _executor = concurrent.futures.ThreadPoolExecutor(
-                max_workers=max(4, min(32, (os.cpu_count() or 1) + 4)),
-                thread_name_prefix="assemblyai_native",
-            )
+            _executor = _thread_pool(max(4, min(32, (os.cpu_count() or 1) + 4)), "assemblyai_native")
         return _executor
 
 
@@ -59,6 +64,8 @@ def _shared_executor() -> concurrent.futures.ThreadPoolExecutor:
 def _classify(data: Any) -> Tuple[str, Any]:
     """("url", str) | ("path", str) | ("bytes", bytes-like) | ("stream", file object)."""
     if isinstance(data, str):
+        from urllib.parse import urlparse  # here, not at import: it costs ~1.5 ms (ipaddress)
+
         if urlparse(data).scheme in ("http", "https"):
             return "url", data
         return "path", data
@@ -764,10 +771,7 @@ class Transcriber:
         self._lock = threading.Lock()
         # (aai_client handle, aai_transcriber handle made from it)
         self._cached: Optional[Tuple[_ffi.Handle, _ffi.Handle]] = None
-        self._executor = (
-            concurrent.futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="assemblyai_native")
-            if max_workers else None
-        )
+        self._executor = _thread_pool(max_workers, "assemblyai_native") if max_workers else None
 
     @staticmethod
     def _checked_config(config: Any) -> TranscriptionConfig:
@@ -973,7 +977,7 @@ class Transcriber:
         data = list(data)
         if data:
             # A pool of its own: waiting inside a shared pool's thread could starve it.
-            with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(data))) as pool:
+            with _thread_pool(min(8, len(data))) as pool:
                 futures = [pool.submit(self._run, d, config, False) for d in data]
             for future in futures:
                 try:
@@ -1099,7 +1103,7 @@ class TranscriptGroup:
         failures: List[errors.AssemblyAIError] = []
         futures: List["concurrent.futures.Future[Transcript]"] = []
         if self._transcripts:
-            with concurrent.futures.ThreadPoolExecutor(max_workers=min(8, len(self._transcripts))) as pool:
+            with _thread_pool(min(8, len(self._transcripts))) as pool:
                 futures = [pool.submit(t.wait_for_completion) for t in self._transcripts]
         for future in futures:
             try:

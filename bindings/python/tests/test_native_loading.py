@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any, Dict, List
 
 import pytest
 
@@ -50,12 +52,74 @@ def test_status_names() -> None:
 
 def test_word_struct_layout() -> None:
     # text, start, end, confidence, speaker, channel on a 64-bit target.
-    import ctypes
-
     ptr = ctypes.sizeof(ctypes.c_void_p)
     assert _ffi.aai_word.start.offset == ptr
     assert _ffi.aai_word.confidence.offset == ptr + 16
     assert ctypes.sizeof(_ffi.aai_word) == 3 * ptr + 24
+
+
+def _structs() -> Dict[str, Any]:
+    """_ffi's ctypes Structures with fields, by C name (aliases such as aai_segment left out)."""
+    return {name: cls for name, cls in vars(_ffi).items()
+            if name.startswith("aai_") and isinstance(cls, type) and issubclass(cls, ctypes.Structure)
+            and cls.__name__ == name and getattr(cls, "_fields_", None)}
+
+
+def _layout(cls: Any) -> List[str]:
+    """sizeof and every field's offset, inherited fields too (aai_utterance extends aai_word)."""
+    fields = [f[0] for klass in reversed(cls.__mro__) if "_fields_" in vars(klass) for f in vars(klass)["_fields_"]]
+    return [f"{cls.__name__} {ctypes.sizeof(cls)}"] + [f"{cls.__name__}.{f} {getattr(cls, f).offset}" for f in fields]
+
+
+def test_struct_layouts_match_the_header(tmp_path: Path) -> None:
+    """Each Structure against the C compiler's sizeof/offsetof for the header's struct."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    include = REPO_ROOT / "include"
+    if cc is None or not (include / "assemblyai.h").exists():
+        pytest.skip("no C compiler or no include/assemblyai.h")
+    expected = [line for cls in _structs().values() for line in _layout(cls)]
+    assert "aai_utterance.text 0" in expected  # inherited fields are compared too
+    prints = []
+    for line in expected:
+        what = line.split()[0]
+        if "." in what:
+            struct, field = what.split(".")
+            prints.append(f'printf("{what} %zu\\n", offsetof({struct}, {field}));')
+        else:
+            prints.append(f'printf("{what} %zu\\n", sizeof({what}));')
+    src = tmp_path / "layout.c"
+    src.write_text("#include <stddef.h>\n#include <stdio.h>\n#include \"assemblyai.h\"\n"
+                   "int main(void) {\n" + "\n".join(prints) + "\nreturn 0;\n}\n")
+    exe = tmp_path / "layout"
+    subprocess.run([cc, "-std=c99", "-I", str(include), "-o", str(exe), str(src)], check=True)
+    actual = subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout.splitlines()
+    assert actual == expected
+
+
+def test_missing_function_fails_at_first_use_naming_it(tmp_path: Path) -> None:
+    """Functions are declared on first use: a library without one imports, and the call
+    that needs it raises NotImplementedByLibraryError naming it."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    src = tmp_path / "partial.c"
+    src.write_text('const char *aai_version(void){return "0.1.0";}\nint aai_version_number(void){return 1000;}\n')
+    so = tmp_path / "libassemblyai.so.0"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(so), str(src)], check=True)
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT), "ASSEMBLYAI_NATIVE_LIB": str(so)}
+    code = (
+        "import assemblyai_native as aai\n"
+        "print(aai.library_version)\n"
+        "try:\n"
+        "    aai.TranscriptionConfig(punctuate=True)\n"
+        "except aai.NotImplementedByLibraryError as e:\n"
+        "    print(e)\n"
+    )
+    result = _run_clean(env, code)
+    assert result.returncode == 0, result.stderr
+    version, message = result.stdout.strip().splitlines()
+    assert version == "0.1.0"
+    assert f"the library at {str(so)!r} lacks aai_config_new" in message and "build_wheel.sh" in message
 
 
 def _run_clean(env: dict, code: str, python: str = "/usr/bin/python3") -> subprocess.CompletedProcess:
