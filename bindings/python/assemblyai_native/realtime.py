@@ -31,7 +31,7 @@ class AudioEncoding(str, enum.Enum):
     pcm_mulaw = "pcm_mulaw"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False, eq=False)
 class RealtimeSessionOpened(_Model):
     """Once a real-time session is opened, the client receives this message."""
 
@@ -40,7 +40,7 @@ class RealtimeSessionOpened(_Model):
     message_type: RealtimeMessageTypes = RealtimeMessageTypes.session_begins
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False, eq=False)
 class RealtimeWord(_Model):
     """A word in a real-time transcript (times in ms from the session's start)."""
 
@@ -50,7 +50,7 @@ class RealtimeWord(_Model):
     text: str
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False, eq=False)
 class RealtimeTranscript(_Model):
     """Base class for real-time transcript messages."""
 
@@ -63,14 +63,14 @@ class RealtimeTranscript(_Model):
     message_type: Optional[RealtimeMessageTypes] = None
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False, eq=False)
 class RealtimePartialTranscript(RealtimeTranscript):
     """A partial transcript: words heard so far in the current utterance."""
 
     message_type: RealtimeMessageTypes = RealtimeMessageTypes.partial_transcript
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False, eq=False)
 class RealtimeFinalTranscript(RealtimeTranscript):
     """The final transcript of an utterance, punctuated and formatted."""
 
@@ -79,7 +79,7 @@ class RealtimeFinalTranscript(RealtimeTranscript):
     text_formatted: bool = False
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(repr=False, eq=False)
 class RealtimeSessionInformation(_Model):
     """Received right before the session ends when ``on_extra_session_information`` is set."""
 

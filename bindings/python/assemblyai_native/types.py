@@ -11,6 +11,7 @@ import ctypes
 import dataclasses
 import enum
 import json
+import reprlib
 import warnings
 from dataclasses import dataclass, field
 from typing import (
@@ -291,7 +292,22 @@ def _enum_or_str(kind: "type[_E]", value: Optional[str]) -> Any:
 
 
 class _Model:
-    """dict() / json() like the official SDK's pydantic models."""
+    """dict() / json() like the official SDK's pydantic models, and for its subclasses (all
+    ``@dataclass(repr=False, eq=False)``) the __repr__ and __eq__ that @dataclass would have
+    written: compiling those two methods for each of the ~50 classes took half the time their
+    creation adds to the import."""
+
+    @reprlib.recursive_repr()
+    def __repr__(self) -> str:
+        cls = type(self)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _field_names(cls, "repr"))
+        return f"{cls.__qualname__}({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = _field_names(type(self), "compare")
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
 
     def dict(self, exclude_none: bool = False, **_: Any) -> Dict[str, Any]:
         data: Dict[str, Any] = _asdict(self)
@@ -299,6 +315,17 @@ class _Model:
 
     def json(self, exclude_none: bool = False, **_: Any) -> str:
         return json.dumps(self.dict(exclude_none=exclude_none), default=_json_default, ensure_ascii=False)
+
+
+_FIELD_NAMES: Dict[Tuple[type, str], Tuple[str, ...]] = {}
+
+
+def _field_names(cls: type, flag: str) -> Tuple[str, ...]:
+    """The names of the fields of dataclass `cls` whose `flag` ("repr", "compare") is set."""
+    names = _FIELD_NAMES.get((cls, flag))
+    if names is None:
+        names = _FIELD_NAMES[(cls, flag)] = tuple(f.name for f in dataclasses.fields(cls) if getattr(f, flag))
+    return names
 
 
 def _asdict(value: Any) -> Any:
@@ -320,7 +347,7 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Word(_Model):
     """One recognised word. ``start`` and ``end`` are milliseconds from the start of the audio."""
 
@@ -332,19 +359,19 @@ class Word(_Model):
     channel: Optional[str] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class UtteranceWord(Word):
     """A word of an utterance."""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Utterance(UtteranceWord):
     """One turn of one speaker, with its words (speaker_labels or multichannel)."""
 
     words: List[UtteranceWord] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Chapter(_Model):
     """A chapter made by auto_chapters."""
 
@@ -355,7 +382,7 @@ class Chapter(_Model):
     end: int
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Timestamp(_Model):
     """A span of the audio in milliseconds."""
 
@@ -363,7 +390,7 @@ class Timestamp(_Model):
     end: int
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class AutohighlightResult(_Model):
     """A key phrase found by auto_highlights."""
 
@@ -373,7 +400,7 @@ class AutohighlightResult(_Model):
     timestamps: List[Timestamp]
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class AutohighlightResponse(_Model):
     """The result of auto_highlights."""
 
@@ -381,7 +408,7 @@ class AutohighlightResponse(_Model):
     results: Optional[List[AutohighlightResult]] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ContentSafetyLabelResult(_Model):
     """A sensitive topic of a flagged section."""
 
@@ -390,7 +417,7 @@ class ContentSafetyLabelResult(_Model):
     severity: Optional[float] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ContentSafetySeverityScore(_Model):
     """How severely a label is discussed over the whole audio."""
 
@@ -399,7 +426,7 @@ class ContentSafetySeverityScore(_Model):
     high: float
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ContentSafetyResult(_Model):
     """A section flagged by content moderation."""
 
@@ -410,7 +437,7 @@ class ContentSafetyResult(_Model):
     sentences_idx_end: Optional[int] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ContentSafetyResponse(_Model):
     """The result of content_safety."""
 
@@ -420,7 +447,7 @@ class ContentSafetyResponse(_Model):
     severity_score_summary: Optional[Dict[ContentSafetyLabel, ContentSafetySeverityScore]] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class IABLabelResult(_Model):
     """An IAB topic of a part of the transcript."""
 
@@ -428,7 +455,7 @@ class IABLabelResult(_Model):
     label: str
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class IABResult(_Model):
     """The topics of one part of the transcript."""
 
@@ -437,7 +464,7 @@ class IABResult(_Model):
     timestamp: Optional[Timestamp]
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class IABResponse(_Model):
     """The result of iab_categories (topic detection)."""
 
@@ -446,14 +473,14 @@ class IABResponse(_Model):
     summary: Optional[Dict[str, float]] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Sentiment(Word):
     """The sentiment of one sentence."""
 
     sentiment: SentimentType = SentimentType.neutral
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Entity(_Model):
     """An entity found by entity_detection."""
 
@@ -463,7 +490,7 @@ class Entity(_Model):
     end: int
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class WordSearchMatch(_Model):
     """Where one searched word or phrase occurs."""
 
@@ -477,21 +504,21 @@ class WordSearchMatch(_Model):
     "An array of all index locations for that word within the words array of the completed transcript"
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Sentence(Word):
     """A sentence of the transcript, with its words."""
 
     words: List[Word] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Paragraph(Word):
     """A paragraph of the transcript, with its words."""
 
     words: List[Word] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class RedactedAudioResponse(_Model):
     redacted_audio_url: str
     status: str
@@ -502,7 +529,7 @@ class RedactedAudioResponse(_Model):
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ListTranscriptParameters(_Model):
     """The filters of ``Transcriber.list_transcripts()``."""
 
@@ -520,7 +547,7 @@ class ListTranscriptParameters(_Model):
     "Get only throttled transcripts, overrides the status filter"
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class PageDetails(_Model):
     """Details of a page of transcripts."""
 
@@ -546,7 +573,7 @@ class PageDetails(_Model):
         return values[0] if values else None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class TranscriptItem(_Model):
     """One transcript of a list page."""
 
@@ -559,7 +586,7 @@ class TranscriptItem(_Model):
     error: Optional[str] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ListTranscriptResponse(_Model):
     """A page of transcripts, newest first, with its page details."""
 
@@ -572,7 +599,7 @@ class ListTranscriptResponse(_Model):
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurQuestion(_Model):
     """A question to ask LeMUR."""
 
@@ -584,7 +611,7 @@ class LemurQuestion(_Model):
     "Discrete options to answer with (cannot be used with answer_format)."
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurQuestionAnswer(_Model):
     """One answer of a question-answer request."""
 
@@ -592,7 +619,7 @@ class LemurQuestionAnswer(_Model):
     answer: str
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurUsage(_Model):
     """Token usage of a LeMUR request (None when the server did not say)."""
 
@@ -609,7 +636,7 @@ class _JSONResponse:
         return json.loads(self._json) if self._json else {}
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurStringResponse(_Model, _JSONResponse):
     """A LeMUR response whose answer is text."""
 
@@ -619,22 +646,22 @@ class LemurStringResponse(_Model, _JSONResponse):
     _json: Optional[str] = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurTaskResponse(LemurStringResponse):
     """The result of a LeMUR task."""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurSummaryResponse(LemurStringResponse):
     """The result of a LeMUR summary."""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurActionItemsResponse(LemurStringResponse):
     """The result of a LeMUR action items request."""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurQuestionResponse(_Model, _JSONResponse):
     """The result of a LeMUR question-answer request."""
 
@@ -644,7 +671,7 @@ class LemurQuestionResponse(_Model, _JSONResponse):
     _json: Optional[str] = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LemurPurgeResponse(_Model):
     """The result of purging a LeMUR request's data.
 
@@ -661,7 +688,7 @@ class LemurPurgeResponse(_Model):
 # --------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class SpeakerOptions(_Model):
     """Options for speaker diarization."""
 
@@ -671,7 +698,7 @@ class SpeakerOptions(_Model):
     long_file_diarization_method: Optional[str] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LanguageDetectionOptions(_Model):
     """Options for automatic language detection."""
 
@@ -682,14 +709,14 @@ class LanguageDetectionOptions(_Model):
     on_low_language_confidence: Optional[str] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class KeytermsPromptOptions(_Model):
     """Options for keyterms_prompt."""
 
     keyterms_match_strength: Optional[str] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class RedactPiiAudioOptions(_Model):
     """Options for the PII-redacted audio."""
 
@@ -697,35 +724,35 @@ class RedactPiiAudioOptions(_Model):
     override_audio_redaction_method: Optional[str] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class SpeakerIdentificationRequest(_Model):
     speaker_type: Optional[SpeakerType] = None
     known_values: Optional[List[str]] = None
     speakers: Optional[List[Dict[str, Any]]] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class TranslationRequest(_Model):
     target_languages: List[str] = field(default_factory=list)
     formal: Optional[bool] = None
     match_original_utterance: Optional[bool] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class CustomFormattingRequest(_Model):
     date: Optional[str] = None
     phone_number: Optional[str] = None
     email: Optional[str] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class SpeechUnderstandingFeatureRequests(_Model):
     speaker_identification: Optional[SpeakerIdentificationRequest] = None
     translation: Optional[TranslationRequest] = None
     custom_formatting: Optional[CustomFormattingRequest] = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class SpeechUnderstandingRequest(_Model):
     """Speech understanding (LLM Gateway features) of a transcript."""
 

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -96,17 +96,23 @@ def test_struct_layouts_match_the_header(tmp_path: Path) -> None:
     assert actual == expected
 
 
-def test_missing_function_fails_at_first_use_naming_it(tmp_path: Path) -> None:
-    """Functions are declared on first use: a library without one imports, and the call
-    that needs it raises NotImplementedByLibraryError naming it."""
+def _stub_library(tmp_path: Path, version: str, number: int) -> Tuple[Path, dict]:
+    """A libassemblyai.so.0 with only aai_version and aai_version_number, and the environment
+    that makes the package load it."""
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         pytest.skip("no C compiler")
-    src = tmp_path / "partial.c"
-    src.write_text('const char *aai_version(void){return "0.1.0";}\nint aai_version_number(void){return 1000;}\n')
+    src = tmp_path / "stub.c"
+    src.write_text(f'const char *aai_version(void){{return "{version}";}}\nint aai_version_number(void){{return {number};}}\n')
     so = tmp_path / "libassemblyai.so.0"
     subprocess.run([cc, "-shared", "-fPIC", "-o", str(so), str(src)], check=True)
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT), "ASSEMBLYAI_NATIVE_LIB": str(so)}
+    return so, {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT), "ASSEMBLYAI_NATIVE_LIB": str(so)}
+
+
+def test_missing_function_fails_at_first_use_naming_it(tmp_path: Path) -> None:
+    """Functions are declared on first use: a library without one imports, and the call
+    that needs it raises NotImplementedByLibraryError naming it."""
+    so, env = _stub_library(tmp_path, "0.1.0", 1000)
     code = (
         "import assemblyai_native as aai\n"
         "print(aai.library_version)\n"
@@ -185,14 +191,7 @@ def test_bad_env_path_is_an_import_error(tmp_path: Path) -> None:
 
 
 def test_too_old_library_is_rejected(tmp_path: Path) -> None:
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        pytest.skip("no C compiler")
-    src = tmp_path / "old.c"
-    src.write_text('const char *aai_version(void){return "0.0.9";}\nint aai_version_number(void){return 9;}\n')
-    so = tmp_path / "libassemblyai.so.0"
-    subprocess.run([cc, "-shared", "-fPIC", "-o", str(so), str(src)], check=True)
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT), "ASSEMBLYAI_NATIVE_LIB": str(so)}
+    _, env = _stub_library(tmp_path, "0.0.9", 9)
     result = _run_clean(env, "import assemblyai_native")
     last = result.stderr.strip().splitlines()[-1]
     assert result.returncode != 0
