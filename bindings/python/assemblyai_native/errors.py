@@ -8,9 +8,10 @@ from the matching Python built-in, so code written against the official SDK that
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms): see _model.py
 if TYPE_CHECKING:
+    from typing import Any, Optional
+
     from .transcriber import Transcript
 
 

@@ -21,11 +21,11 @@ import ctypes
 import json
 import os
 import threading
-from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _ffi, errors
 from ._ffi import lib
+from ._model import field, model
 from ._settings import _build_client, settings
 from .transcriber import Transcript, _items, _shared_executor, _usage
 from .types import SpeechUnderstandingRequest, _JSONResponse, _Model, _plain, _to_json
@@ -41,7 +41,7 @@ DEFAULT_BASE_URL = "https://llm-gateway.assemblyai.com"
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LLMGatewayMessage(_Model):
     """A chat message: role "system", "user", "assistant" or "tool" (with tool_call_id)."""
 
@@ -51,7 +51,7 @@ class LLMGatewayMessage(_Model):
     name: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LLMGatewayTool(_Model):
     """A function the model may call; ``parameters`` is a JSON Schema object."""
 
@@ -60,7 +60,7 @@ class LLMGatewayTool(_Model):
     description: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LLMGatewayToolCall(_Model):
     """A call of a declared function that the model asks for; ``arguments`` is JSON text."""
 
@@ -74,7 +74,7 @@ class LLMGatewayToolCall(_Model):
         return json.loads(self.arguments) if self.arguments else None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LLMGatewayUsage(_Model):
     """Token usage (None when the gateway did not say)."""
 
@@ -83,7 +83,7 @@ class LLMGatewayUsage(_Model):
     total_tokens: Optional[int]
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LLMGatewayResponse(_Model, _JSONResponse):
     """A chat completion: the first choice's text, finish reason and tool calls, usage, and the
     whole response in ``json_response`` (``choices`` for every choice)."""
@@ -100,7 +100,7 @@ class LLMGatewayResponse(_Model, _JSONResponse):
         return list(self.json_response.get("choices") or [])
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LLMGatewayUnderstandingResponse(_Model, _JSONResponse):
     """The answer of a speech understanding task (translation, speaker identification, custom
     formatting): the transcript's fields it changed, with ``speech_understanding`` holding the

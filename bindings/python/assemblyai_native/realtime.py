@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import enum
 import threading
 from datetime import datetime, timezone
@@ -11,6 +10,7 @@ from typing import Any, Callable, Dict, Generator, Iterable, List, Optional, Uni
 
 from . import _ffi, _streaming, errors
 from ._ffi import lib
+from ._model import model
 from .types import _Model
 
 
@@ -31,7 +31,7 @@ class AudioEncoding(str, enum.Enum):
     pcm_mulaw = "pcm_mulaw"
 
 
-@dataclasses.dataclass(repr=False, eq=False)
+@model
 class RealtimeSessionOpened(_Model):
     """Once a real-time session is opened, the client receives this message."""
 
@@ -40,7 +40,7 @@ class RealtimeSessionOpened(_Model):
     message_type: RealtimeMessageTypes = RealtimeMessageTypes.session_begins
 
 
-@dataclasses.dataclass(repr=False, eq=False)
+@model
 class RealtimeWord(_Model):
     """A word in a real-time transcript (times in ms from the session's start)."""
 
@@ -50,7 +50,7 @@ class RealtimeWord(_Model):
     text: str
 
 
-@dataclasses.dataclass(repr=False, eq=False)
+@model
 class RealtimeTranscript(_Model):
     """Base class for real-time transcript messages."""
 
@@ -63,14 +63,14 @@ class RealtimeTranscript(_Model):
     message_type: Optional[RealtimeMessageTypes] = None
 
 
-@dataclasses.dataclass(repr=False, eq=False)
+@model
 class RealtimePartialTranscript(RealtimeTranscript):
     """A partial transcript: words heard so far in the current utterance."""
 
     message_type: RealtimeMessageTypes = RealtimeMessageTypes.partial_transcript
 
 
-@dataclasses.dataclass(repr=False, eq=False)
+@model
 class RealtimeFinalTranscript(RealtimeTranscript):
     """The final transcript of an utterance, punctuated and formatted."""
 
@@ -79,7 +79,7 @@ class RealtimeFinalTranscript(RealtimeTranscript):
     text_formatted: bool = False
 
 
-@dataclasses.dataclass(repr=False, eq=False)
+@model
 class RealtimeSessionInformation(_Model):
     """Received right before the session ends when ``on_extra_session_information`` is set."""
 

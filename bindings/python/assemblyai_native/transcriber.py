@@ -8,7 +8,6 @@ import json
 import os
 import threading
 import time
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
 from . import _ffi, errors
 from ._ffi import lib
@@ -25,12 +24,17 @@ from .types import (
     _enum_or_str,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms): see _model.py
 if TYPE_CHECKING:
     import concurrent.futures
+    from typing import Any, BinaryIO, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
     from .lemur import Lemur
 
-AudioSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
+    AudioSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
+else:
+    def cast(_type: str, value: object) -> object:  # typing.cast
+        return value
 
 # --------------------------------------------------------------------------------------
 # Background work for the *_async methods
@@ -130,14 +134,14 @@ def _array(fn: Callable[..., int], owner: Any, struct: Any, kind: "type[errors.A
     n = count.value
     if n == 0 or not ptr:
         return ()
-    return cast(Sequence[Any], ctypes.cast(ptr, ctypes.POINTER(struct * n)).contents)
+    return cast("Sequence[Any]", ctypes.cast(ptr, ctypes.POINTER(struct * n)).contents)
 
 
 def _items(ptr: Any, n: int) -> Sequence[Any]:
     """`n` structs at `ptr` (an inner array of a struct)."""
     if n == 0 or not ptr:
         return ()
-    return cast(Sequence[Any], ptr[:n])
+    return cast("Sequence[Any]", ptr[:n])
 
 
 def _words(ptr: Any, n: int, cls: Any = Word) -> List[Any]:
@@ -336,7 +340,7 @@ class Transcript:
         "The list of words in the transcript (None while the server sends none)"
         h, cache = self._require()
         if "words" in cache:
-            return cast(Optional[List[Word]], cache["words"])
+            return cast("Optional[List[Word]]", cache["words"])
         ptr = ctypes.POINTER(_ffi.aai_word)()
         count = ctypes.c_size_t()
         _ffi.check(lib.aai_transcript_words(h.ptr, ctypes.byref(ptr), ctypes.byref(count)))
@@ -384,7 +388,7 @@ class Transcript:
             if not isinstance(data, dict):
                 raise errors.AssemblyAIError("the transcript JSON is not an object", status="AAI_ERR_PROTOCOL")
             cache["json"] = data
-        return cast(Dict[str, Any], cache["json"])
+        return cast("Dict[str, Any]", cache["json"])
 
     @property
     def speech_model(self) -> Optional[str]:
@@ -408,37 +412,37 @@ class Transcript:
     @property
     def webhook_status_code(self) -> Optional[int]:
         "The status code we received from your server when delivering your webhook"
-        return cast(Optional[int], self._field("webhook_status_code"))
+        return cast("Optional[int]", self._field("webhook_status_code"))
 
     @property
     def webhook_auth(self) -> Optional[bool]:
         "Whether the webhook was sent with an HTTP authentication header"
-        return cast(Optional[bool], self._field("webhook_auth"))
+        return cast("Optional[bool]", self._field("webhook_auth"))
 
     @property
     def speech_model_used(self) -> Optional[str]:
         "The speech model that was used (with speech_models)"
-        return cast(Optional[str], self._field("speech_model_used"))
+        return cast("Optional[str]", self._field("speech_model_used"))
 
     @property
     def language_codes(self) -> Optional[List[str]]:
         "The language codes of the transcript (with language_codes)"
-        return cast(Optional[List[str]], self._field("language_codes"))
+        return cast("Optional[List[str]]", self._field("language_codes"))
 
     @property
     def translated_texts(self) -> Optional[Dict[str, str]]:
         "Translations of the text by language (speech understanding)"
-        return cast(Optional[Dict[str, str]], self._field("translated_texts"))
+        return cast("Optional[Dict[str, str]]", self._field("translated_texts"))
 
     @property
     def speech_understanding(self) -> Optional[Dict[str, Any]]:
         "The speech understanding request and results (LLM Gateway features), as the server sent them"
-        return cast(Optional[Dict[str, Any]], self._field("speech_understanding"))
+        return cast("Optional[Dict[str, Any]]", self._field("speech_understanding"))
 
     @property
     def unredacted_text(self) -> Optional[str]:
         "The text before PII redaction (with redact_pii_return_unredacted)"
-        return cast(Optional[str], self._field("unredacted_text"))
+        return cast("Optional[str]", self._field("unredacted_text"))
 
     # -- typed results (the library's struct arrays) ------------------------------------------
 
@@ -480,7 +484,7 @@ class Transcript:
                                     words=_words(u.words, u.word_count, types.UtteranceWord))
                     for u in items]
 
-        return cast(Optional[List[types.Utterance]], self._cached("utterances", build))
+        return cast("Optional[List[types.Utterance]]", self._cached("utterances", build))
 
     @property
     def chapters(self) -> Optional[List[types.Chapter]]:
@@ -493,7 +497,7 @@ class Transcript:
             return [types.Chapter(summary=_dec(c.summary) or "", headline=_dec(c.headline) or "",
                                   gist=_dec(c.gist) or "", start=int(c.start), end=int(c.end)) for c in items]
 
-        return cast(Optional[List[types.Chapter]], self._cached("chapters", build))
+        return cast("Optional[List[types.Chapter]]", self._cached("chapters", build))
 
     @property
     def sentiment_analysis(self) -> Optional[List[types.Sentiment]]:
@@ -508,7 +512,7 @@ class Transcript:
                                     sentiment=_enum_or_str(types.SentimentType, _dec(r.sentiment)))
                     for r in items]
 
-        return cast(Optional[List[types.Sentiment]], self._cached("sentiment_analysis", build))
+        return cast("Optional[List[types.Sentiment]]", self._cached("sentiment_analysis", build))
 
     @property
     def entities(self) -> Optional[List[types.Entity]]:
@@ -521,7 +525,7 @@ class Transcript:
             return [types.Entity(entity_type=_enum_or_str(types.EntityType, _dec(e.entity_type)),
                                  text=_dec(e.text) or "", start=int(e.start), end=int(e.end)) for e in items]
 
-        return cast(Optional[List[types.Entity]], self._cached("entities", build))
+        return cast("Optional[List[types.Entity]]", self._cached("entities", build))
 
     @property
     def auto_highlights(self) -> Optional[types.AutohighlightResponse]:
@@ -539,7 +543,7 @@ class Transcript:
                            for r in items]
             return types.AutohighlightResponse(status=_enum_or_str(types.StatusResult, status), results=results)
 
-        return cast(Optional[types.AutohighlightResponse], self._cached("auto_highlights", build))
+        return cast("Optional[types.AutohighlightResponse]", self._cached("auto_highlights", build))
 
     def _unrequested(self, status: Optional[str], flag: str) -> bool:
         """The official SDK drops an "unavailable" result of a feature that was not requested."""
@@ -571,7 +575,7 @@ class Transcript:
             return types.ContentSafetyResponse(status=_enum_or_str(types.StatusResult, status), results=results,
                                                summary=summary, severity_score_summary=severity)
 
-        return cast(Optional[types.ContentSafetyResponse], self._cached("content_safety", build))
+        return cast("Optional[types.ContentSafetyResponse]", self._cached("content_safety", build))
 
     @property
     def iab_categories(self) -> Optional[types.IABResponse]:
@@ -592,7 +596,7 @@ class Transcript:
                        for x in _array(lib.aai_transcript_iab_categories_summary, h.ptr, _ffi.aai_label_score)}
             return types.IABResponse(status=_enum_or_str(types.StatusResult, status), results=results, summary=summary)
 
-        return cast(Optional[types.IABResponse], self._cached("iab_categories", build))
+        return cast("Optional[types.IABResponse]", self._cached("iab_categories", build))
 
     # -- exports and lookups --------------------------------------------------------------
 
@@ -664,7 +668,7 @@ class Transcript:
         again (as in the official SDK)."""
         h, cache = self._require()
         if "redacted_audio_url" in cache:
-            return cast(str, cache["redacted_audio_url"])
+            return cast("str", cache["redacted_audio_url"])
         data = self.json_response
         if not data.get("redact_pii") or not data.get("redact_pii_audio"):
             raise ValueError(
@@ -1050,7 +1054,7 @@ class TranscriptGroup:
     def transcript_ids(self) -> List[str]:
         if any(t.id is None for t in self._transcripts):
             raise ValueError("All transcripts must have a transcript ID.")
-        return [cast(str, t.id) for t in self._transcripts]
+        return [cast("str", t.id) for t in self._transcripts]
 
     def __iter__(self) -> Iterator[Transcript]:
         return iter(self._transcripts)
@@ -1089,7 +1093,7 @@ class TranscriptGroup:
     @classmethod
     def get_by_ids(cls, transcript_ids: Sequence[str]) -> "TranscriptGroup":
         """Fetches existing transcripts, waiting until each is completed or failed."""
-        return cast(TranscriptGroup, cls(transcript_ids=transcript_ids).wait_for_completion())
+        return cast("TranscriptGroup", cls(transcript_ids=transcript_ids).wait_for_completion())
 
     @classmethod
     def get_by_ids_async(cls, transcript_ids: Sequence[str]) -> "concurrent.futures.Future[TranscriptGroup]":

@@ -1,35 +1,23 @@
 """Public types of assemblyai_native: enums, result types, request options, TranscriptionConfig.
 
 Names, fields and behaviour follow the official ``assemblyai`` SDK (``assemblyai.types``, 0.37
-and the 1.x line). Result types are dataclasses (the official SDK uses pydantic models); they
-compare by value, and ``dict()`` gives the fields as a dict like pydantic's ``.dict()``.
+and the 1.x line). Result types are built like dataclasses, by ``_model.model`` (the official
+SDK uses pydantic models); they compare by value, and ``dict()`` gives the fields as a dict
+like pydantic's ``.dict()``.
 """
 
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import enum
 import json
 import reprlib
+import sys
 import warnings
-from dataclasses import dataclass, field
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Callable,
-    Dict,
-    Iterator,
-    List,
-    Mapping,
-    Optional,
-    Sequence,
-    Tuple,
-    TypeVar,
-    Union,
-)
+from collections.abc import Mapping
 
 from . import _ffi, errors
+from ._model import field, fields, model
 from ._ffi import lib
 from ._settings import Settings
 from .errors import (
@@ -40,6 +28,13 @@ from .errors import (
     RedactedAudioUnavailableError,
     TranscriptError,
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms): see _model.py
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, TypeVar, Union
+
+    _E = TypeVar("_E", bound=enum.Enum)
+    _T = TypeVar("_T", bound="TranscriptionConfig")
 
 # --------------------------------------------------------------------------------------
 # Enums
@@ -273,9 +268,6 @@ class LemurSourceType(str, enum.Enum):
     transcript = "transcript"
 
 
-_E = TypeVar("_E", bound=enum.Enum)
-
-
 def _enum_or_str(kind: "type[_E]", value: Optional[str]) -> Any:
     """The enum member for `value`, or the server's spelling when this version does not know it."""
     if value is None:
@@ -292,10 +284,8 @@ def _enum_or_str(kind: "type[_E]", value: Optional[str]) -> Any:
 
 
 class _Model:
-    """dict() / json() like the official SDK's pydantic models, and for its subclasses (all
-    ``@dataclass(repr=False, eq=False)``) the __repr__ and __eq__ that @dataclass would have
-    written: compiling those two methods for each of the ~50 classes took half the time their
-    creation adds to the import."""
+    """dict() / json() like the official SDK's pydantic models, and the __repr__ and __eq__
+    that @dataclass writes, for the ``@model`` subclasses (see _model.py)."""
 
     @reprlib.recursive_repr()
     def __repr__(self) -> str:
@@ -321,17 +311,31 @@ _FIELD_NAMES: Dict[Tuple[type, str], Tuple[str, ...]] = {}
 
 
 def _field_names(cls: type, flag: str) -> Tuple[str, ...]:
-    """The names of the fields of dataclass `cls` whose `flag` ("repr", "compare") is set."""
+    """The names of the fields of model `cls` whose `flag` ("repr", "compare") is set."""
     names = _FIELD_NAMES.get((cls, flag))
     if names is None:
-        names = _FIELD_NAMES[(cls, flag)] = tuple(f.name for f in dataclasses.fields(cls) if getattr(f, flag))
+        names = _FIELD_NAMES[(cls, flag)] = tuple(f.name for f in fields(cls) if getattr(f, flag))
     return names
+
+
+def _field_list(value: Any) -> Optional[Tuple[str, ...]]:
+    """The field names of a model or dataclass instance (the streaming v3 types are
+    dataclasses), None for anything else."""
+    if isinstance(value, type):
+        return None
+    if hasattr(type(value), "__model_fields__"):
+        return tuple(f.name for f in fields(type(value)))
+    dc = sys.modules.get("dataclasses")  # a dataclass instance means it was imported
+    if dc is not None and dc.is_dataclass(value):
+        return tuple(f.name for f in dc.fields(value))
+    return None
 
 
 def _asdict(value: Any) -> Any:
     """dataclasses.asdict without private fields."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _asdict(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.name.startswith("_")}
+    names = _field_list(value)
+    if names is not None:
+        return {name: _asdict(getattr(value, name)) for name in names if not name.startswith("_")}
     if isinstance(value, (list, tuple)):
         return type(value)(_asdict(v) for v in value)
     if isinstance(value, dict):
@@ -347,7 +351,7 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Word(_Model):
     """One recognised word. ``start`` and ``end`` are milliseconds from the start of the audio."""
 
@@ -359,19 +363,19 @@ class Word(_Model):
     channel: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class UtteranceWord(Word):
     """A word of an utterance."""
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Utterance(UtteranceWord):
     """One turn of one speaker, with its words (speaker_labels or multichannel)."""
 
     words: List[UtteranceWord] = field(default_factory=list)
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Chapter(_Model):
     """A chapter made by auto_chapters."""
 
@@ -382,7 +386,7 @@ class Chapter(_Model):
     end: int
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Timestamp(_Model):
     """A span of the audio in milliseconds."""
 
@@ -390,7 +394,7 @@ class Timestamp(_Model):
     end: int
 
 
-@dataclass(repr=False, eq=False)
+@model
 class AutohighlightResult(_Model):
     """A key phrase found by auto_highlights."""
 
@@ -400,7 +404,7 @@ class AutohighlightResult(_Model):
     timestamps: List[Timestamp]
 
 
-@dataclass(repr=False, eq=False)
+@model
 class AutohighlightResponse(_Model):
     """The result of auto_highlights."""
 
@@ -408,7 +412,7 @@ class AutohighlightResponse(_Model):
     results: Optional[List[AutohighlightResult]] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class ContentSafetyLabelResult(_Model):
     """A sensitive topic of a flagged section."""
 
@@ -417,7 +421,7 @@ class ContentSafetyLabelResult(_Model):
     severity: Optional[float] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class ContentSafetySeverityScore(_Model):
     """How severely a label is discussed over the whole audio."""
 
@@ -426,7 +430,7 @@ class ContentSafetySeverityScore(_Model):
     high: float
 
 
-@dataclass(repr=False, eq=False)
+@model
 class ContentSafetyResult(_Model):
     """A section flagged by content moderation."""
 
@@ -437,7 +441,7 @@ class ContentSafetyResult(_Model):
     sentences_idx_end: Optional[int] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class ContentSafetyResponse(_Model):
     """The result of content_safety."""
 
@@ -447,7 +451,7 @@ class ContentSafetyResponse(_Model):
     severity_score_summary: Optional[Dict[ContentSafetyLabel, ContentSafetySeverityScore]] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class IABLabelResult(_Model):
     """An IAB topic of a part of the transcript."""
 
@@ -455,7 +459,7 @@ class IABLabelResult(_Model):
     label: str
 
 
-@dataclass(repr=False, eq=False)
+@model
 class IABResult(_Model):
     """The topics of one part of the transcript."""
 
@@ -464,7 +468,7 @@ class IABResult(_Model):
     timestamp: Optional[Timestamp]
 
 
-@dataclass(repr=False, eq=False)
+@model
 class IABResponse(_Model):
     """The result of iab_categories (topic detection)."""
 
@@ -473,14 +477,14 @@ class IABResponse(_Model):
     summary: Optional[Dict[str, float]] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Sentiment(Word):
     """The sentiment of one sentence."""
 
     sentiment: SentimentType = SentimentType.neutral
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Entity(_Model):
     """An entity found by entity_detection."""
 
@@ -490,7 +494,7 @@ class Entity(_Model):
     end: int
 
 
-@dataclass(repr=False, eq=False)
+@model
 class WordSearchMatch(_Model):
     """Where one searched word or phrase occurs."""
 
@@ -504,21 +508,21 @@ class WordSearchMatch(_Model):
     "An array of all index locations for that word within the words array of the completed transcript"
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Sentence(Word):
     """A sentence of the transcript, with its words."""
 
     words: List[Word] = field(default_factory=list)
 
 
-@dataclass(repr=False, eq=False)
+@model
 class Paragraph(Word):
     """A paragraph of the transcript, with its words."""
 
     words: List[Word] = field(default_factory=list)
 
 
-@dataclass(repr=False, eq=False)
+@model
 class RedactedAudioResponse(_Model):
     redacted_audio_url: str
     status: str
@@ -529,7 +533,7 @@ class RedactedAudioResponse(_Model):
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(repr=False, eq=False)
+@model
 class ListTranscriptParameters(_Model):
     """The filters of ``Transcriber.list_transcripts()``."""
 
@@ -547,7 +551,7 @@ class ListTranscriptParameters(_Model):
     "Get only throttled transcripts, overrides the status filter"
 
 
-@dataclass(repr=False, eq=False)
+@model
 class PageDetails(_Model):
     """Details of a page of transcripts."""
 
@@ -573,7 +577,7 @@ class PageDetails(_Model):
         return values[0] if values else None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class TranscriptItem(_Model):
     """One transcript of a list page."""
 
@@ -586,7 +590,7 @@ class TranscriptItem(_Model):
     error: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class ListTranscriptResponse(_Model):
     """A page of transcripts, newest first, with its page details."""
 
@@ -599,7 +603,7 @@ class ListTranscriptResponse(_Model):
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurQuestion(_Model):
     """A question to ask LeMUR."""
 
@@ -611,7 +615,7 @@ class LemurQuestion(_Model):
     "Discrete options to answer with (cannot be used with answer_format)."
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurQuestionAnswer(_Model):
     """One answer of a question-answer request."""
 
@@ -619,7 +623,7 @@ class LemurQuestionAnswer(_Model):
     answer: str
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurUsage(_Model):
     """Token usage of a LeMUR request (None when the server did not say)."""
 
@@ -636,7 +640,7 @@ class _JSONResponse:
         return json.loads(self._json) if self._json else {}
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurStringResponse(_Model, _JSONResponse):
     """A LeMUR response whose answer is text."""
 
@@ -646,22 +650,22 @@ class LemurStringResponse(_Model, _JSONResponse):
     _json: Optional[str] = field(default=None, repr=False, compare=False)
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurTaskResponse(LemurStringResponse):
     """The result of a LeMUR task."""
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurSummaryResponse(LemurStringResponse):
     """The result of a LeMUR summary."""
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurActionItemsResponse(LemurStringResponse):
     """The result of a LeMUR action items request."""
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurQuestionResponse(_Model, _JSONResponse):
     """The result of a LeMUR question-answer request."""
 
@@ -671,7 +675,7 @@ class LemurQuestionResponse(_Model, _JSONResponse):
     _json: Optional[str] = field(default=None, repr=False, compare=False)
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LemurPurgeResponse(_Model):
     """The result of purging a LeMUR request's data.
 
@@ -688,7 +692,7 @@ class LemurPurgeResponse(_Model):
 # --------------------------------------------------------------------------------------
 
 
-@dataclass(repr=False, eq=False)
+@model
 class SpeakerOptions(_Model):
     """Options for speaker diarization."""
 
@@ -698,7 +702,7 @@ class SpeakerOptions(_Model):
     long_file_diarization_method: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class LanguageDetectionOptions(_Model):
     """Options for automatic language detection."""
 
@@ -709,14 +713,14 @@ class LanguageDetectionOptions(_Model):
     on_low_language_confidence: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class KeytermsPromptOptions(_Model):
     """Options for keyterms_prompt."""
 
     keyterms_match_strength: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class RedactPiiAudioOptions(_Model):
     """Options for the PII-redacted audio."""
 
@@ -724,35 +728,35 @@ class RedactPiiAudioOptions(_Model):
     override_audio_redaction_method: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class SpeakerIdentificationRequest(_Model):
     speaker_type: Optional[SpeakerType] = None
     known_values: Optional[List[str]] = None
     speakers: Optional[List[Dict[str, Any]]] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class TranslationRequest(_Model):
     target_languages: List[str] = field(default_factory=list)
     formal: Optional[bool] = None
     match_original_utterance: Optional[bool] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class CustomFormattingRequest(_Model):
     date: Optional[str] = None
     phone_number: Optional[str] = None
     email: Optional[str] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class SpeechUnderstandingFeatureRequests(_Model):
     speaker_identification: Optional[SpeakerIdentificationRequest] = None
     translation: Optional[TranslationRequest] = None
     custom_formatting: Optional[CustomFormattingRequest] = None
 
 
-@dataclass(repr=False, eq=False)
+@model
 class SpeechUnderstandingRequest(_Model):
     """Speech understanding (LLM Gateway features) of a transcript."""
 
@@ -864,7 +868,7 @@ def _json_default(value: Any) -> Any:
         return value.value
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if _field_list(value) is not None:
         return _drop_none(_asdict(value))
     if hasattr(value, "dict") and callable(value.dict):
         return value.dict()
@@ -1059,7 +1063,6 @@ def _custom_spelling_to_api(replacement: Optional[Mapping[str, Union[str, Sequen
     return out
 
 
-_T = TypeVar("_T", bound="TranscriptionConfig")
 _UNSET: Any = object()
 
 

@@ -1,25 +1,27 @@
 """What importing does and defers (issue #9, import time): the optional modules, the stdlib
 modules only some calls need, and each C function's declaration wait for first use; and the
-models' generic __repr__/__eq__ answer as @dataclass's own would."""
+models' __init__, __repr__ and __eq__ (built by _model.model) are those @dataclass writes."""
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
+import inspect
 import json
 import os
 import subprocess
 import sys
+from typing import Any, Dict, List
 
 from native_testenv import PACKAGE_ROOT
 
 import assemblyai_native as aai
-from assemblyai_native import _ffi, llm_gateway, realtime, types
+from assemblyai_native import _model, llm_gateway, realtime, types
 
-# Not imported by `import assemblyai_native` (each costs a few ms), but on first use.
-DEFERRED = ["assemblyai_native.realtime", "assemblyai_native.lemur", "assemblyai_native.llm_gateway",
-            "assemblyai_native.extras", "assemblyai_native._streaming", "concurrent.futures", "ctypes.util",
-            "urllib.parse"]
+# Not imported by `import assemblyai_native` (each costs from 1 to 10 ms): the modules on first
+# access to their names, concurrent.futures by the first thread pool, the rest by calls that need them.
+ON_ACCESS = ["assemblyai_native.realtime", "assemblyai_native.lemur", "assemblyai_native.llm_gateway",
+             "assemblyai_native.extras", "assemblyai_native._streaming", "concurrent.futures"]
+NOT_AT_IMPORT = ON_ACCESS + ["ctypes.util", "urllib.parse", "dataclasses", "inspect", "typing"]
 
 
 def _clean_run(code: str) -> dict:
@@ -44,8 +46,8 @@ def test_import_defers_optional_modules_and_declarations() -> None:
         "aai.Transcriber(max_workers=1)\n"
         "print(json.dumps({'before': before, 'declared': declared, 'ok': ok, 'after': sorted(sys.modules)}))\n"
     )
-    assert [m for m in DEFERRED if m in out["before"]] == []
-    assert [m for m in DEFERRED if m not in out["after"] and m not in ("ctypes.util", "urllib.parse")] == []
+    assert [m for m in NOT_AT_IMPORT if m in out["before"]] == []
+    assert [m for m in ON_ACCESS if m not in out["after"]] == []
     assert out["declared"] == ["aai_version"]  # the version check's, nothing else
     assert out["ok"]
 
@@ -66,27 +68,55 @@ def test_every_public_name_resolves() -> None:
         raise AssertionError("aai.NoSuchName resolved")
 
 
-def test_models_repr_and_eq_are_those_of_dataclass() -> None:
-    checked = 0
-    for module in (types, realtime, llm_gateway):
-        for name, cls in vars(module).items():
-            if not (isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__):
-                continue
-            assert issubclass(cls, types._Model), name  # else repr=False, eq=False would lose them
-            assert cls.__hash__ is None, name
-            ref = dataclasses.dataclass(type(name, (cls,), {}))  # the methods @dataclass writes
-            ref.__qualname__ = cls.__qualname__
-            counter = itertools.count()
-            args = {f.name: f"v{next(counter)}" for f in dataclasses.fields(cls) if f.init}
-            assert repr(cls(**args)) == repr(ref(**args))
-            assert cls(**args) == cls(**args)
-            for f in dataclasses.fields(cls):  # unequal after a change iff the field is compared
-                changed, ref_changed = cls(**args), ref(**args)
-                setattr(changed, f.name, "other")
-                setattr(ref_changed, f.name, "other")
-                assert (cls(**args) == changed) == (ref(**args) == ref_changed), (name, f.name)
-            checked += 1
-    assert checked >= 50
-    word = types.Word("a", 1, 2, 0.5)
-    assert word != types.UtteranceWord("a", 1, 2, 0.5)  # another class is never equal, as with @dataclass
-    assert word != ("a", 1, 2, 0.5, None, None)
+def _as_dataclass(cls: type, copies: Dict[type, type]) -> type:
+    """cls remade by the real @dataclass, from the same class body (annotations, defaults,
+    field() options), over its bases remade the same way: what @model must equal."""
+    if cls not in copies:
+        bases = tuple(_as_dataclass(b, copies) if "__model_fields__" in vars(b) else b for b in cls.__bases__)
+        spec = {f.name: f for f in _model.fields(cls)}
+        ns: Dict[str, Any] = {"__annotations__": dict(vars(cls).get("__annotations__", {})),
+                              "__qualname__": cls.__qualname__, "__module__": cls.__module__}
+        for name in ns["__annotations__"]:
+            f = spec[name]
+            options: Dict[str, Any] = {"repr": f.repr, "compare": f.compare}
+            if f.default_factory is not _model.MISSING:
+                options["default_factory"] = f.default_factory
+            elif f.default is not _model.MISSING:
+                options["default"] = f.default
+            ns[name] = dataclasses.field(**options)
+        copies[cls] = dataclasses.dataclass(type(cls.__name__, bases, ns))
+    return copies[cls]
+
+
+def _models() -> List[type]:
+    return [cls for module in (types, realtime, llm_gateway) for cls in vars(module).values()
+            if isinstance(cls, type) and "__model_fields__" in vars(cls) and cls.__module__ == module.__name__]
+
+
+def test_models_are_built_as_dataclass_would_build_them() -> None:
+    """__init__ (order, defaults, fresh default_factory values), __match_args__, __repr__,
+    __eq__ and the unhashability, against the real @dataclass on the same class bodies."""
+    copies: Dict[type, type] = {}
+    models = _models()
+    assert len(models) >= 50
+    for cls in models:
+        ref = _as_dataclass(cls, copies)
+        params = list(inspect.signature(ref).parameters.values())
+        required = [p.name for p in params if p.default is inspect.Parameter.empty]
+        names = [p.name for p in params]
+        assert list(inspect.signature(cls).parameters) in (names, ["args", "kwargs"]), cls  # before/after first use
+        for args in ([f"v{i}" for i in range(len(required))], [f"v{i}" for i in range(len(names))]):
+            ours, theirs = cls(*args), ref(*args)
+            assert list(inspect.signature(cls).parameters) == names
+            assert repr(ours) == repr(theirs)
+            assert _model.fields(cls) and [getattr(ours, n) for n in names] == [getattr(theirs, n) for n in names]
+            assert ours == cls(*args) and ours != ref(*args)  # another class is never equal
+            for name in names:  # unequal after a change iff the field is compared
+                changed, ref_changed = cls(*args), ref(*args)
+                setattr(changed, name, "other")
+                setattr(ref_changed, name, "other")
+                assert (ours == changed) == (theirs == ref_changed), (cls, name)
+        assert cls.__match_args__ == ref.__match_args__, cls
+        assert cls.__hash__ is None, cls
+    utterance, other = types.Utterance("a", 1, 2, 0.5), types.Utterance("a", 1, 2, 0.5)
+    assert utterance.words == [] and utterance.words is not other.words  # a fresh list each
