@@ -26,8 +26,9 @@ NOT_AT_IMPORT = ON_ACCESS + ["ctypes.util", "urllib.parse", "dataclasses", "insp
 
 def _clean_run(code: str) -> dict:
     # -S: no site hooks (a .pth file may import anything), so sys.modules is the package's doing.
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT),
-           "ASSEMBLYAI_NATIVE_LIB": os.environ["ASSEMBLYAI_NATIVE_LIB"]}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PACKAGE_ROOT)}
+    if os.environ.get("ASSEMBLYAI_NATIVE_LIB"):  # else a bundled copy
+        env["ASSEMBLYAI_NATIVE_LIB"] = os.environ["ASSEMBLYAI_NATIVE_LIB"]
     result = subprocess.run([sys.executable, "-S", "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
