@@ -26,8 +26,10 @@ class AssemblyAIError(Exception):
             timeout, HTTP 429 or 5xx).
         status: the libassemblyai status name, e.g. ``"AAI_ERR_AUTH"`` (None when the error
             was raised by the binding itself).
-        transcript: the transcript as last seen, when the failing call handed one back
-            (e.g. a polling deadline passed), else None.
+        transcript: the transcript as last seen, when the failing call had made or fetched
+            one (``transcribe()`` whose wait failed, a polling deadline passed), and always
+            the Transcript a failed ``wait_for_completion()`` waited for (so
+            ``transcribe_group(..., return_failures=True)`` keeps the ids); else None.
     """
 
     def __init__(

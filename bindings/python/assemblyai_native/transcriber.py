@@ -264,8 +264,10 @@ class Transcript:
         if out:
             self._set_handle(_ffi.Handle(out, lib.aai_transcript_free))
         if exc is not None:
-            if out:
-                exc.transcript = self
+            # Always this Transcript (its id, and its last state if it had one): a wait whose
+            # every poll failed hands back nothing from the library, and callers that own no
+            # reference to it (transcribe_group's failures) would otherwise lose the id.
+            exc.transcript = self
             raise exc
         return self
 
