@@ -278,6 +278,8 @@ CALLS: Tuple[Call, ...] = (
          waits=True),
     Call("transcribe_async(path)", lambda s: _transcript(_async(lambda: tr().transcribe_async(W.wav_path))),
          (UPLOAD, CREATE_LEG, POLL), TE, waits=True),
+    Call("transcribe_async(url)", lambda s: _transcript(_async(lambda: tr().transcribe_async(W.audio_url))),
+         (CREATE_LEG, POLL), TE, waits=True),
     Call("Transcript.get_by_id", lambda s: _transcript(aai.Transcript.get_by_id(W.done.id)), (GET_ONE,), TE),
     Call("Transcript.get_by_id_async", lambda s: _transcript(_async(lambda: aai.Transcript.get_by_id_async(W.done.id))),
          (GET_ONE,), TE),
@@ -287,6 +289,8 @@ CALLS: Tuple[Call, ...] = (
          lambda s: _transcript(_async(lambda: aai.Transcript(s["id"]).wait_for_completion_async())), (POLL,), TE,
          _queued_id, waits=True),
     Call("Transcript.delete_by_id", lambda s: _transcript(aai.Transcript.delete_by_id(s["id"])),
+         (Leg("DELETE", r"^/v2/transcript/[^/]+$"),), TE, _own_done_id),
+    Call("Transcript.delete_by_id_async", lambda s: _transcript(_async(lambda: aai.Transcript.delete_by_id_async(s["id"]))),
          (Leg("DELETE", r"^/v2/transcript/[^/]+$"),), TE, _own_done_id),
     Call("export_subtitles_srt", lambda s: {"n": len(W.done.export_subtitles_srt())},
          (get(r"^/v2/transcript/[^/]+/srt$", False),), TE),
@@ -326,9 +330,19 @@ CALLS: Tuple[Call, ...] = (
     Call("Lemur.task_async",
          lambda s: {"id": _async(lambda: aai.Lemur([W.done.id]).task_async("What is said?", timeout=T)).request_id},
          (create(r"^/lemur/v3/generate/task$"),), LE),
+    Call("Lemur.question_async",
+         lambda s: {"id": _async(lambda: aai.Lemur([W.done.id]).question_async(aai.LemurQuestion(question="Who?"),
+                                                                               timeout=T)).request_id},
+         (create(r"^/lemur/v3/generate/question-answer$"),), LE),
     Call("Lemur.get_response_data", lambda s: {"id": aai.Lemur().get_response_data(W.lemur_id, timeout=T).request_id},
          (LEMUR_GET,), LE),
+    Call("Lemur.get_response_data_async",
+         lambda s: {"id": _async(lambda: aai.Lemur().get_response_data_async(W.lemur_id, timeout=T)).request_id},
+         (LEMUR_GET,), LE),
     Call("Lemur.purge_request_data", lambda s: {"deleted": aai.Lemur.purge_request_data(s["id"], timeout=T).deleted},
+         (Leg("DELETE", r"^/lemur/v3/[^/]+$", gone_after_delete=True),), LE, _lemur_request),
+    Call("Lemur.purge_request_data_async",
+         lambda s: {"deleted": _async(lambda: aai.Lemur.purge_request_data_async(s["id"], timeout=T)).deleted},
          (Leg("DELETE", r"^/lemur/v3/[^/]+$", gone_after_delete=True),), LE, _lemur_request),
     Call("LLMGateway.chat_completion",
          lambda s: {"text": _llm().chat_completion("claude-sonnet-4-5-20250929",
@@ -341,6 +355,10 @@ CALLS: Tuple[Call, ...] = (
     Call("LLMGateway.understanding",
          lambda s: {"id": _llm().understanding(W.done.id, {"request": {"translation": {"target_languages": ["de"]}}})
                     .request_id},
+         (create(r"^/v1/understanding$"),), GE),
+    Call("LLMGateway.understanding_async",
+         lambda s: {"id": _async(lambda: _llm().understanding_async(
+             W.done.id, {"request": {"translation": {"target_languages": ["de"]}}})).request_id},
          (create(r"^/v1/understanding$"),), GE),
     Call("RealtimeTranscriber.create_temporary_token",
          lambda s: {"n": len(aai.RealtimeTranscriber.create_temporary_token(expires_in=60))},
@@ -458,20 +476,21 @@ def all_cases() -> List[Case]:
 # ---------------------------------------------------------------------------------------------
 
 
-def run_case(case: Case) -> Tuple[str, List[str], float]:
-    """Runs `case`; returns its name, what was wrong (empty: passed) and how long the call took."""
+def run_case(case: Case) -> Tuple[str, List[str], float, float]:
+    """Runs `case`; returns its name, what was wrong (empty: passed), how long the call took and
+    its time limit."""
     why: List[str] = []
     if W.init_error:
-        return case.name, [f"worker setup failed: {W.init_error}"], 0.0
+        return case.name, [f"worker setup failed: {W.init_error}"], 0.0, 0.0
     try:
-        elapsed = _run_case(case, why)
+        elapsed, limit = _run_case(case, why)
     except Exception as exc:  # the harness itself failed: report it as the case's failure
         why.append(f"harness: {type(exc).__name__}: {exc}")
-        elapsed = 0.0
-    return case.name, why, elapsed
+        elapsed, limit = 0.0, 0.0
+    return case.name, why, elapsed, limit
 
 
-def _run_case(case: Case, why: List[str]) -> float:
+def _run_case(case: Case, why: List[str]) -> Tuple[float, float]:
     call = CALLS[case.call]
     leg = call.legs[case.leg]
     max_retries = 1 if case.persistent else 3  # 3: the library's default, which Python users get
@@ -519,7 +538,7 @@ def _run_case(case: Case, why: List[str]) -> float:
             why.append("a failed download left the destination file")
         if save["stray"]:
             why.append(f"files left beside the destination: {save['stray']}")
-    return elapsed
+    return elapsed, limit
 
 
 def _check_error(exc: BaseException, call: Call, leg: Leg, e: Expect, why: List[str]) -> None:
