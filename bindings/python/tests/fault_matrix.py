@@ -409,7 +409,7 @@ class Expect:
     message: str = ""
     attempts: int = 1
     may_have_received: bool = False
-    http: Optional[int] = None
+    http: Optional[int] = None     # the exception's status_code
 
 
 def expected(fault: str, leg: Leg, persistent: bool, max_retries: int) -> Expect:
@@ -433,8 +433,9 @@ def expected(fault: str, leg: Leg, persistent: bool, max_retries: int) -> Expect
             # The first attempt deleted it and its answer was lost: the retry finds nothing.
             return Expect("AAI_ERR_NOT_FOUND", "earlier attempt", 2, http=404)
         return Expect(attempts=2)
-    return Expect(status, msg, max_retries + 1 if retried else 1, leg.cls == CREATE and fault != F429,
-                  STATUS.get(fault))
+    # status_code: the answer's status; none without an answer (reset, cut, timed out).
+    http = 200 if fault == MALFORMED else STATUS.get(fault)
+    return Expect(status, msg, max_retries + 1 if retried else 1, leg.cls == CREATE and fault != F429, http)
 
 
 def budget(leg: Leg, e: Expect, waits: bool) -> float:
@@ -554,8 +555,12 @@ def _check_error(exc: BaseException, call: Call, leg: Leg, e: Expect, why: List[
     msg = str(exc)
     if exc.status != e.status:
         why.append(f"status {exc.status}, want {e.status} ({msg})")
-    if e.http is not None and exc.status_code != e.http:
+    if exc.status_code != e.http:
         why.append(f"status_code {exc.status_code}, want {e.http}")
+    # errors.py: retryable for a connection failure, a timeout, HTTP 429 or 5xx.
+    transient = e.status in ("AAI_ERR_RATE_LIMITED", "AAI_ERR_SERVER", "AAI_ERR_CONNECTION", "AAI_ERR_TIMEOUT")
+    if transient and exc.retryable is not True:
+        why.append(f"retryable {exc.retryable!r} for {e.status}")
     if not msg:
         why.append("empty message")
     elif e.message.lower() not in msg.lower():
