@@ -1370,6 +1370,11 @@ typedef struct aai_streaming_event {
                                       1006 when the connection ended without a close frame */
     const char *close_reason;      /* ERROR and CLOSED: the close frame's reason ("" if none) */
     int64_t code;                  /* v3 Error error_code, Warning warning_code */
+    int64_t received_ns;           /* events from a server message: when the library read the
+                                      message's last byte from the socket, in ns on
+                                      CLOCK_MONOTONIC (compare with clock_gettime() in the
+                                      callback for the delivery latency); 0 for events the
+                                      library makes (ERROR from a failure, CLOSED) */
 } aai_streaming_event;
 
 /** The event callback. Runs on the session's callback thread (see above); `event` and all it

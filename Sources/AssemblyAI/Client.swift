@@ -66,6 +66,14 @@ func escapePathSegment(_ segment: String) -> String {
     return out
 }
 
+/// Nanoseconds on the monotonic clock (CLOCK_MONOTONIC, the clock every process shares), for
+/// timestamps a caller compares with its own.
+func monotonicNs() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+}
+
 /// Milliseconds on the monotonic clock, for deadlines.
 func monotonicMs() -> Int {
     var ts = timespec()

@@ -68,6 +68,7 @@ typedef struct rec_event {
     aai_status status;
     size_t word_count;
     double audio_duration, latency_ms;
+    int64_t received_ns, callback_ns;  /* event->received_ns; CLOCK_MONOTONIC at the callback */
     pthread_t thread;
 } rec_event;
 
@@ -107,7 +108,8 @@ static double created_ms(const char *json) {
 
 static void on_event(const aai_streaming_event *e, void *user_data) {
     recorder *r = user_data;
-    struct timespec now;
+    struct timespec now, mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
     clock_gettime(CLOCK_REALTIME, &now);
     double now_ms = now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
     pthread_mutex_lock(&r->lock);
@@ -127,6 +129,8 @@ static void on_event(const aai_streaming_event *e, void *user_data) {
         x->word_count = e->word_count;
         x->audio_duration = e->audio_duration_seconds;
         x->thread = pthread_self();
+        x->received_ns = e->received_ns;
+        x->callback_ns = (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec;
         double c = created_ms(e->json);
         x->latency_ms = c > 0 ? now_ms - c : -1;
         if (e->type == AAI_STREAMING_EVENT_ERROR) x->close_code = e->close_code;
@@ -821,6 +825,33 @@ static void test_latency_server_to_callback(void) {
     aai_client_free(c);
 }
 
+static void test_received_ns(void) {
+    /* Every event made from a server message carries when its last byte was read (CLOCK_MONOTONIC,
+       after connect began, before its callback, in order); CLOSED, which the library makes, 0. */
+    aai_client *c = h_client();
+    static recorder r;
+    rec_init(&r);
+    aai_streaming *s = new_session(c, AAI_STREAMING_V3, &r);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int64_t start = (int64_t)t0.tv_sec * 1000000000 + t0.tv_nsec;
+    CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+    CHECK_STATUS(aai_streaming_send_wav_file(s, WAV_HELLO, 100, 0), AAI_OK);
+    CHECK_STATUS(aai_streaming_close(s, 5000), AAI_OK);
+    CHECK(r.count >= 4 && r.events[r.count - 1].type == AAI_STREAMING_EVENT_CLOSED);
+    int64_t prev = start;
+    int ok = 1;
+    for (int i = 0; i + 1 < r.count; i++) {
+        rec_event *e = &r.events[i];
+        ok &= e->received_ns >= prev && e->received_ns <= e->callback_ns;
+        prev = e->received_ns;
+    }
+    CHECK(ok);
+    CHECK(r.events[r.count - 1].received_ns == 0);
+    aai_streaming_free(s);
+    aai_client_free(c);
+}
+
 static void test_connect_refused_and_timeout(void) {
     aai_client *c = h_client();
     aai_streaming *s = new_session(c, AAI_STREAMING_V3, NULL);
@@ -881,6 +912,7 @@ int main(void) {
     RUN(test_mic_from_alsa_file);
     RUN(test_connect_refused_and_timeout);
     RUN(test_latency_server_to_callback);
+    RUN(test_received_ns);
     RUN(test_many_sessions_at_once);
     return h_finish();
 }

@@ -215,3 +215,17 @@ def test_idle_and_recording(server):
         records = json.loads(r.read())
     assert [(s["protocol"], s["close_code"]) for s in records] == [("v2", 4031), ("v3", 1000)]
     assert records[1]["query"] == "inactivity_timeout=5" and records[1]["headers"]["authorization"] == KEY
+
+
+def test_send_times_recorded(server):
+    """sent_ns: one CLOCK_MONOTONIC time per message sent (the clock this process's
+    time.monotonic_ns reads), in order, between the session's start and its end here."""
+    urllib.request.urlopen(urllib.request.Request(server + "/_local/streaming/sessions", method="DELETE"))
+    before = time.monotonic_ns()
+    msgs, code, _ = session(server, "/v3/ws?sample_rate=16000", make_audio("Hello world.", span_ms=800, seconds=2),
+                            terminate=json.dumps({"type": "Terminate"}))
+    after = time.monotonic_ns()
+    with urllib.request.urlopen(server + "/_local/streaming/sessions") as r:
+        record = json.loads(r.read())[0]
+    assert code == 1000 and len(record["sent_ns"]) == len(record["sent"]) == len(msgs)
+    assert before <= record["sent_ns"][0] and record["sent_ns"] == sorted(record["sent_ns"]) and record["sent_ns"][-1] <= after

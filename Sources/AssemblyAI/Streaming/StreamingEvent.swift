@@ -82,6 +82,9 @@ public struct StreamingEvent: Sendable {
     public var error: AssemblyAIError?
     /// v3 Error/Warning codes.
     public var code: Int64 = 0
+    /// For messages from the server: when the library read the message's last byte from the
+    /// socket, in ns on CLOCK_MONOTONIC (0 for events the library makes).
+    public var receivedNs: Int64 = 0
 
     public init(kind: Kind, protocolVersion: StreamingProtocol) {
         self.kind = kind

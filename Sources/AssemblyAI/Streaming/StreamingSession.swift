@@ -177,7 +177,8 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
                     guard let message = try c.assembler.push(frame) else { continue }
                     switch message {
                     case .text(let text):
-                        let event = StreamingEvent.parse(Array(text.utf8), protocol: p)
+                        var event = StreamingEvent.parse(Array(text.utf8), protocol: p)
+                        event.receivedNs = c.lastDataNs
                         switch event.kind {
                         case .opened: return event
                         case .error: errorText = event.text
@@ -585,7 +586,8 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
                             guard let message = try c.assembler.push(frame) else { continue }
                             switch message {
                             case .text(let text):
-                                let event = StreamingEvent.parse(Array(text.utf8), protocol: p)
+                                var event = StreamingEvent.parse(Array(text.utf8), protocol: p)
+                                event.receivedNs = c.lastDataNs
                                 if event.kind == .terminated { terminated = true }
                                 post(event)
                             case .binary:

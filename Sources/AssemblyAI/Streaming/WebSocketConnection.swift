@@ -52,6 +52,9 @@ final class WebSocketConnection {
     /// Bytes received after the handshake's head, not yet parsed.
     var parser = WebSocketFrameParser(maxFrameSize: 16 << 20, expectMasked: false)
     var assembler = WebSocketMessageAssembler(maxMessageSize: 16 << 20)
+    /// When the last recv() that returned data did (monotonicNs): a message completed by the
+    /// bytes of that read arrived then.
+    private(set) var lastDataNs: Int64 = 0
     private var rng = SystemRandomNumberGenerator()
 
     enum RecvResult { case data(Int), again, eof }
@@ -200,7 +203,9 @@ final class WebSocketConnection {
         var got = 0
         let rc = buffer.withUnsafeMutableBytes { curl_easy_recv(easy, $0.baseAddress, $0.count, &got) }
         switch rc {
-        case CURLE_OK: return got == 0 ? .eof : .data(got)
+        case CURLE_OK:
+            if got > 0 { lastDataNs = monotonicNs() }
+            return got == 0 ? .eof : .data(got)
         case CURLE_AGAIN: return .again
         default:
             throw AssemblyAIError(.connection, "\(what): receiving failed: \(String(cString: curl_easy_strerror(rc)))")

@@ -78,6 +78,7 @@ func withCEvent(_ e: StreamingEvent, _ body: (UnsafePointer<aai_streaming_event>
     c.close_code = Int32(e.closeCode)
     c.close_reason = e.kind == .closed || e.kind == .error ? cstr(e.closeReason ?? "") : nil
     c.code = e.code
+    c.received_ns = e.receivedNs
     withUnsafePointer(to: &c) { body($0) }
     for p in allocations { free(p) }
 }

@@ -390,7 +390,12 @@ actor StreamingServerSession {
 
     private func send(_ message: JSON) async throws {
         let text = message.serialized()
-        StreamingState.shared.update(id) { $0.sent.append(text) }
+        // The send time on CLOCK_MONOTONIC (shared by every process), so a client on this
+        // machine can measure the delivery latency from it (scripts/bench).
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        let sentNs = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+        StreamingState.shared.update(id) { $0.sent.append(text); $0.sentNs.append(sentNs) }
         try await outbound.write(.text(text))
     }
 

@@ -42,6 +42,7 @@ struct StreamingSessionRecord: Sendable {
     var textMessages: [String] = []
     var audioChunkBytes: [Int] = []
     var sent: [String] = []
+    var sentNs: [Int64] = []
     var closeCode: Int?
     var closeReason: String?
     var decodedText: String?
@@ -54,6 +55,7 @@ struct StreamingSessionRecord: Sendable {
             "audio_messages": .int(audioChunkBytes.count), "audio_bytes": .int(audioChunkBytes.reduce(0, +)),
             "audio_chunk_bytes": .array(audioChunkBytes.map { .int($0) }),
             "sent": .array(sent.map { .string($0) }),
+            "sent_ns": .array(sentNs.map { .int(Int($0)) }),
         ]
         o["close_code"] = closeCode.map { .int($0) } ?? .null
         o["close_reason"] = closeReason.map { .string($0) } ?? .null
