@@ -68,6 +68,9 @@ test-c: $(C_TESTS)
 $(STAGE)/bench/bench_native: bench/bench_native.c include/assemblyai.h
 	mkdir -p $(STAGE)/bench
 	$(CC) $(CFLAGS) -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -Wl,-rpath,'$$ORIGIN/../lib'
+$(STAGE)/bench/bench_stream: bench/bench_stream.c include/assemblyai.h
+	mkdir -p $(STAGE)/bench
+	$(CC) $(CFLAGS) -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -Wl,-rpath,'$$ORIGIN/../lib'
 
 # The reference documentation: the header's comments rendered by Doxygen (installed if missing).
 SUDO = $(if $(filter 0,$(shell id -u)),,sudo)

@@ -8,7 +8,8 @@
  *   bench_native srt-local ID                 fetch the transcript, then time SRT computed locally
  *   bench_native search-local ID WORD         fetch the transcript, then time a local word search
  *   bench_native hold ID N                    fetch and free the transcript N times; RSS before/after
- * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL.
+ *   bench_native group URL...                 transcribe a group of URLs (default concurrency) and wait
+ * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL, AAI_BENCH_POLL_MS (polling interval).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <assemblyai.h>
@@ -43,6 +44,8 @@ static aai_transcriber *transcriber(aai_client **client) {
     const char *url = getenv("ASSEMBLYAI_BASE_URL");
     if (url) aai_client_set_base_url(*client, url);
     aai_client_set_http_timeout_ms(*client, 120000);
+    const char *poll = getenv("AAI_BENCH_POLL_MS");
+    aai_client_set_polling_interval_ms(*client, poll ? atol(poll) : 50);
     aai_transcriber *t = NULL;
     aai_transcriber_new(*client, NULL, &t);
     return t;
@@ -158,6 +161,20 @@ int main(int argc, char **argv) {
         long end_kb = rss_kb();
         printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"json_kb\": %zu, \"held_kb\": %ld, \"rss_after_first_free_kb\": %ld, "
                "\"rss_after_all_kb\": %ld}\n", now() - t0, peak_rss_kb(), json_len / 1024, held_kb, after_first_kb, end_kb);
+    } else if (strcmp(what, "group") == 0) {
+        aai_transcript_group *g = NULL;
+        aai_status s = aai_transcriber_transcribe_group(t, (const char *const *)argv + 2, (size_t)(argc - 2), NULL, 0, 0, &g);
+        if (s != AAI_OK) return fail("group", s);
+        size_t completed = 0;
+        for (size_t i = 0; i < aai_transcript_group_count(g); i++) {
+            aai_transcript *tr = NULL;
+            aai_status item = AAI_OK;
+            aai_transcript_group_item(g, i, &tr, &item);
+            if (item == AAI_OK && aai_transcript_get_status(tr) == AAI_TRANSCRIPT_COMPLETED) completed++;
+            aai_transcript_free(tr);
+        }
+        printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"completed\": %zu}\n", now() - t0, peak_rss_kb(), completed);
+        aai_transcript_group_free(g);
     } else {
         return 2;
     }

@@ -5,17 +5,84 @@
 `official` imports the official `assemblyai` package, `native` imports `assemblyai_native` (this
 project's binding); both are used through the same, official API. Prints one line of JSON:
 {"seconds": wall time of the workload, "rss_kb": peak RSS, ...}. Environment:
-ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL.
+ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL, AAI_BENCH_POLL_MS (polling interval, default 50).
+
+`stream SESSIONS SECONDS DUMP [PHASES]` is bench/bench_stream.c's workload through the SDK's
+`streaming.v3.StreamingClient` (the official one needs a 1.x package: scripts/bench runs it from
+.venv-bench-latest); DUMP gets the same per-session records.
 """
+import importlib
 import json
 import os
 import resource
 import sys
+import threading
 import time
+import zlib
 
 
 def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def stream_audio(text: str, span_ms: int, samples: int) -> bytes:
+    """16 kHz PCM16 silence carrying `text` in the samples' low bits (docs/local-server-streaming.md)."""
+    body = bytes([1]) + span_ms.to_bytes(4, "little") + len(text.encode()).to_bytes(4, "little") + text.encode()
+    frame = b"AAIT" + body + zlib.crc32(body).to_bytes(4, "little")
+    period = b"".join(b"\x01\x00" if (byte >> (7 - k)) & 1 else b"\x00\x00" for byte in frame for k in range(8))
+    return (period * (samples * 2 // len(period) + 1))[: samples * 2]
+
+
+def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
+    """N sessions, audio at real-time pace in 50 ms chunks from one pacing loop (stream(bytes)
+    only queues), at PHASES offsets as in bench_stream.c, then all disconnected at once. Returns
+    the workload's figures."""
+    v3 = importlib.import_module(aai.__name__ + ".streaming.v3")
+    host = os.environ["ASSEMBLYAI_BASE_URL"].replace("http://", "ws://", 1)
+    rate, chunk = 16000, 800
+    samples = int(seconds * rate)
+    words = int((seconds * 1000 - 1500) // 400) // 4 * 4
+    clients, records, audio = [], [], []
+    for i in range(n):
+        rec = {"id": "", "turns": []}
+
+        def on_turn(_client, e, rec=rec):
+            t = time.monotonic_ns()  # first: the callback's entry
+            rec["turns"].append([e.turn_order, e.end_of_turn, e.transcript, t])
+
+        def on_begin(_client, e, rec=rec):
+            rec["id"] = e.id
+
+        c = v3.StreamingClient(v3.StreamingClientOptions(api_key=os.environ["ASSEMBLYAI_API_KEY"], api_host=host))
+        c.on(v3.StreamingEvents.Begin, on_begin)
+        c.on(v3.StreamingEvents.Turn, on_turn)
+        c.on(v3.StreamingEvents.Error, lambda _c, e: print("session error:", e, file=sys.stderr))
+        c.connect(v3.StreamingParameters(sample_rate=rate))
+        text = " ".join(f"Session {i} sentence {w // 4}." for w in range(0, words, 4))
+        clients.append(c)
+        records.append(rec)
+        audio.append(stream_audio(text, words * 400, samples))
+    ru0 = resource.getrusage(resource.RUSAGE_SELF)
+    t0 = time.monotonic()
+    for k in range(0, samples - chunk + 1, chunk):
+        for p in range(phases):
+            delay = t0 + k / rate + p * chunk / rate / phases - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            for i in range(p, n, phases):
+                clients[i].stream(audio[i][k * 2:(k + chunk) * 2])
+    closers = [threading.Thread(target=c.disconnect, kwargs={"terminate": True}) for c in clients]
+    for t in closers:
+        t.start()
+    for t in closers:
+        t.join()
+    wall = time.monotonic() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
+    with open(dump, "w") as f:
+        for rec in records:
+            f.write(json.dumps(rec) + "\n")
+    return {"seconds": wall, "sessions": n, "cpu_ms_per_session": cpu * 1000 / n, "cpu_s": cpu}
 
 
 def main() -> None:
@@ -32,7 +99,7 @@ def main() -> None:
     aai.settings.api_key = os.environ["ASSEMBLYAI_API_KEY"]
     aai.settings.base_url = os.environ["ASSEMBLYAI_BASE_URL"]
     aai.settings.http_timeout = 120.0
-    aai.settings.polling_interval = 0.05
+    aai.settings.polling_interval = float(os.environ.get("AAI_BENCH_POLL_MS", "50")) / 1000
     out = {}
     t0 = time.perf_counter()
     if workload == "fetch":
@@ -53,6 +120,11 @@ def main() -> None:
         transcript = aai.Transcript.get_by_id(args[0])
         t0 = time.perf_counter()  # the search alone
         out["bytes"] = sum(m.count for m in transcript.word_search([args[1]]))
+    elif workload == "stream":
+        out = stream(aai, int(args[0]), float(args[1]), args[2], int(args[3]) if len(args) > 3 else 10)
+        out["rss_kb"] = peak_rss_kb()
+        print(json.dumps(out))
+        return
     elif workload == "group":
         urls = args
         group = aai.Transcriber().transcribe_group(urls)
