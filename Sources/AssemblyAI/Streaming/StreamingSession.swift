@@ -466,10 +466,10 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
     }
 
     private func post(_ event: StreamingEvent) {
-        monitor.withLock {
-            events.append(event)
-            monitor.broadcast()
-        }
+        monitor.withLock { events.append(event) }
+        // After unlocking: a callback thread woken under the lock would at once block on it
+        // again, and pay a second wake-up (two scheduler delays on a busy machine).
+        monitor.broadcast()
     }
 
     // MARK: the I/O thread

@@ -34,7 +34,8 @@ final class Monitor: @unchecked Sendable {  // all access goes through the pthre
         return try body()
     }
 
-    /// Wakes every waiter. Call with the lock held.
+    /// Wakes every waiter. Call with the lock held, or just after changing (under the lock)
+    /// what the waiters check: a waiter woken while the lock is still held only blocks on it again.
     func broadcast() { pthread_cond_broadcast(&cond) }
 
     /// Waits (lock held) until woken or until `deadlineMs` on the monotonic clock (nil: no
