@@ -9,7 +9,7 @@
  * session's chunk at the same instant (the worst case: every I/O thread wakes at once).
  * Prints one line of JSON: the streaming phase's wall time, peak RSS, the delivery latency from
  * the library reading a message's last byte off the socket to the callback (event->received_ns
- * to clock_gettime at the callback's entry: p50/p99/max over every message), and CPU per session
+ * to clock_gettime at the callback's entry: p50/p99/max over every Turn), and CPU per session
  * (getrusage user+sys over the streaming phase / sessions). DUMP gets one JSON line per session
  * ({"id", "turns": [[turn_order, end_of_turn, transcript, callback_ns], ...]}) that scripts/bench
  * matches with the server's record of what it sent and when (sent_ns), for the cross-SDK
@@ -75,14 +75,16 @@ typedef struct {
     char id[64];
     turn *turns;
     size_t count, cap;
-    int64_t *lat_ns;  /* received_ns -> callback, every message from the server */
+    int64_t *lat_ns;  /* received_ns -> callback, every Turn */
     size_t lat_count, lat_cap;
 } session;
 
 static void on_event(const aai_streaming_event *e, void *user) {
     int64_t t = now_ns();
     session *x = user;
-    if (e->received_ns > 0) {
+    /* Turns only (as the server-side figures): OPENED was read during connect, before the
+       callback thread started, so its wait is the thread's start, not the delivery path. */
+    if (e->type == AAI_STREAMING_EVENT_TURN && e->received_ns > 0) {
         if (x->lat_count == x->lat_cap) x->lat_ns = realloc(x->lat_ns, (x->lat_cap = x->lat_cap * 2 + 64) * sizeof *x->lat_ns);
         x->lat_ns[x->lat_count++] = t - e->received_ns;
     }
