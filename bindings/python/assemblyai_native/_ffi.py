@@ -306,6 +306,7 @@ class aai_streaming_event(Structure):
         ("close_code", c_int),
         ("close_reason", c_char_p),
         ("code", c_int64),
+        ("received_ns", c_int64),  # CLOCK_MONOTONIC ns the message was read (time.monotonic_ns() clock)
     ]
 
 
