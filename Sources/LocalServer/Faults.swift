@@ -1,7 +1,8 @@
 // Fault injection: armed from the command line (--fault JSON) or POST /_local/faults, each
 // fault hits the next N requests that match its method and path, so client libraries can be
 // tested against rate limits, server errors, broken connections, bad JSON, slow and silent
-// servers. docs/local-server.md ("Fault injection") documents every field.
+// servers; the ws_* kinds break streaming sessions instead (StreamingFaults.swift).
+// docs/local-server.md ("Fault injection") documents every field.
 
 import Foundation
 import Hummingbird
@@ -10,7 +11,15 @@ import NIOCore
 struct Fault: Sendable {
     enum Kind: String, Sendable, CaseIterable {
         case status, reset, truncate, malformedJSON = "malformed_json", delay, hang
+        case wsClose = "ws_close", wsDrop = "ws_drop", wsReset = "ws_reset", wsMalformedFrame = "ws_malformed_frame"
+        case wsOversizedFrame = "ws_oversized_frame", wsInvalidUTF8 = "ws_invalid_utf8", wsStopReading = "ws_stop_reading"
+
+        /// WebSocket kinds hit streaming sessions only; the others HTTP requests only.
+        var isWebSocket: Bool { rawValue.hasPrefix("ws_") }
     }
+
+    /// ws_malformed_frame variants.
+    static let frameVariants = ["rsv", "opcode", "masked", "control"]
 
     var id = 0
     var method: String?
@@ -25,12 +34,19 @@ struct Fault: Sendable {
     var delayMs: Int?
     var after = false
     var atByte: Int?
+    // WebSocket kinds: the fault fires once the session has sent this many messages.
+    var afterMessages = 1
+    var closeCode = 1011
+    var reason = ""
+    var frame = "rsv"
+    /// ws_oversized_frame: one byte over libassemblyai's 16 MiB frame limit by default.
+    var frameBytes = (16 << 20) + 1
 
     /// Reads a fault from its JSON form; the error says which field is wrong.
     init(json: JSON) throws {
         guard let o = json.objectValue else { throw APIError.badRequest("a fault must be an Object") }
         let known: Set = ["method", "path", "path_regex", "count", "skip", "kind", "status", "retry_after", "message",
-                          "delay_ms", "phase", "at_byte"]
+                          "delay_ms", "phase", "at_byte", "after_messages", "close_code", "reason", "frame", "frame_bytes"]
         if let unknown = o.keys.sorted().first(where: { !known.contains($0) }) {
             throw APIError.badRequest("fault field \(unknown) is not allowed (unknown property)")
         }
@@ -71,6 +87,15 @@ struct Fault: Sendable {
         default: throw APIError.badRequest("fault field phase must be one of: before, after")
         }
         if kind == .delay, delayMs == nil { throw APIError.badRequest("fault field delay_ms is required for kind delay") }
+        afterMessages = try int("after_messages", 0...1_000_000) ?? 1
+        closeCode = try int("close_code", 0...65_535) ?? 1011
+        reason = try string("reason") ?? ""
+        if reason.utf8.count > 123 { throw APIError.badRequest("fault field reason must be at most 123 bytes (a close frame's limit)") }
+        frameBytes = try int("frame_bytes", 0...(256 << 20)) ?? frameBytes
+        frame = try string("frame") ?? "rsv"
+        if !Self.frameVariants.contains(frame) {
+            throw APIError.badRequest("fault field frame must be one of: \(Self.frameVariants.joined(separator: ", "))")
+        }
     }
 
     func matches(method m: String, path p: String) -> Bool {
@@ -92,6 +117,16 @@ struct Fault: Sendable {
         }
         if let delayMs { o["delay_ms"] = .int(delayMs) }
         if let atByte { o["at_byte"] = .int(atByte) }
+        if kind.isWebSocket {
+            o["after_messages"] = .int(afterMessages)
+            o.removeValue(forKey: "phase")
+        }
+        switch kind {
+        case .wsClose: o["close_code"] = .int(closeCode); o["reason"] = .string(reason)
+        case .wsMalformedFrame: o["frame"] = .string(frame)
+        case .wsOversizedFrame: o["frame_bytes"] = .int(frameBytes)
+        default: break
+        }
         return .object(o)
     }
 
@@ -135,21 +170,36 @@ final class FaultInjector: Sendable {
 
     /// The fault this request triggers, if any: the first armed fault that matches and has
     /// no requests left to skip. Matching faults with `skip` left count one down instead.
-    func take(method: String, path: String) -> Fault? {
+    /// An HTTP fault is recorded as fired here; a WebSocket one (taken when the session opens)
+    /// when it fires (`recordFired`).
+    func take(method: String, path: String, webSocket: Bool = false) -> Fault? {
         state.withLock { s in
-            for i in s.armed.indices where s.armed[i].matches(method: method, path: path) {
+            for i in s.armed.indices where s.armed[i].kind.isWebSocket == webSocket && s.armed[i].matches(method: method, path: path) {
                 if s.armed[i].skip > 0 { s.armed[i].skip -= 1; continue }
                 let fault = s.armed[i]
                 if fault.count > 0 {
                     s.armed[i].count -= 1
                     if s.armed[i].count == 0 { s.armed.remove(at: i) }
                 }
-                s.fired.append(.object(["id": .int(fault.id), "kind": .string(fault.kind.rawValue), "method": .string(method),
-                                        "path": .string(path), "at": .string(TranscriptStore.timestamp(Date()))]))
+                if !webSocket { s.fired.append(Self.firedRecord(fault, method: method, path: path)) }
                 return fault
             }
             return nil
         }
+    }
+
+    func recordFired(_ fault: Fault, method: String, path: String, extra: [String: JSON]) {
+        var record = Self.firedRecord(fault, method: method, path: path)
+        if case .object(var o) = record {
+            o.merge(extra) { a, _ in a }
+            record = .object(o)
+        }
+        state.withLock { $0.fired.append(record) }
+    }
+
+    private static func firedRecord(_ fault: Fault, method: String, path: String) -> JSON {
+        .object(["id": .int(fault.id), "kind": .string(fault.kind.rawValue), "method": .string(method),
+                 "path": .string(path), "at": .string(TranscriptStore.timestamp(Date()))])
     }
 
     /// Faults never hit the harness's own admin routes.
@@ -178,6 +228,8 @@ struct FaultMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         switch fault.kind {
+        case .wsClose, .wsDrop, .wsReset, .wsMalformedFrame, .wsOversizedFrame, .wsInvalidUTF8, .wsStopReading:
+            return try await next(request, context)  // never taken for HTTP requests
         case .status:
             try await runOrDrain(fault, request, context, next)
             var headers = HTTPFields()

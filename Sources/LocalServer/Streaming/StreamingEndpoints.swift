@@ -40,9 +40,13 @@ struct StreamingEndpoints: Sendable {
         let headers = collected
         let authorization = head.headerFields[.authorization]
         let keys = state.config.apiKeys
+        // A WebSocket fault belongs to the session that opens now (count and skip count sessions).
+        let faults = state.faults
+        let fault = faults.take(method: head.method.rawValue, path: path, webSocket: true)
         return .upgrade([:]) { inbound, outbound, _ in
             let session = StreamingServerSession(protocolVersion: proto, path: path, query: query, headers: headers,
-                                                 authorization: authorization, apiKeys: keys, outbound: outbound)
+                                                 authorization: authorization, apiKeys: keys, outbound: outbound,
+                                                 channel: channel, fault: fault, faults: faults)
             await session.run(inbound)
         }
     }
@@ -54,6 +58,9 @@ private struct Closure: Error {
     let reason: String
 }
 
+/// Thrown by send() once the session's fault has fired: nothing more is handled or sent.
+private struct FaultFired: Error {}
+
 /// One session. An actor: the inbound loop and the timer task both drive it.
 actor StreamingServerSession {
     let protocolVersion: StreamProtocol
@@ -63,6 +70,10 @@ actor StreamingServerSession {
     let authorization: String?
     let apiKeys: Set<String>
     let outbound: WebSocketOutboundWriter
+    let channel: any Channel
+    /// The WebSocket fault this session carries (fires after fault.afterMessages messages).
+    let fault: Fault?
+    let faults: FaultInjector
     let id = UUID().uuidString.lowercased()
     let settings = StreamingState.shared.settings.withLock { $0 }
 
@@ -73,9 +84,11 @@ actor StreamingServerSession {
     private var expiresAt = Date()
     private var inactivityMs: Int?
     private var terminating = false
+    private var sentCount = 0
+    private var faulted = false
 
     init(protocolVersion: StreamProtocol, path: String, query: String, headers: [String: JSON], authorization: String?,
-         apiKeys: Set<String>, outbound: WebSocketOutboundWriter) {
+         apiKeys: Set<String>, outbound: WebSocketOutboundWriter, channel: any Channel, fault: Fault?, faults: FaultInjector) {
         self.protocolVersion = protocolVersion
         self.path = path
         self.query = query
@@ -83,12 +96,19 @@ actor StreamingServerSession {
         self.authorization = authorization
         self.apiKeys = apiKeys
         self.outbound = outbound
+        self.channel = channel
+        self.fault = fault
+        self.faults = faults
     }
 
     func run(_ inbound: WebSocketInboundStream) async {
         StreamingState.shared.record(StreamingSessionRecord(id: id, protocolVersion: protocolVersion, path: path, query: query, headers: headers))
+        await ClientCloseRecorder.install(on: channel, sessionID: id)
         do {
+            try await fireIfDue()  // after_messages 0: before the session begins
             try await begin()
+        } catch is FaultFired {
+            // the session goes on reading (and dropping) what the client sends; see below
         } catch let closure as Closure {
             await close(closure.code, closure.reason)
             return
@@ -106,10 +126,13 @@ actor StreamingServerSession {
         do {
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 if closed { break }
-                switch message {
-                case .binary(let buffer): try await audio(Array(buffer.readableBytesView))
-                case .text(let text): try await textMessage(text)
-                }
+                // After a fault, messages are recorded and dropped until the client goes away.
+                do {
+                    switch message {
+                    case .binary(let buffer): try await audio(Array(buffer.readableBytesView))
+                    case .text(let text): try await textMessage(text)
+                    }
+                } catch is FaultFired {}
                 if closed { break }
             }
         } catch let closure as Closure {
@@ -246,6 +269,10 @@ actor StreamingServerSession {
     // MARK: messages
 
     private func audio(_ bytes: [UInt8]) async throws {
+        if faulted {
+            StreamingState.shared.update(id) { $0.audioChunkBytes.append(bytes.count) }
+            throw FaultFired()
+        }
         guard var t = transcriber, !terminating else { return }
         StreamingState.shared.update(id) { $0.audioChunkBytes.append(bytes.count) }
         let ms = Double(bytes.count) * 1000 / Double(t.config.sampleRate * t.config.bytesPerSample)
@@ -270,6 +297,7 @@ actor StreamingServerSession {
 
     private func textMessage(_ text: String) async throws {
         StreamingState.shared.update(id) { $0.textMessages.append(text) }
+        if faulted { throw FaultFired() }
         guard !terminating else { return }
         if protocolVersion == .v2 { try await v2Message(text) } else { try await v3Message(text) }
     }
@@ -367,7 +395,7 @@ actor StreamingServerSession {
 
     /// Called every 25 ms; false once the session is over.
     func tick() async -> Bool {
-        guard !closed else { return false }
+        guard !closed, !faulted else { return false }
         guard transcriber != nil, !terminating else { return true }
         let now = Date()
         let idleMs = Int(now.timeIntervalSince(lastAudioAt) * 1000)
@@ -389,6 +417,7 @@ actor StreamingServerSession {
     // MARK: output
 
     private func send(_ message: JSON) async throws {
+        if faulted { throw FaultFired() }
         let text = message.serialized()
         // The send time on CLOCK_MONOTONIC (shared by every process), so a client on this
         // machine can measure the delivery latency from it (scripts/bench).
@@ -397,10 +426,35 @@ actor StreamingServerSession {
         let sentNs = Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
         StreamingState.shared.update(id) { $0.sent.append(text); $0.sentNs.append(sentNs) }
         try await outbound.write(.text(text))
+        sentCount += 1
+        try await fireIfDue()
+    }
+
+    /// Fires the session's fault once it has sent `after_messages` messages, then throws
+    /// FaultFired so that whatever was sending stops: `sent` in the record is then exactly what
+    /// went out before the fault.
+    private func fireIfDue() async throws {
+        guard let fault, !faulted, sentCount == fault.afterMessages else { return }
+        faulted = true
+        let n = sentCount
+        faults.recordFired(fault, method: "GET", path: path, extra: ["session_id": .string(id), "after_messages": .int(n)])
+        StreamingState.shared.update(id) {
+            $0.fault = .object(["id": .int(fault.id), "kind": .string(fault.kind.rawValue), "after_messages": .int(n)])
+            switch fault.kind {
+            case .wsClose: $0.closeCode = fault.closeCode; $0.closeReason = fault.reason
+            case .wsDrop, .wsReset: $0.closeCode = 1006
+            default: break
+            }
+        }
+        // A close ends the session as a server close does; after a drop the session reads on
+        // until the client's FIN (closing now could turn the FIN into a RST).
+        if fault.kind == .wsClose || fault.kind == .wsReset { closed = true }
+        await StreamingFaults.perform(fault, outbound: outbound, channel: channel)
+        throw FaultFired()
     }
 
     private func close(_ code: Int, _ reason: String) async {
-        guard !closed else { return }
+        guard !closed, !faulted else { return }
         closed = true
         StreamingState.shared.update(id) { $0.closeCode = code; $0.closeReason = reason }
         // A close frame holds at most 123 bytes of reason: cut at a character boundary.

@@ -46,6 +46,11 @@ struct StreamingSessionRecord: Sendable {
     var closeCode: Int?
     var closeReason: String?
     var decodedText: String?
+    /// The WebSocket fault that fired in this session: id, kind, after_messages.
+    var fault: JSON?
+    /// The close frame the client sent (1005: one without a code), nil while none came.
+    var clientCloseCode: Int?
+    var clientCloseReason: String?
 
     var json: JSON {
         var o: [String: JSON] = [
@@ -60,6 +65,9 @@ struct StreamingSessionRecord: Sendable {
         o["close_code"] = closeCode.map { .int($0) } ?? .null
         o["close_reason"] = closeReason.map { .string($0) } ?? .null
         o["decoded_text"] = decodedText.map { .string($0) } ?? .null
+        o["fault"] = fault ?? .null
+        o["client_close_code"] = clientCloseCode.map { .int($0) } ?? .null
+        o["client_close_reason"] = clientCloseReason.map { .string($0) } ?? .null
         return .object(o)
     }
 }
