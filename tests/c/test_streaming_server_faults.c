@@ -5,8 +5,10 @@
    the right status and a message that says what happened, then CLOSED (1006 when no close frame
    came, else the server's code) as the last event; the client's own close frame (recorded by the
    server) carries 1002 / 1007 as RFC 6455 says; aai_streaming_close() returns the failure at
-   once. A server that stops reading: sends time out within the send timeout, close gives up
-   within its timeout. A watchdog (SIGALRM) ends the suite if anything hangs. */
+   once. Also: a reset while the client writes audio, each fault before the session began, and a
+   server that stops reading (sends time out within the send timeout, close gives up within its
+   timeout; an idle client's keep-alive finds it). A watchdog (SIGALRM) ends the suite if
+   anything hangs. */
 #include "harness.h"
 #include <curl/curl.h>
 #include <stdint.h>
@@ -295,6 +297,8 @@ static void test_protocol_errors(void) {
         {"masked", "\"kind\":\"ws_malformed_frame\",\"frame\":\"masked\"", AAI_ERR_PROTOCOL, "server frame is masked", NULL, 1006, NULL, 1002},
         {"control", "\"kind\":\"ws_malformed_frame\",\"frame\":\"control\"", AAI_ERR_PROTOCOL, "control frame payload of 126 bytes", NULL, 1006, NULL, 1002},
         {"ws_invalid_utf8", "\"kind\":\"ws_invalid_utf8\"", AAI_ERR_PROTOCOL, "not valid UTF-8", NULL, 1006, NULL, 1007},
+        /* 1005 means "no code" and must never be sent in a close frame (RFC 6455 7.4.1). */
+        {"ws_close 1005", "\"kind\":\"ws_close\",\"close_code\":1005", AAI_ERR_PROTOCOL, "invalid code 1005", NULL, 1006, NULL, 1002},
         /* The client refuses the frame from its header and closes with 16 MiB unread, so its
            kernel answers with RST and the server may drop the 1009 close frame unread
            (test_faults.c checks 1009 against a peer that sends the header only). */
@@ -366,6 +370,148 @@ static void test_server_stops_reading(void) {
     }
 }
 
+/* A reset that meets the client while it writes audio: the messages the server sent before it
+   are still in the client's socket and must all be delivered (the send fails first here). */
+static void test_reset_while_sending(void) {
+    int send_failures = 0;
+    for (int round = 0; round < 16; round++) {
+        int proto = 2 + round % 2;
+        char label[64];
+        snprintf(label, sizeof label, "v%d reset while sending, round %d", proto, round);
+        watchdog_case = label;
+        alarm(30);
+        free(adm("DELETE", "/_local/faults", NULL));
+        free(adm("DELETE", "/_local/streaming/sessions", NULL));
+        char fault[128];
+        snprintf(fault, sizeof fault, "{\"kind\":\"ws_reset\",\"path\":\"%s\",\"after_messages\":%d}",
+                 proto == 3 ? "/v3/ws" : "/v2/realtime/ws", AFTER);
+        free(adm("POST", "/_local/faults", fault));
+        static rec r;
+        memset(&r, 0, sizeof r);
+        pthread_mutex_init(&r.lock, NULL);
+        aai_client *c = h_client();
+        aai_streaming *s = NULL;
+        aai_streaming_new(c, proto == 3 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
+        aai_streaming_set_callback(s, on_event, &r);
+        CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+        /* The words, then 1 s chunks of silence as fast as they go, until the session ends. */
+        static unsigned char second[32000];
+        aai_status st = aai_streaming_send_audio(s, audio, sizeof audio > 32000 ? 32000 : sizeof audio);
+        for (size_t off = 32000; st == AAI_OK && off < sizeof audio; off += 32000) st = aai_streaming_send_audio(s, audio + off, 32000);
+        for (int i = 0; st == AAI_OK && i < 2000; i++) st = aai_streaming_send_audio(s, second, sizeof second);
+        CHECK(wait_closed(&r, 10000));
+        aai_streaming_close(s, 1000);
+        aai_streaming_free(s);
+        aai_client_free(c);
+        int n_json = 0;
+        const ev *error = NULL;
+        for (int i = 0; i < r.n; i++) {
+            if (r.e[i].json) n_json++;
+            if (r.e[i].type == AAI_STREAMING_EVENT_ERROR) error = &r.e[i];
+        }
+        if (error && strstr(error->text, "sending failed")) send_failures++;
+        char *session = last_session(), *sent = expected_sent(&r);
+        if (n_json != AFTER || !strstr(session, sent) || !error || error->status != AAI_ERR_CONNECTION) {
+            h_current_failed = 1;
+            fprintf(stderr, "  FAIL %s: %d messages delivered (want %d), error %s\n", label, n_json, AFTER, error ? error->text : "none");
+        }
+        free(sent);
+        free(session);
+        rec_free(&r);
+        alarm(0);
+    }
+    printf("# reset while sending: the send failed first in %d of 16 rounds\n", send_failures);
+}
+
+/* Faults before the session began (after_messages 0): aai_streaming_connect() fails with the
+   mapped status, the close code is kept, no event is delivered. */
+static void test_faults_before_begin(void) {
+    static const struct { const char *fields; aai_status want; const char *message; int close_code; int client_code; } K[] = {
+        {"\"kind\":\"ws_close\",\"close_code\":1011,\"reason\":\"busy\"", AAI_ERR_SERVER, "1011", 1011, 1011},
+        {"\"kind\":\"ws_drop\"", AAI_ERR_CONNECTION, "closed the connection before the session began", 1006, 0},
+        {"\"kind\":\"ws_reset\"", AAI_ERR_CONNECTION, "failed", 0, 0},
+        {"\"kind\":\"ws_malformed_frame\",\"frame\":\"opcode\"", AAI_ERR_PROTOCOL, "unknown opcode", 0, 1002},
+        {"\"kind\":\"ws_stop_reading\",\"delay_ms\":60000", AAI_ERR_TIMEOUT, "within 500 ms", 0, 0},
+    };
+    for (int proto = 2; proto <= 3; proto++)
+        for (size_t i = 0; i < sizeof K / sizeof *K; i++) {
+            char label[128];
+            snprintf(label, sizeof label, "v%d before begin: %s", proto, K[i].fields);
+            watchdog_case = label;
+            alarm(30);
+            free(adm("DELETE", "/_local/faults", NULL));
+            free(adm("DELETE", "/_local/streaming/sessions", NULL));
+            char fault[256];
+            snprintf(fault, sizeof fault, "{\"path\":\"%s\",\"after_messages\":0,%s}", proto == 3 ? "/v3/ws" : "/v2/realtime/ws",
+                     K[i].fields);
+            free(adm("POST", "/_local/faults", fault));
+            static rec r;
+            memset(&r, 0, sizeof r);
+            pthread_mutex_init(&r.lock, NULL);
+            aai_client *c = h_client();
+            aai_streaming *s = NULL;
+            aai_streaming_new(c, proto == 3 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
+            aai_streaming_set_callback(s, on_event, &r);
+            aai_streaming_set_connect_timeout_ms(s, 500);
+            aai_status st = aai_streaming_connect(s);
+            char message[512];
+            snprintf(message, sizeof message, "%s", aai_last_error_message());
+            int close_code = aai_streaming_close_code(s);
+            aai_streaming_free(s);
+            aai_client_free(c);
+            char want_client[64] = "\"client_close_code\":null";
+            if (K[i].client_code) snprintf(want_client, sizeof want_client, "\"client_close_code\":%d", K[i].client_code);
+            char *session = last_session();
+            for (int n = 0; n < 100 && !strstr(session, want_client); n++) {
+                usleep(20000);
+                free(session);
+                session = last_session();
+            }
+            usleep(50 * 1000);
+            int bad = st != K[i].want || !strstr(message, K[i].message) || close_code != K[i].close_code || r.n != 0 ||
+                      !strstr(session, "\"sent\":[]") || !strstr(session, "\"fault\":{\"after_messages\":0,") ||
+                      !strstr(session, want_client);
+            if (bad) {
+                h_current_failed = 1;
+                fprintf(stderr, "  FAIL %s: connect %s \"%s\" (want %s ~ \"%s\"), close code %d (want %d), %d events\n    server: %.500s\n",
+                        label, aai_status_name(st), message, aai_status_name(K[i].want), K[i].message, close_code, K[i].close_code,
+                        r.n, session);
+            }
+            free(session);
+            rec_free(&r);
+            alarm(0);
+        }
+}
+
+/* A server that stops reading and a client that has nothing to send: the keep-alive ping goes
+   unanswered and the session ends by itself. */
+static void test_keepalive_finds_a_silent_server(void) {
+    watchdog_case = "keep-alive";
+    alarm(30);
+    free(adm("DELETE", "/_local/faults", NULL));
+    free(adm("POST", "/_local/faults", "{\"kind\":\"ws_stop_reading\",\"path\":\"/v3/ws\",\"after_messages\":1,\"delay_ms\":60000}"));
+    static rec r;
+    memset(&r, 0, sizeof r);
+    pthread_mutex_init(&r.lock, NULL);
+    aai_client *c = h_client();
+    aai_streaming *s = NULL;
+    aai_streaming_new(c, AAI_STREAMING_V3, &s);
+    aai_streaming_set_callback(s, on_event, &r);
+    aai_streaming_set_keepalive_ms(s, 300);
+    CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+    CHECK(wait_closed(&r, 10000));
+    double t0 = h_now_ms();
+    CHECK_STATUS(aai_streaming_close(s, 2000), AAI_ERR_CONNECTION);
+    CHECK(h_now_ms() - t0 < 500);
+    CHECK_CONTAINS(aai_last_error_message(), "no answer to a keep-alive ping within 300 ms");
+    CHECK(r.n == 3 && r.e[1].type == AAI_STREAMING_EVENT_ERROR && r.e[1].status == AAI_ERR_CONNECTION &&
+          r.e[2].type == AAI_STREAMING_EVENT_CLOSED && r.e[2].close_code == 1006);
+    aai_streaming_free(s);
+    aai_client_free(c);
+    rec_free(&r);
+    alarm(0);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     signal(SIGALRM, on_alarm);
@@ -376,5 +522,8 @@ int main(void) {
     RUN(test_abrupt_close);
     RUN(test_protocol_errors);
     RUN(test_server_stops_reading);
+    RUN(test_reset_while_sending);
+    RUN(test_faults_before_begin);
+    RUN(test_keepalive_finds_a_silent_server);
     return h_finish();
 }

@@ -645,6 +645,12 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             try? flush()
         } catch let error as AssemblyAIError {
             failure = error
+            // A send that failed (a reset met while writing audio) must not lose what the
+            // server sent before: those bytes are still in the socket. Deliver them first.
+            if !stopped, closeReceived == nil, let close = deliverReceived(c, p, buffer: &buffer) {
+                closeReceived = close  // the server's close explains the end better (see below)
+                failure = nil
+            }
         } catch {
             failure = AssemblyAIError(.internal, "\(what): \(error)")
         }
@@ -696,6 +702,28 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
     }
 
     private func closeTimeoutMsSnapshot() -> Int { monitor.withLock { closeTimeoutMs } }
+
+    /// After the connection failed: reads what is left in the socket and posts the messages in
+    /// it, up to a close frame (returned) or anything unreadable.
+    private func deliverReceived(_ c: WebSocketConnection, _ p: StreamingProtocol,
+                                 buffer: inout [UInt8]) -> (code: UInt16, reason: String)? {
+        var reads = 0
+        while reads < 256, case .data(let n)? = try? c.recv(into: &buffer, what: what) {  // up to EOF, at most 16 MiB
+            buffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            reads += 1
+        }
+        while let frame = try? c.parser.next() {  // nil: incomplete, or a protocol error
+            let pushed: WebSocketMessage?
+            do { pushed = try c.assembler.push(frame) } catch { break }
+            guard let message = pushed else { continue }  // a fragment
+            switch message {
+            case .text(let text): post(StreamingEvent.parse(Array(text.utf8), protocol: p))
+            case .close(let code, let reason): return (code, reason)
+            case .binary, .ping, .pong: break
+            }
+        }
+        return nil
+    }
 
     /// Encoded bytes the I/O thread keeps waiting for the socket before it takes more from the queue.
     static let maxPendingWrite = 256 * 1024
