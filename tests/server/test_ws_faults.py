@@ -144,6 +144,9 @@ def ws_session(s, path, send=AUDIO, max_size=None, terminate=None):
                 ws.send(send[i:i + CHUNK])
             if terminate:
                 ws.send(terminate)
+        except websockets.ConnectionClosed:
+            pass  # the server closed while we were sending: what it sent before is still queued
+        try:
             while True:
                 received.append(json.loads(ws.recv(timeout=5)))
         except websockets.ConnectionClosed as e:

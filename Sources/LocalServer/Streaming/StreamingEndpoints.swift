@@ -123,6 +123,7 @@ actor StreamingServerSession {
             }
         }
         defer { timer.cancel() }
+        await holdIfStopped()
         do {
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 if closed { break }
@@ -134,6 +135,7 @@ actor StreamingServerSession {
                     }
                 } catch is FaultFired {}
                 if closed { break }
+                await holdIfStopped()
             }
         } catch let closure as Closure {
             await close(closure.code, closure.reason)
@@ -442,7 +444,7 @@ actor StreamingServerSession {
             $0.fault = .object(["id": .int(fault.id), "kind": .string(fault.kind.rawValue), "after_messages": .int(n)])
             switch fault.kind {
             case .wsClose: $0.closeCode = fault.closeCode; $0.closeReason = fault.reason
-            case .wsDrop, .wsReset: $0.closeCode = 1006
+            case .wsDrop, .wsReset, .wsStopReading: $0.closeCode = 1006
             default: break
             }
         }
@@ -451,6 +453,13 @@ actor StreamingServerSession {
         if fault.kind == .wsClose || fault.kind == .wsReset { closed = true }
         await StreamingFaults.perform(fault, outbound: outbound, channel: channel)
         throw FaultFired()
+    }
+
+    /// ws_stop_reading: the loop asks for no more frames (the framework reads from the socket only
+    /// for a consumer that waits for one) until the fault's task ends the connection.
+    private func holdIfStopped() async {
+        guard faulted, fault?.kind == .wsStopReading else { return }
+        while channel.isActive { try? await Task.sleep(nanoseconds: 20_000_000) }
     }
 
     private func close(_ code: Int, _ reason: String) async {

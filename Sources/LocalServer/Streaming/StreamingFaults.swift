@@ -22,9 +22,14 @@ enum StreamingFaults {
         case .wsMalformedFrame, .wsOversizedFrame, .wsInvalidUTF8:
             try? await outbound.write(.custom(frame(for: fault)))
         case .wsStopReading:
-            // No more reads from the socket: the client's frames fill the TCP buffers and its
-            // sends back up. The connection is reset after delay_ms (or when the server stops).
+            // No more reads from the socket (the session also stops asking for frames): the
+            // client's frames fill the TCP buffers and its sends back up. The connection is
+            // reset after delay_ms (or when the server stops). NIO still drains the socket once
+            // the client's FIN arrives: that goes to a discarder, unseen by the session.
             try? await channel.setOption(ChannelOptions.autoRead, value: false).get()
+            try? await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(InboundDiscarder(), position: .first)
+            }.get()
             let deadline = Date().addingTimeInterval(Double(fault.delayMs ?? 600_000) / 1000)
             Task {
                 while Date() < deadline, channel.isActive, !ShutdownFlag.isSet {
@@ -80,6 +85,12 @@ enum StreamingFaults {
             }
         }
     }
+}
+
+/// Drops every byte read from the socket (ws_stop_reading).
+final class InboundDiscarder: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }
 
 /// Records the client's close frame (code and reason) in the session record: the framework
