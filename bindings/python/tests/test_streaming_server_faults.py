@@ -75,6 +75,7 @@ def wait(event: threading.Event, what: str, seconds: float = 10.0) -> None:
 # (kind, fields, text in the error, close code the error carries)
 FAULTS = [
     ("ws_close", {"close_code": 1011, "reason": "Injected failure"}, "1011", 1011),
+    ("ws_close", {"close_code": 4008, "reason": "Session Expired"}, "Session Expired", 4008),
     ("ws_drop", {}, "without a close frame", None),
     ("ws_reset", {}, "failed", None),  # receiving failed, or sending failed
     ("ws_malformed_frame", {"frame": "rsv"}, "reserved bits", None),
@@ -82,7 +83,7 @@ FAULTS = [
     ("ws_invalid_utf8", {}, "not valid UTF-8", None),
     ("ws_oversized_frame", {}, "exceeds the limit", None),
 ]
-IDS = [f"{k}-{f.get('frame', '')}" for k, f, _, _ in FAULTS]
+IDS = [f"{k}-{f.get('frame', f.get('close_code', ''))}" for k, f, _, _ in FAULTS]
 
 
 class V2Rec:
