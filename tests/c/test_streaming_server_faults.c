@@ -80,6 +80,14 @@ static char *adm(const char *method, const char *path, const char *body) {
 /* The session record (each case clears the record first, so it holds one session). */
 static char *last_session(void) { return adm("GET", "/_local/streaming/sessions", NULL); }
 
+/* The record without its "headers" (they hold the API key; failure output must not). */
+static const char *without_headers(char *record) {
+    char *h = strstr(record, "\"headers\":{");
+    char *end = h ? strchr(h, '}') : NULL;
+    if (end) memmove(h, end + 1, strlen(end + 1) + 1);
+    return record;
+}
+
 /* ---- events ---- */
 #define MAX_EV 512
 typedef struct ev {
@@ -249,7 +257,7 @@ static void run_case(int proto, const kase *k) {
                 label, aai_status_name(connected), aai_status_name(send_status), r.n, n_json, AFTER, n_error,
                 error ? aai_status_name(error->status) : "-", error ? error->text : "", aai_status_name(k->want), k->message,
                 last ? aai_status_name(last->status) : "-", last ? last->close_code : 0, k->closed_code,
-                last ? last->reason : "", aai_status_name(cs), close_ms, free_ms, sent, session);
+                last ? last->reason : "", aai_status_name(cs), close_ms, free_ms, sent, without_headers(session));
     }
     free(sent);
     free(session);
@@ -475,7 +483,7 @@ static void test_faults_before_begin(void) {
                 h_current_failed = 1;
                 fprintf(stderr, "  FAIL %s: connect %s \"%s\" (want %s ~ \"%s\"), close code %d (want %d), %d events\n    server: %.500s\n",
                         label, aai_status_name(st), message, aai_status_name(K[i].want), K[i].message, close_code, K[i].close_code,
-                        r.n, session);
+                        r.n, without_headers(session));
             }
             free(session);
             rec_free(&r);
