@@ -9,27 +9,23 @@
 /// when it is asked for it. The document is immutable and can be shared between threads.
 ///
 /// Limits: at most `maxDepth` nested arrays/objects (default 512); documents up to 4 GiB - 1 bytes.
-public final class JSONDocument: Sendable {
+public final class JSONDocument: @unchecked Sendable {  // immutable after init; the tape is freed in deinit
     /// The default maximum nesting depth of arrays and objects.
     public static let defaultMaxDepth = 512
 
     /// The source bytes (the document keeps them; `JSONNode.rawBytes` are slices of this array).
     public let bytes: [UInt8]
-    @usableFromInline let tape: [UInt64]
+    /// One entry per value (see JSONTapeParser.swift), from LargeMemory.
+    let tape: UnsafeMutablePointer<UInt32>
+    let tapeCount: Int
+    private let tapeBytes: Int
 
     /// Parses and validates `bytes`.
     /// - Parameter maxDepth: maximum number of nested arrays/objects; deeper input throws `.depthLimitExceeded`.
     public init(bytes: [UInt8], maxDepth: Int = JSONDocument.defaultMaxDepth) throws(JSONError) {
         self.bytes = bytes
         self.hasTrailingNUL = false
-        let result: Result<[UInt64], JSONError> = bytes.withUnsafeBufferPointer { buffer in
-            do throws(JSONError) {
-                return .success(try buildTape(buffer, maxDepth: maxDepth))
-            } catch {
-                return .failure(error)
-            }
-        }
-        self.tape = try result.get()
+        (tape, tapeCount, tapeBytes) = try JSONDocument.index(bytes, dropLast: false, maxDepth: maxDepth)
     }
 
     /// Whether `bytes` ends with a NUL that is not part of the document (see ``init(nulTerminated:maxDepth:)``).
@@ -44,15 +40,22 @@ public final class JSONDocument: Sendable {
         guard bytes.last == 0 else { throw JSONError(.trailingContent, offset: bytes.count, reason: "expected a trailing NUL") }
         self.bytes = bytes
         self.hasTrailingNUL = true
-        let result: Result<[UInt64], JSONError> = bytes.withUnsafeBufferPointer { buffer in
+        (tape, tapeCount, tapeBytes) = try JSONDocument.index(bytes, dropLast: true, maxDepth: maxDepth)
+    }
+
+    private static func index(_ bytes: [UInt8], dropLast: Bool, maxDepth: Int) throws(JSONError)
+        -> (UnsafeMutablePointer<UInt32>, Int, Int) {
+        let result: Result<(tape: UnsafeMutablePointer<UInt32>, count: Int, bytes: Int), JSONError> = bytes.withUnsafeBufferPointer { buffer in
             do throws(JSONError) {
-                return .success(try buildTape(UnsafeBufferPointer(rebasing: buffer.dropLast()), maxDepth: maxDepth))
+                return .success(try buildTape(dropLast ? UnsafeBufferPointer(rebasing: buffer.dropLast()) : buffer, maxDepth: maxDepth))
             } catch {
                 return .failure(error)
             }
         }
-        self.tape = try result.get()
+        return try result.get()
     }
+
+    deinit { LargeMemory.release(tape, tapeBytes) }
 
     /// Parses and validates the UTF-8 encoding of `string`.
     public convenience init(string: String, maxDepth: Int = JSONDocument.defaultMaxDepth) throws(JSONError) {
@@ -62,8 +65,61 @@ public final class JSONDocument: Sendable {
     /// The root value.
     public var root: JSONNode { JSONNode(document: self, index: 0) }
 
-    /// Number of tape entries (a rough measure of the index's size: 8 bytes each).
-    public var tapeEntryCount: Int { tape.count }
+    /// Number of tape entries (a rough measure of the index's size: 4 bytes each).
+    public var tapeEntryCount: Int { tapeCount }
+
+    /// Source offset where the value of tape entry `j` starts.
+    @inline(__always) func offset(_ j: Int) -> Int { Int(truncatingIfNeeded: tape[j]) }
+
+    /// First byte of the value of tape entry `j`: it tells the value's kind.
+    @inline(__always) func firstByte(_ j: Int) -> UInt8 { bytes[offset(j)] }
+
+    /// Tape index of the entry after the value at `j` (O(1): a container's start holds its end's index).
+    @inline(__always) func next(_ j: Int) -> Int {
+        let c = firstByte(j)
+        if c == ASCII.openBrace || c == ASCII.openBracket { return Int(truncatingIfNeeded: tape[j &+ 1]) &+ 1 }
+        return j &+ 1
+    }
+
+    /// For the string starting (at its opening quote) at `quote`: the offset of its closing quote and
+    /// whether it contains escapes. The document was validated, so the scan ends inside `b`.
+    @inline(__always)
+    static func stringEnd(_ b: UnsafeBufferPointer<UInt8>, _ quote: Int) -> (end: Int, escaped: Bool) {
+        var i = quote &+ 1
+        var escaped = false
+        let n = b.count
+        guard let p = b.baseAddress else { return (quote, false) }
+        while i < n {
+            // Eight bytes at a time while none is a quote or a backslash.
+            while i &+ 8 <= n {
+                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let q = w ^ (ones &* 0x22), s = w ^ (ones &* 0x5C)
+                let m = (((q &- ones) & ~q) | ((s &- ones) & ~s)) & (ones &* 0x80)
+                if m != 0 { i &+= UInt64(littleEndian: m).trailingZeroBitCount &>> 3; break }
+                i &+= 8
+            }
+            guard i < n else { break }
+            let c = p[i]
+            if c == ASCII.quote { return (i, escaped) }
+            if c == ASCII.backslash { escaped = true; i &+= 2 } else { i &+= 1 }
+        }
+        return (min(i, n), escaped)
+    }
+
+    /// For the number starting at `start`: its length and whether it has a fraction or exponent.
+    @inline(__always)
+    static func numberEnd(_ b: UnsafeBufferPointer<UInt8>, _ start: Int) -> (length: Int, decimal: Bool) {
+        var i = start
+        var decimal = false
+        while i < b.count {
+            let c = b[i]
+            if c &- ASCII.zero < 10 || c == ASCII.minus || c == ASCII.plus { i &+= 1; continue }
+            if c == ASCII.dot || c | 0x20 == 0x65 { decimal = true; i &+= 1; continue }
+            break
+        }
+        return (i &- start, decimal)
+    }
 }
 
 /// The type of a JSON value.
@@ -95,43 +151,39 @@ public struct JSONNode: Sendable {
         self.index = index
     }
 
-    @inline(__always) var word: UInt64 { document.tape[index] }
-    @inline(__always) var tapeKindBits: UInt64 { Tape.kindBits(document.tape[index]) }
+    @inline(__always) var firstByte: UInt8 { document.firstByte(index) }
 
     // MARK: type
 
     /// The value's type.
     public var kind: JSONKind {
-        switch tapeKindBits {
-        case TapeKind.null.rawValue: return .null
-        case TapeKind.true.rawValue, TapeKind.false.rawValue: return .bool
-        case TapeKind.integer.rawValue, TapeKind.decimal.rawValue: return .number
-        case TapeKind.string.rawValue, TapeKind.escapedString.rawValue: return .string
-        case TapeKind.array.rawValue: return .array
-        default: return .object
+        switch firstByte {
+        case ASCII.quote: return .string
+        case ASCII.openBrace: return .object
+        case ASCII.openBracket: return .array
+        case 0x74, 0x66: return .bool   // t f
+        case 0x6E: return .null         // n
+        default: return .number
         }
     }
 
-    public var isNull: Bool { tapeKindBits == TapeKind.null.rawValue }
-    public var isArray: Bool { tapeKindBits == TapeKind.array.rawValue }
-    public var isObject: Bool { tapeKindBits == TapeKind.object.rawValue }
-    public var isString: Bool {
-        let k = tapeKindBits
-        return k == TapeKind.string.rawValue || k == TapeKind.escapedString.rawValue
-    }
-    public var isNumber: Bool {
-        let k = tapeKindBits
-        return k == TapeKind.integer.rawValue || k == TapeKind.decimal.rawValue
-    }
+    public var isNull: Bool { firstByte == 0x6E }
+    public var isArray: Bool { firstByte == ASCII.openBracket }
+    public var isObject: Bool { firstByte == ASCII.openBrace }
+    public var isString: Bool { firstByte == ASCII.quote }
+    public var isNumber: Bool { kind == .number }
     /// True for a number written without fraction or exponent (e.g. `42`, `-7`, but not `1.0` or `1e2`).
-    public var isIntegerLiteral: Bool { tapeKindBits == TapeKind.integer.rawValue }
+    public var isIntegerLiteral: Bool {
+        guard isNumber else { return false }
+        return document.bytes.withUnsafeBufferPointer { !JSONDocument.numberEnd($0, document.offset(index)).decimal }
+    }
 
     // MARK: scalars
 
     public var bool: Bool? {
-        switch tapeKindBits {
-        case TapeKind.true.rawValue: return true
-        case TapeKind.false.rawValue: return false
+        switch firstByte {
+        case 0x74: return true
+        case 0x66: return false
         default: return nil
         }
     }
@@ -139,16 +191,12 @@ public struct JSONNode: Sendable {
     /// The number as Int64 if it is mathematically an integer within Int64's range (`1e2` and `1.0` qualify,
     /// `1.5` and `9223372036854775808` do not). Exact: decided from the decimal text, not through Double.
     public var int64: Int64? {
-        let w = word
-        let k = Tape.kindBits(w)
-        guard k == TapeKind.integer.rawValue || k == TapeKind.decimal.rawValue else { return nil }
-        let start = Tape.offset(w)
-        let length = numberLength(w)
+        guard isNumber else { return nil }
+        let start = document.offset(index)
         return document.bytes.withUnsafeBufferPointer { b -> Int64? in
-            guard let base = b.baseAddress, start &+ length <= b.count else { return nil }
-            if k == TapeKind.integer.rawValue {
-                return JSONNumberParsing.integerToInt64(base + start, length)
-            }
+            guard let base = b.baseAddress else { return nil }
+            let (length, decimal) = JSONDocument.numberEnd(b, start)
+            if !decimal { return JSONNumberParsing.integerToInt64(base + start, length) }
             return JSONNumberParsing.decimalToInt64(base + start, length)
         }
     }
@@ -161,79 +209,52 @@ public struct JSONNode: Sendable {
 
     /// The number as the nearest Double (correctly rounded). Magnitudes beyond Double's range give ±infinity.
     public var double: Double? {
-        let w = word
-        let k = Tape.kindBits(w)
-        guard k == TapeKind.integer.rawValue || k == TapeKind.decimal.rawValue else { return nil }
-        let start = Tape.offset(w)
-        let length = numberLength(w)
+        guard isNumber else { return nil }
+        let start = document.offset(index)
         return document.bytes.withUnsafeBufferPointer { b -> Double? in
-            guard let base = b.baseAddress, start &+ length <= b.count else { return nil }
-            return JSONNumberParsing.toDouble(base + start, length)
+            guard let base = b.baseAddress else { return nil }
+            return JSONNumberParsing.toDouble(base + start, JSONDocument.numberEnd(b, start).length)
+        }
+    }
+
+    /// Calls `body` with the string's unescaped UTF-8: the source bytes themselves when the string has
+    /// no escapes (no copy), else a decoded copy. Nil if this is not a string.
+    public func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        guard isString else { return nil }
+        let quote = document.offset(index)
+        return try document.bytes.withUnsafeBufferPointer { b -> R in
+            let (end, escaped) = JSONDocument.stringEnd(b, quote)
+            let raw = UnsafeBufferPointer(rebasing: b[(quote &+ 1) ..< end])
+            if !escaped { return try body(raw) }
+            var decoded: [UInt8] = []
+            decoded.reserveCapacity(raw.count)
+            unescapeJSONString(raw, into: &decoded)
+            return try decoded.withUnsafeBufferPointer(body)
         }
     }
 
     /// The unescaped string, or nil if this is not a string.
     public var string: String? {
-        let w = word
-        let k = Tape.kindBits(w)
-        if k == TapeKind.string.rawValue {
-            let start = Tape.offset(w)
-            let length = stringLength(w)
-            return document.bytes.withUnsafeBufferPointer { b -> String? in
-                guard let base = b.baseAddress, start &+ length <= b.count else { return nil }
-                return String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self)
-            }
-        }
-        if k == TapeKind.escapedString.rawValue {
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(stringLength(w))
-            appendEscaped(w, to: &buffer)
-            return String(decoding: buffer, as: UTF8.self)
-        }
-        return nil
+        withStringBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Appends the string's unescaped UTF-8 bytes to `buffer` (nothing else: no terminator). Returns false,
     /// leaving `buffer` unchanged, if this is not a string. Note: a `\u0000` escape yields a NUL byte.
     @discardableResult
     public func appendUnescapedString(to buffer: inout [UInt8]) -> Bool {
-        let w = word
-        let k = Tape.kindBits(w)
-        if k == TapeKind.string.rawValue {
-            let start = Tape.offset(w)
-            let length = stringLength(w)
-            return document.bytes.withUnsafeBufferPointer { b -> Bool in
-                guard let base = b.baseAddress, start &+ length <= b.count else { return false }
-                buffer.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
-                return true
-            }
+        guard isString else { return false }
+        let quote = document.offset(index)
+        document.bytes.withUnsafeBufferPointer { b in
+            let (end, escaped) = JSONDocument.stringEnd(b, quote)
+            let raw = UnsafeBufferPointer(rebasing: b[(quote &+ 1) ..< end])
+            if escaped { unescapeJSONString(raw, into: &buffer) } else { buffer.append(contentsOf: raw) }
         }
-        if k == TapeKind.escapedString.rawValue {
-            appendEscaped(w, to: &buffer)
-            return true
-        }
-        return false
+        return true
     }
 
-    /// True if this is a string whose unescaped UTF-8 equals `utf8` (no allocation).
+    /// True if this is a string whose unescaped UTF-8 equals `utf8` (no allocation when it has no escapes).
     public func stringEquals(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        let w = word
-        let k = Tape.kindBits(w)
-        if k == TapeKind.string.rawValue {
-            let start = Tape.offset(w)
-            let length = stringLength(w)
-            guard length == utf8.count else { return false }
-            return document.bytes.withUnsafeBufferPointer { b in
-                guard let base = b.baseAddress, start &+ length <= b.count else { return false }
-                return bytesEqual(base + start, utf8, length)
-            }
-        }
-        if k == TapeKind.escapedString.rawValue {
-            var buffer: [UInt8] = []
-            appendEscaped(w, to: &buffer)
-            return buffer.elementsEqual(utf8)
-        }
-        return false
+        withStringBytes { $0.count == utf8.count && ($0.count == 0 || bytesEqual($0.baseAddress!, utf8, $0.count)) } ?? false
     }
 
     /// True if this is a string equal to `string`.
@@ -255,67 +276,45 @@ public struct JSONNode: Sendable {
 
     /// Byte range of this value in `document.bytes`.
     public var rawRange: Range<Int> {
-        let w = word
-        let start = Tape.offset(w)
-        let k = Tape.kindBits(w)
-        let tape = document.tape
-        let end: Int
-        switch k {
-        case TapeKind.string.rawValue, TapeKind.escapedString.rawValue:
-            return (start &- 1) ..< (start &+ stringLength(w) &+ 1)
-        case TapeKind.integer.rawValue, TapeKind.decimal.rawValue:
-            end = start &+ numberLength(w)
-        case TapeKind.array.rawValue, TapeKind.object.rawValue:
-            let endIndex = Int(truncatingIfNeeded: tape[index &+ 1])
-            end = Tape.offset(tape[endIndex]) &+ 1
-        default:
-            end = start &+ Tape.lengthField(w)
+        let start = document.offset(index)
+        return document.bytes.withUnsafeBufferPointer { b -> Range<Int> in
+            switch b[start] {
+            case ASCII.quote: return start ..< (JSONDocument.stringEnd(b, start).end &+ 1)
+            case ASCII.openBrace, ASCII.openBracket:
+                return start ..< (document.offset(Int(truncatingIfNeeded: document.tape[index &+ 1])) &+ 1)
+            case 0x74, 0x6E: return start ..< (start &+ 4)   // true null
+            case 0x66: return start ..< (start &+ 5)         // false
+            default: return start ..< (start &+ JSONDocument.numberEnd(b, start).length)
+            }
         }
-        return start ..< end
     }
 
     // MARK: containers
 
-    /// Number of elements of an array or members of an object; 0 for other values.
+    /// Number of elements of an array or members of an object (counted by skipping over them); 0 for other values.
     public var count: Int {
-        let w = word
-        let k = Tape.kindBits(w)
-        guard k == TapeKind.array.rawValue || k == TapeKind.object.rawValue else { return 0 }
-        let c = Tape.lengthField(w)
-        if c < Int(Tape.lengthMask) { return c }
-        // Saturated: count by walking.
-        let tape = document.tape
-        let end = Int(truncatingIfNeeded: tape[index &+ 1])
+        let c = firstByte
+        guard c == ASCII.openBracket || c == ASCII.openBrace else { return 0 }
+        let end = Int(truncatingIfNeeded: document.tape[index &+ 1])
         var j = index &+ 2
         var n = 0
         while j < end {
-            if k == TapeKind.object.rawValue { j &+= 1 }
-            j = JSONNode.next(tape, j)
+            if c == ASCII.openBrace { j &+= 1 }
+            j = document.next(j)
             n &+= 1
         }
         return n
     }
 
-    /// Tape index of the entry after the value at `j`.
-    @inline(__always)
-    static func next(_ tape: [UInt64], _ j: Int) -> Int {
-        let k = Tape.kindBits(tape[j])
-        if k == TapeKind.array.rawValue || k == TapeKind.object.rawValue {
-            return Int(truncatingIfNeeded: tape[j &+ 1]) &+ 1
-        }
-        return j &+ 1
-    }
-
     /// The array element at `index` (O(index): elements are skipped in O(1) each), or nil.
     public subscript(index: Int) -> JSONNode? {
-        let tape = document.tape
-        guard Tape.kindBits(tape[self.index]) == TapeKind.array.rawValue, index >= 0 else { return nil }
-        let end = Int(truncatingIfNeeded: tape[self.index &+ 1])
+        guard firstByte == ASCII.openBracket, index >= 0 else { return nil }
+        let end = Int(truncatingIfNeeded: document.tape[self.index &+ 1])
         var j = self.index &+ 2
         var i = 0
         while j < end {
             if i == index { return JSONNode(document: document, index: j) }
-            j = JSONNode.next(tape, j)
+            j = document.next(j)
             i &+= 1
         }
         return nil
@@ -342,47 +341,29 @@ public struct JSONNode: Sendable {
 
     /// The value of the first member whose key's unescaped UTF-8 equals `utf8`, or nil.
     public func member(utf8 key: UnsafeBufferPointer<UInt8>) -> JSONNode? {
-        let index = self.index
-        let found: Int = document.tape.withUnsafeBufferPointer { tape -> Int in
-            guard Tape.kindBits(tape[index]) == TapeKind.object.rawValue else { return -1 }
-            let end = Int(truncatingIfNeeded: tape[index &+ 1])
-            return document.bytes.withUnsafeBufferPointer { b -> Int in
-                guard let base = b.baseAddress else { return -1 }
-                var j = index &+ 2
-                while j < end {
-                    let w = tape[j]
-                    let length = Tape.lengthField(w)
-                    if Tape.kindBits(w) == TapeKind.string.rawValue && length < Int(Tape.lengthMask) {
-                        if length == key.count {
-                            let start = Tape.offset(w)
-                            if start &+ length <= b.count && bytesEqual(base + start, key, length) { return j &+ 1 }
-                        }
-                    } else if JSONNode(document: document, index: j).stringEquals(key) {
-                        return j &+ 1
-                    }
-                    // Skip the value.
-                    let v = tape[j &+ 1]
-                    let k = Tape.kindBits(v)
-                    if k == TapeKind.array.rawValue || k == TapeKind.object.rawValue {
-                        j = Int(truncatingIfNeeded: tape[j &+ 2]) &+ 1
-                    } else {
-                        j &+= 2
-                    }
-                }
-                return -1
-            }
+        guard firstByte == ASCII.openBrace else { return nil }
+        let end = Int(truncatingIfNeeded: document.tape[index &+ 1])
+        let plain = JSONNode.isPlainKey(key)
+        var j = index &+ 2
+        while j < end {
+            if document.keyEquals(j, key, plain: plain) { return JSONNode(document: document, index: j &+ 1) }
+            j = document.next(j &+ 1)
         }
-        guard found >= 0 else { return nil }
-        return JSONNode(document: document, index: found)
+        return nil
+    }
+
+    /// True when `key` has no byte that JSON must escape ('"', '\\', controls): its raw form is
+    /// then itself, and keys can be compared in the source without decoding.
+    @inline(__always)
+    static func isPlainKey(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in key where c < 0x20 || c == ASCII.quote || c == ASCII.backslash { return false }
+        return true
     }
 
     /// The elements of an array (empty for other values). Iterating allocates nothing per element.
     public var elements: Elements {
-        let tape = document.tape
-        guard Tape.kindBits(tape[index]) == TapeKind.array.rawValue else {
-            return Elements(document: document, start: 0, end: 0)
-        }
-        return Elements(document: document, start: index &+ 2, end: Int(truncatingIfNeeded: tape[index &+ 1]))
+        guard firstByte == ASCII.openBracket else { return Elements(document: document, start: 0, end: 0) }
+        return Elements(document: document, start: index &+ 2, end: Int(truncatingIfNeeded: document.tape[index &+ 1]))
     }
 
     /// The members of an object in source order, keys unescaped (empty for other values).
@@ -390,11 +371,8 @@ public struct JSONNode: Sendable {
 
     /// The members of an object in source order as (key node, value node): no String is built for keys.
     public var memberNodes: MemberNodes {
-        let tape = document.tape
-        guard Tape.kindBits(tape[index]) == TapeKind.object.rawValue else {
-            return MemberNodes(document: document, start: 0, end: 0)
-        }
-        return MemberNodes(document: document, start: index &+ 2, end: Int(truncatingIfNeeded: tape[index &+ 1]))
+        guard firstByte == ASCII.openBrace else { return MemberNodes(document: document, start: 0, end: 0) }
+        return MemberNodes(document: document, start: index &+ 2, end: Int(truncatingIfNeeded: document.tape[index &+ 1]))
     }
 
     public struct Elements: Sequence, Sendable {
@@ -404,20 +382,17 @@ public struct JSONNode: Sendable {
 
         public struct Iterator: IteratorProtocol {
             let document: JSONDocument
-            let tape: [UInt64]
             var position: Int
             let end: Int
             public mutating func next() -> JSONNode? {
                 guard position < end else { return nil }
                 let node = JSONNode(document: document, index: position)
-                position = JSONNode.next(tape, position)
+                position = document.next(position)
                 return node
             }
         }
 
-        public func makeIterator() -> Iterator {
-            Iterator(document: document, tape: document.tape, position: start, end: end)
-        }
+        public func makeIterator() -> Iterator { Iterator(document: document, position: start, end: end) }
 
         public var underestimatedCount: Int { start < end ? 1 : 0 }
     }
@@ -429,21 +404,18 @@ public struct JSONNode: Sendable {
 
         public struct Iterator: IteratorProtocol {
             let document: JSONDocument
-            let tape: [UInt64]
             var position: Int
             let end: Int
             public mutating func next() -> (key: JSONNode, value: JSONNode)? {
                 guard position &+ 1 < end else { return nil }
                 let key = JSONNode(document: document, index: position)
                 let value = JSONNode(document: document, index: position &+ 1)
-                position = JSONNode.next(tape, position &+ 1)
+                position = document.next(position &+ 1)
                 return (key, value)
             }
         }
 
-        public func makeIterator() -> Iterator {
-            Iterator(document: document, tape: document.tape, position: start, end: end)
-        }
+        public func makeIterator() -> Iterator { Iterator(document: document, position: start, end: end) }
     }
 
     public struct Members: Sequence, Sendable {
@@ -465,21 +437,19 @@ public struct JSONNode: Sendable {
     /// Converts this value (recursively) to a `JSONValue`. Integer literals in Int64's range become `.int`,
     /// every other number `.double`; duplicate object keys keep the first occurrence.
     public func toValue() -> JSONValue {
-        switch tapeKindBits {
-        case TapeKind.null.rawValue: return .null
-        case TapeKind.true.rawValue: return .bool(true)
-        case TapeKind.false.rawValue: return .bool(false)
-        case TapeKind.integer.rawValue:
-            if let i = int64 { return .int(i) }
+        switch kind {
+        case .null: return .null
+        case .bool: return .bool(bool ?? false)
+        case .number:
+            if isIntegerLiteral, let i = int64 { return .int(i) }
             return .double(double ?? 0)
-        case TapeKind.decimal.rawValue: return .double(double ?? 0)
-        case TapeKind.string.rawValue, TapeKind.escapedString.rawValue: return .string(string ?? "")
-        case TapeKind.array.rawValue:
+        case .string: return .string(string ?? "")
+        case .array:
             var array: [JSONValue] = []
             array.reserveCapacity(count)
             for element in elements { array.append(element.toValue()) }
             return .array(array)
-        default:
+        case .object:
             var object = JSONObject(minimumCapacity: count)
             for (key, value) in members where object[key] == nil {
                 object[key] = value.toValue()
@@ -487,48 +457,33 @@ public struct JSONNode: Sendable {
             return .object(object)
         }
     }
+}
 
-    // MARK: helpers
-
+extension JSONDocument {
+    /// Whether the key at tape entry `j` equals `key` (unescaped). A plain key (see
+    /// `JSONNode.isPlainKey`) is compared with the source bytes in place: the first difference
+    /// decides, unless it falls on a backslash (the source key has escapes: decode and compare).
     @inline(__always)
-    func stringLength(_ w: UInt64) -> Int {
-        let length = Tape.lengthField(w)
-        if length < Int(Tape.lengthMask) { return length }
-        return document.bytes.withUnsafeBufferPointer { b in
-            var i = Tape.offset(w)
-            while i < b.count {
-                let c = b[i]
-                if c == ASCII.quote { break }
-                i &+= c == ASCII.backslash ? 2 : 1
+    func keyEquals(_ j: Int, _ key: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
+        let quote = offset(j)
+        let k = key.count
+        let fast: Bool? = bytes.withUnsafeBufferPointer { b -> Bool? in
+            guard plain, let base = b.baseAddress, let kp = key.baseAddress ?? (k == 0 ? base : nil) else { return nil }
+            let s = quote &+ 1
+            // A raw key is at least as long as its value, and closes inside the document.
+            guard s &+ k < b.count else { return false }
+            var i = 0
+            while i &+ 8 <= k {
+                if UnsafeRawPointer(base + (s &+ i)).loadUnaligned(as: UInt64.self)
+                    != UnsafeRawPointer(kp + i).loadUnaligned(as: UInt64.self) { break }
+                i &+= 8
             }
-            return i &- Tape.offset(w)
+            while i < k && base[s &+ i] == kp[i] { i &+= 1 }
+            if i == k { return base[s &+ k] == ASCII.quote }
+            return base[s &+ i] == ASCII.backslash ? nil : false
         }
-    }
-
-    @inline(__always)
-    func numberLength(_ w: UInt64) -> Int {
-        let length = Tape.lengthField(w)
-        if length < Int(Tape.lengthMask) { return length }
-        return document.bytes.withUnsafeBufferPointer { b in
-            var i = Tape.offset(w)
-            while i < b.count {
-                let c = b[i]
-                guard (c &- ASCII.zero) < 10 || c == ASCII.minus || c == ASCII.plus
-                        || c == ASCII.dot || c | 0x20 == 0x65 else { break }
-                i &+= 1
-            }
-            return i &- Tape.offset(w)
-        }
-    }
-
-    /// Appends the unescaped content of the (escaped) string entry `w`.
-    func appendEscaped(_ w: UInt64, to out: inout [UInt8]) {
-        let start = Tape.offset(w)
-        let length = stringLength(w)
-        document.bytes.withUnsafeBufferPointer { b in
-            guard let base = b.baseAddress, start &+ length <= b.count else { return }
-            unescapeJSONString(UnsafeBufferPointer(start: base + start, count: length), into: &out)
-        }
+        if let fast { return fast }
+        return JSONNode(document: self, index: j).stringEquals(key)
     }
 }
 

@@ -1,53 +1,21 @@
 // JSON layer of the AssemblyAI core: the strict one-pass parser that builds the tape of a JSONDocument.
-// Pure Swift standard library; no Foundation.
+// Pure Swift standard library (and mmap, see LargeMemory); no Foundation.
 //
-// Tape layout (one UInt64 per entry, containers use two words for their start):
+// Tape layout: one UInt32 per entry, the byte offset where a value starts. Everything else is read
+// from the source bytes when asked for (the first byte gives the kind, a short scan the length),
+// which keeps the index at about half the size of a 100k-word transcript's JSON.
 //
-//   bits 60-63  kind (TapeKind)
-//   bits 32-59  scalars: byte length of the number / of a string's raw content between the quotes
-//               (saturates at Tape.lengthMask; the real value is then recomputed by rescanning)
-//               container start: number of elements / members (saturates likewise)
-//   bits 0-31   byte offset: number's first byte, string's first content byte (after the quote),
-//               container's opening bracket, end entry's closing bracket
-//
-//   array/object start:  [kind | count | offset] [tape index of the matching end entry]
-//   end entry:           [end  | 0     | offset of the closing bracket]
+//   scalar (and object key):  [offset of its first byte: the opening quote of a string]
+//   array/object start:       [offset of the opening bracket] [tape index of the matching end entry]
+//   end entry:                [offset of the closing bracket]
 //
 // An object's children are key, value, key, value, ...; a key is a string entry. The entry after a
 // value is at `index + 1` for scalars and `endIndex + 1` for containers, so skipping a subtree is O(1).
 
 @usableFromInline
-enum TapeKind: UInt64 {
-    case null = 0
-    case `true` = 1
-    case `false` = 2
-    case integer = 3        // number without fraction or exponent
-    case decimal = 4        // number with a fraction and/or an exponent
-    case string = 5         // string without escapes: the raw bytes are the value
-    case escapedString = 6  // string containing at least one backslash escape
-    case array = 7
-    case object = 8
-    case end = 9
-}
-
-@usableFromInline
 enum Tape {
-    static let kindShift: UInt64 = 60
-    static let lengthShift: UInt64 = 32
-    static let lengthMask: UInt64 = (1 << 28) - 1
-    static let offsetMask: UInt64 = (1 << 32) - 1
     /// Largest document the tape can address (offsets are 32 bits).
     static let maxDocumentSize = Int(UInt32.max)
-
-    @inline(__always) static func kindBits(_ word: UInt64) -> UInt64 { word >> kindShift }
-    @inline(__always) static func offset(_ word: UInt64) -> Int { Int(truncatingIfNeeded: word & offsetMask) }
-    @inline(__always) static func lengthField(_ word: UInt64) -> Int {
-        Int(truncatingIfNeeded: (word >> lengthShift) & lengthMask)
-    }
-    @inline(__always) static func make(_ kind: TapeKind, length: Int, offset: Int) -> UInt64 {
-        let len = UInt64(truncatingIfNeeded: length) < lengthMask ? UInt64(truncatingIfNeeded: length) : lengthMask
-        return (kind.rawValue << kindShift) | (len << lengthShift) | UInt64(truncatingIfNeeded: offset)
-    }
 }
 
 // ASCII bytes used by the parser.
@@ -89,8 +57,10 @@ func describeByte(_ b: UInt8) -> String {
     return "byte 0x" + (hex.count < 2 ? "0" + hex : hex)
 }
 
-/// Builds the tape for `bytes`. Throws on the first error.
-func buildTape(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(JSONError) -> [UInt64] {
+/// Builds the tape for `bytes`. Throws on the first error. The caller owns the returned memory
+/// (`bytes` long, from LargeMemory) and releases it with `LargeMemory.release(tape, bytes)`.
+func buildTape(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(JSONError)
+    -> (tape: UnsafeMutablePointer<UInt32>, count: Int, bytes: Int) {
     guard let base = buffer.baseAddress, buffer.count > 0 else {
         throw JSONError(.unexpectedEnd, offset: 0, reason: "empty input")
     }
@@ -98,9 +68,18 @@ func buildTape(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(JSONE
         throw JSONError(.documentTooLarge, offset: 0, reason: "document larger than 4 GiB - 1 bytes")
     }
     var parser = TapeParser(base: base, count: buffer.count, maxDepth: max(0, maxDepth))
-    defer { parser.deallocate() }
-    try parser.parse()
-    return Array(UnsafeBufferPointer(start: parser.tape, count: parser.tapeCount))
+    defer { parser.deallocateStack() }
+    do {
+        try parser.parse()
+    } catch {
+        LargeMemory.release(parser.tape, parser.tapeCapacity * 4)
+        throw error
+    }
+    // Give back the unused capacity (in place: no copy).
+    guard let exact = LargeMemory.resize(parser.tape, from: parser.tapeCapacity * 4, to: parser.tapeCount * 4) else {
+        return (parser.tape, parser.tapeCount, parser.tapeCapacity * 4)
+    }
+    return (exact.assumingMemoryBound(to: UInt32.self), parser.tapeCount, parser.tapeCount * 4)
 }
 
 struct TapeParser {
@@ -108,54 +87,52 @@ struct TapeParser {
     let n: Int
     var pos = 0
 
-    var tape: UnsafeMutablePointer<UInt64>
+    var tape: UnsafeMutablePointer<UInt32>
     var tapeCount = 0
     var tapeCapacity: Int
 
     let maxDepth: Int
     var depth = 0
-    /// Per open container: tape index of its start entry, and its child count so far.
+    /// Per open container: tape index of its start entry.
     var stackStart: UnsafeMutablePointer<Int>
-    var stackCount: UnsafeMutablePointer<Int>
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         p = base
         n = count
+        // About one entry per 6 bytes in transcripts; grown with realloc when denser.
         tapeCapacity = max(64, count / 6)
-        tape = .allocate(capacity: tapeCapacity)
+        tape = LargeMemory.allocate(tapeCapacity * 4)!.assumingMemoryBound(to: UInt32.self)
         self.maxDepth = maxDepth
         // Nesting can never exceed the number of input bytes: do not allocate more than that.
-        let stackCapacity = min(maxDepth, count) + 1
-        stackStart = .allocate(capacity: stackCapacity)
-        stackCount = .allocate(capacity: stackCapacity)
+        stackStart = .allocate(capacity: min(maxDepth, count) + 1)
     }
 
-    func deallocate() {
-        tape.deallocate()
-        stackStart.deallocate()
-        stackCount.deallocate()
-    }
+    func deallocateStack() { stackStart.deallocate() }
 
     // MARK: tape
 
     @inline(__always)
-    mutating func reserve(_ k: Int) {
-        if tapeCount &+ k > tapeCapacity { grow(k) }
+    mutating func reserve(_ k: Int) throws(JSONError) {
+        if tapeCount &+ k > tapeCapacity { try grow(k) }
     }
 
     @inline(never)
-    mutating func grow(_ k: Int) {
-        let newCapacity = max(tapeCapacity * 2, tapeCount + k)
-        let newTape = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
-        newTape.moveInitialize(from: tape, count: tapeCount)
-        tape.deallocate()
-        tape = newTape
+    mutating func grow(_ k: Int) throws(JSONError) {
+        // Tape indexes are stored in 32 bits too (deeply nested input has more entries than bytes).
+        guard tapeCount + k <= Int(UInt32.max) else {
+            throw JSONError(.documentTooLarge, offset: pos, reason: "document has too many values to index")
+        }
+        let newCapacity = min(max(tapeCapacity * 2, tapeCount + k), Int(UInt32.max))
+        guard let grown = LargeMemory.resize(tape, from: tapeCapacity * 4, to: newCapacity * 4) else {
+            throw JSONError(.documentTooLarge, offset: pos, reason: "out of memory indexing the document")
+        }
+        tape = grown.assumingMemoryBound(to: UInt32.self)
         tapeCapacity = newCapacity
     }
 
     @inline(__always)
-    mutating func push(_ word: UInt64) {
-        tape[tapeCount] = word
+    mutating func push(_ offset: Int) {
+        tape[tapeCount] = UInt32(truncatingIfNeeded: offset)
         tapeCount &+= 1
     }
 
@@ -205,7 +182,7 @@ struct TapeParser {
         var inObject = false
         outer: while true {
             // A value starts here.
-            reserve(4)
+            try reserve(4)
             let c = try peekToken("expected a value")
             switch c {
             case ASCII.quote:
@@ -216,16 +193,14 @@ struct TapeParser {
                     throw error(.depthLimitExceeded, "nesting deeper than \(maxDepth) levels", at: pos)
                 }
                 stackStart[depth] = tapeCount
-                stackCount[depth] = 0
                 depth &+= 1
-                push(Tape.make(isObject ? .object : .array, length: 0, offset: pos))
+                push(pos)
                 push(0)
                 pos &+= 1
                 let next = try peekToken(isObject ? "expected a string key or '}'" : "expected a value or ']'")
                 if next == (isObject ? ASCII.closeBrace : ASCII.closeBracket) {
                     closeContainer(&inObject)
                 } else {
-                    stackCount[depth &- 1] = 1
                     inObject = isObject
                     if isObject {
                         guard next == ASCII.quote else { throw unexpected("expected a string key or '}'") }
@@ -236,12 +211,12 @@ struct TapeParser {
             case ASCII.minus, 0x30...0x39:
                 try scanNumber()
             case 0x74: // t
-                try scanLiteral(0x74_72_75_65, kind: .true, name: "true")
+                try scanLiteral(0x74_72_75_65, name: "true")
             case 0x66: // f
                 guard pos &+ 5 <= n, p[pos &+ 4] == 0x65 else { throw error(.unexpectedCharacter, "invalid literal, expected 'false'", at: pos) }
-                try scanLiteral(0x66_61_6C_73, kind: .false, name: "false", extra: 1)
+                try scanLiteral(0x66_61_6C_73, name: "false", extra: 1)
             case 0x6E: // n
-                try scanLiteral(0x6E_75_6C_6C, kind: .null, name: "null")
+                try scanLiteral(0x6E_75_6C_6C, name: "null")
             default:
                 throw unexpected("expected a value")
             }
@@ -252,9 +227,8 @@ struct TapeParser {
                 let s = try peekToken(inObject ? "expected ',' or '}'" : "expected ',' or ']'")
                 if s == ASCII.comma {
                     pos &+= 1
-                    stackCount[depth &- 1] &+= 1
                     if inObject {
-                        reserve(1)
+                        try reserve(1)
                         guard try peekToken("expected a string key") == ASCII.quote else {
                             throw unexpected("expected a string key")
                         }
@@ -263,7 +237,7 @@ struct TapeParser {
                     continue outer
                 }
                 if s == (inObject ? ASCII.closeBrace : ASCII.closeBracket) {
-                    reserve(1)
+                    try reserve(1)
                     closeContainer(&inObject)
                     continue
                 }
@@ -279,15 +253,11 @@ struct TapeParser {
     @inline(__always)
     mutating func closeContainer(_ inObject: inout Bool) {
         let d = depth &- 1
-        let start = stackStart[d]
-        let count = stackCount[d]
-        let c = UInt64(truncatingIfNeeded: count) < Tape.lengthMask ? UInt64(truncatingIfNeeded: count) : Tape.lengthMask
-        tape[start] |= c << Tape.lengthShift
-        tape[start &+ 1] = UInt64(truncatingIfNeeded: tapeCount)
-        push((TapeKind.end.rawValue << Tape.kindShift) | UInt64(truncatingIfNeeded: pos))
+        tape[stackStart[d] &+ 1] = UInt32(truncatingIfNeeded: tapeCount)
+        push(pos)
         pos &+= 1
         depth = d
-        inObject = d > 0 && Tape.kindBits(tape[stackStart[d &- 1]]) == TapeKind.object.rawValue
+        inObject = d > 0 && p[Int(tape[stackStart[d &- 1]])] == ASCII.openBrace
     }
 
     @inline(__always)
@@ -300,7 +270,7 @@ struct TapeParser {
 
     /// `word` holds the first four bytes big-endian; `extra` bytes after them were checked by the caller.
     @inline(__always)
-    mutating func scanLiteral(_ word: UInt32, kind: TapeKind, name: String, extra: Int = 0) throws(JSONError) {
+    mutating func scanLiteral(_ word: UInt32, name: String, extra: Int = 0) throws(JSONError) {
         guard pos &+ 4 <= n,
               p[pos] == UInt8(truncatingIfNeeded: word >> 24),
               p[pos &+ 1] == UInt8(truncatingIfNeeded: word >> 16),
@@ -309,7 +279,7 @@ struct TapeParser {
         else {
             throw error(.unexpectedCharacter, "invalid literal, expected '\(name)'", at: pos)
         }
-        push(Tape.make(kind, length: 4 &+ extra, offset: pos))
+        push(pos)
         pos &+= 4 &+ extra
     }
 
@@ -321,7 +291,6 @@ struct TapeParser {
     mutating func scanNumber() throws(JSONError) {
         let start = pos
         var i = pos
-        var isDecimal = false
         if p[i] == ASCII.minus {
             i &+= 1
             guard i < n else { throw endError("expected a digit after '-'") }
@@ -339,7 +308,6 @@ struct TapeParser {
             throw error(.invalidNumber, "expected a digit, found \(describeByte(first))", at: i)
         }
         if i < n && p[i] == ASCII.dot {
-            isDecimal = true
             i &+= 1
             guard i < n && TapeParser.isDigit(p[i]) else {
                 if i >= n { throw endError("expected a digit after '.'") }
@@ -349,7 +317,6 @@ struct TapeParser {
             while i < n && TapeParser.isDigit(p[i]) { i &+= 1 }
         }
         if i < n && (p[i] | 0x20) == 0x65 { // e or E
-            isDecimal = true
             i &+= 1
             if i < n && (p[i] == ASCII.plus || p[i] == ASCII.minus) { i &+= 1 }
             guard i < n && TapeParser.isDigit(p[i]) else {
@@ -359,7 +326,7 @@ struct TapeParser {
             i &+= 1
             while i < n && TapeParser.isDigit(p[i]) { i &+= 1 }
         }
-        push(Tape.make(isDecimal ? .decimal : .integer, length: i &- start, offset: start))
+        push(start)
         pos = i
     }
 
@@ -381,9 +348,8 @@ struct TapeParser {
 
     /// Scans the string starting at `pos` (on its opening quote) and pushes its tape entry.
     mutating func scanString() throws(JSONError) {
-        let start = pos &+ 1
-        var i = start
-        var escaped = false
+        push(pos)
+        var i = pos &+ 1
         while true {
             while i &+ 8 <= n {
                 let w = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
@@ -398,7 +364,6 @@ struct TapeParser {
             let c = p[i]
             if c == ASCII.quote { break }
             if c == ASCII.backslash {
-                escaped = true
                 i = try scanEscape(i)
             } else if c < 0x20 {
                 throw error(.controlCharacterInString,
@@ -409,7 +374,6 @@ struct TapeParser {
                 i &+= 1
             }
         }
-        push(Tape.make(escaped ? .escapedString : .string, length: i &- start, offset: start))
         pos = i &+ 1
     }
 

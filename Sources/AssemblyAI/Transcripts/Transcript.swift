@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The status of a transcript (`TranscriptStatus` in the API).
 public enum TranscriptStatus: Sendable, Equatable {
     case queued, processing, completed, error
@@ -36,6 +38,8 @@ public final class Transcript: Sendable {
     public let document: JSONDocument
     public let id: String
     public let status: TranscriptStatus
+    /// The words in flat form, read from the document on first use (see ``wordTable``).
+    private let wordCache = Mutex<WordTable?>(nil)
 
     /// Wraps a parsed transcript; it must have a string `id` and `status`.
     public init(document: JSONDocument) throws(AssemblyAIError) {
@@ -60,6 +64,17 @@ public final class Transcript: Sendable {
     public var wordNodes: JSONNode? {
         guard let words = json["words"], words.kind == .array else { return nil }
         return words
+    }
+
+    /// The words read once into flat memory and kept (thread-safe: the first caller builds it,
+    /// concurrent callers wait for it). The C word array and the local exports use it.
+    public var wordTable: WordTable {
+        wordCache.withLock { cached in
+            if let cached { return cached }
+            let table = WordTable(wordNodes)
+            cached = table
+            return table
+        }
     }
 
     /// The words as values.

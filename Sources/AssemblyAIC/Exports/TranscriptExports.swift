@@ -12,10 +12,8 @@ final class CTranscript: Sendable {
     /// Raw memory owned by this object: freed in deinit, never before.
     private struct Cache: @unchecked Sendable {
         var strings: [String: UnsafeMutablePointer<CChar>?] = [:]
+        /// The words as aai_word, only if the core's records were not laid out like it (a copy).
         var words: UnsafeMutablePointer<aai_word>? = nil
-        var wordCount = 0
-        var wordText: UnsafeMutablePointer<UInt8>? = nil
-        var wordsBuilt = false
         var json: UnsafeMutablePointer<CChar>? = nil
         var jsonLength = 0
         /// The other C views (utterances, chapters, ...; see ResultExports.swift): a struct array
@@ -30,7 +28,6 @@ final class CTranscript: Sendable {
         cache.withLock { c in
             for case let p? in c.strings.values { free(p) }
             c.words?.deallocate()
-            free(c.wordText)
             free(c.json)
         }
     }
@@ -84,68 +81,40 @@ final class CTranscript: Sendable {
         }
     }
 
-    /// The words as one C array. All their strings are packed into one buffer (speaker and channel
-    /// labels stored once each), so building it costs two allocations whatever the word count.
+    /// The words as one C array: the core's word table (built once, shared with the local exports),
+    /// whose records are laid out like aai_word; its texts and labels live as long as the transcript.
     func words() -> (UnsafePointer<aai_word>?, Int)? {
-        cache.withLock { c in
-            if !c.wordsBuilt {
-                guard build(&c) else { return nil }
-                c.wordsBuilt = true
+        let table = core.wordTable
+        guard let records = table.records else { return (nil, 0) }
+        if CTranscript.recordsAreCWords {
+            return (UnsafeRawPointer(records).assumingMemoryBound(to: aai_word.self), table.count)
+        }
+        return cache.withLock { c in
+            if c.words == nil {
+                let words = UnsafeMutablePointer<aai_word>.allocate(capacity: table.count)
+                for i in 0..<table.count {
+                    let r = records[i]
+                    words[i] = aai_word(text: r.text, start: r.start, end: r.end, confidence: r.confidence,
+                                        speaker: r.speaker, channel: r.channel)
+                }
+                c.words = words
             }
-            return (c.words.map { UnsafePointer($0) }, c.wordCount)
+            return (UnsafePointer(c.words), table.count)
         }
     }
 
-    private func build(_ c: inout Cache) -> Bool {
-        guard let nodes = core.wordNodes, nodes.count > 0 else { return true }
-        let n = nodes.count
-        var text: [UInt8] = []
-        text.reserveCapacity(n * 8)
-        var labels: [[UInt8]: Int] = [:]
-        // Offsets into `text` first; pointers only once the buffer has its final address.
-        var offsets = [(text: Int, speaker: Int, channel: Int)]()
-        offsets.reserveCapacity(n)
-        let words = UnsafeMutablePointer<aai_word>.allocate(capacity: n)
-        func label(_ node: JSONNode?) -> Int {
-            guard let node, node.kind == .string else { return -1 }
-            var bytes: [UInt8] = []
-            _ = node.appendUnescapedString(to: &bytes)
-            if let at = labels[bytes] { return at }
-            let at = text.count
-            text.append(contentsOf: bytes)
-            text.append(0)
-            labels[bytes] = at
-            return at
-        }
-        var i = 0
-        for node in nodes.elements {
-            let textAt = text.count
-            if let t = node["text"], t.appendUnescapedString(to: &text) {} 
-            text.append(0)
-            offsets.append((textAt, label(node["speaker"]), label(node["channel"])))
-            words[i] = aai_word(text: nil, start: node["start"]?.int64 ?? 0, end: node["end"]?.int64 ?? 0,
-                                confidence: node["confidence"]?.double ?? 0, speaker: nil, channel: nil)
-            i += 1
-        }
-        guard let buffer = malloc(max(1, text.count))?.assumingMemoryBound(to: UInt8.self) else {
-            words.deallocate()
-            return false
-        }
-        text.withUnsafeBytes { src in
-            if let base = src.baseAddress { memcpy(buffer, base, text.count) }
-        }
-        let base = UnsafeRawPointer(buffer).assumingMemoryBound(to: CChar.self)
-        for j in 0..<i {
-            let o = offsets[j]
-            words[j].text = base + o.text
-            words[j].speaker = o.speaker >= 0 ? base + o.speaker : nil
-            words[j].channel = o.channel >= 0 ? base + o.channel : nil
-        }
-        c.words = words
-        c.wordCount = i
-        c.wordText = buffer
-        return true
-    }
+    /// Whether WordTable.Record has aai_word's layout (Swift lays out such a struct in declaration
+    /// order like C; checked rather than assumed).
+    static let recordsAreCWords: Bool = {
+        typealias R = WordTable.Record
+        return MemoryLayout<R>.size == MemoryLayout<aai_word>.size && MemoryLayout<R>.stride == MemoryLayout<aai_word>.stride
+            && MemoryLayout<R>.offset(of: \.text) == MemoryLayout<aai_word>.offset(of: \.text)
+            && MemoryLayout<R>.offset(of: \.start) == MemoryLayout<aai_word>.offset(of: \.start)
+            && MemoryLayout<R>.offset(of: \.end) == MemoryLayout<aai_word>.offset(of: \.end)
+            && MemoryLayout<R>.offset(of: \.confidence) == MemoryLayout<aai_word>.offset(of: \.confidence)
+            && MemoryLayout<R>.offset(of: \.speaker) == MemoryLayout<aai_word>.offset(of: \.speaker)
+            && MemoryLayout<R>.offset(of: \.channel) == MemoryLayout<aai_word>.offset(of: \.channel)
+    }()
 }
 
 /// Registers a core transcript and returns its new C handle.
@@ -159,7 +128,20 @@ private func lookup(_ t: OpaquePointer?) -> CTranscript? {
 }
 
 @_cdecl("aai_transcript_free")
-public func aai_transcript_free_impl(_ t: OpaquePointer?) { HandleTable.shared.remove(t, as: CTranscript.self) }
+public func aai_transcript_free_impl(_ t: OpaquePointer?) {
+    let large: Bool = {
+        guard let object = HandleTable.shared.remove(t, as: CTranscript.self) else { return false }
+        return object.core.document.length >= 1 << 20
+    }()  // the transcript is freed here, unless a call on another thread still holds it
+    // A large response body comes from malloc's heap once glibc has raised its mmap threshold
+    // (it does after the first large free), and freed there it stays resident: hand it back,
+    // so a freed 20 MB transcript does not leave 20 MB of RSS behind.
+    if large { _ = glibcMallocTrim(0) }
+}
+
+/// glibc's malloc_trim (malloc.h is not part of the Glibc module).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
 
 @_cdecl("aai_transcript_id")
 public func aai_transcript_id_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
