@@ -1,3 +1,5 @@
+import Glibc
+
 /// Exports computed from the words already in memory, with no round trip: the same rules as the
 /// API's endpoints (as the local server documents them in docs/local-server.md, "Exports"), so
 /// `localSubtitles` equals `GET .../srt` for the same transcript and settings.
@@ -17,6 +19,11 @@ extension Transcript {
     /// Whether a word ends its sentence: its text, ignoring closing quotes and brackets
     /// (`"` `'` `”` `’` `)` `]`), ends in `.`, `?` or `!`, unless it is one of the abbreviations.
     static func endsSentence(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Most words end in a letter: only . ? ! or a closing quote/bracket (” ’ end in 0x9D 0x99) can end one.
+        switch text.last {
+        case 0x2E, 0x3F, 0x21, 0x22, 0x27, 0x29, 0x5D, 0x9D, 0x99: break
+        default: return false
+        }
         // Only a word ending in '.' can be an abbreviation.
         if text.last == 0x2E && text.count <= 5 && abbreviations.contains(where: { $0.elementsEqual(text) }) { return false }
         var e = text.endIndex
@@ -107,82 +114,59 @@ extension Transcript {
     /// SRT or VTT captions computed locally: captions never cross a sentence end and hold words
     /// while their text stays within `charsPerCaption` characters (default 70).
     public func localSubtitles(format: SubtitleFormat, charsPerCaption: Int = 70) throws(AssemblyAIError) -> String {
-        String(decoding: try localSubtitleBytes(format: format, charsPerCaption: charsPerCaption), as: UTF8.self)
+        let (p, count) = try localSubtitlesCString(format: format, charsPerCaption: charsPerCaption)
+        defer { free(p) }
+        return String(decoding: UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: count),
+                      as: UTF8.self)
     }
 
-    /// ``localSubtitles(format:charsPerCaption:)`` as UTF-8 bytes (no NUL).
-    public func localSubtitleBytes(format: SubtitleFormat, charsPerCaption: Int = 70) throws(AssemblyAIError) -> [UInt8] {
+    /// ``localSubtitles(format:charsPerCaption:)`` written straight into malloc'd memory, NUL-terminated
+    /// (`count` bytes before the NUL); the caller frees it with `free`.
+    public func localSubtitlesCString(format: SubtitleFormat, charsPerCaption: Int = 70) throws(AssemblyAIError)
+        -> (UnsafeMutablePointer<CChar>, count: Int) {
         guard charsPerCaption > 0 else { throw .invalidArgument("chars_per_caption must be > 0, got \(charsPerCaption)") }
+        let noMemory = AssemblyAIError(.noMemory, "out of memory writing captions")
         let words = wordTable
-        var out: [UInt8] = []
-        out.reserveCapacity(words.count * 12 + 64)
-        if format == .vtt { out.append(contentsOf: "WEBVTT\n".utf8) }
+        guard var out = CaptionWriter(capacity: words.count * 16 + 64) else { throw noMemory }
+        if format == .vtt { out.ascii("WEBVTT\n") }
         let srt = format == .srt
-        var n = 0
-        func emit(_ r: Range<Int>) {
-            n += 1
-            if srt {
-                if n > 1 { out.append(0x0A) }
-                Transcript.appendNumber(Int64(n), width: 1, to: &out)
-            }
-            out.append(0x0A)
-            Transcript.appendTime(words.start(r.lowerBound), srt: srt, to: &out)
-            out.append(contentsOf: " --> ".utf8)
-            Transcript.appendTime(words.end(r.upperBound - 1), srt: srt, to: &out)
-            out.append(0x0A)
-            Transcript.join(words, r, into: &out)
-            out.append(0x0A)
-        }
-        // Characters are Unicode scalars: every byte that is not a UTF-8 continuation byte.
-        func scalars(_ i: Int) -> Int {
-            var k = 0
-            for b in words.textBytes(i) where b & 0xC0 != 0x80 { k += 1 }
-            return k
-        }
-        for sentence in Transcript.sentenceRanges(words) {
+        var n: Int64 = 0
+        var ok = true
+        for sentence in Transcript.sentenceRanges(words) where ok {
             var begin = sentence.lowerBound
             var length = 0
             for i in sentence {
-                let s = scalars(i)
+                // Characters are Unicode scalars: every byte that is not a UTF-8 continuation byte.
+                var s = 0
+                for b in words.textBytes(i) where b & 0xC0 != 0x80 { s += 1 }
                 let added = i == begin ? s : length + 1 + s
                 if i > begin && added > charsPerCaption {
-                    emit(begin..<i)
+                    n += 1
+                    ok = ok && out.caption(n, words, begin..<i, srt: srt)
                     begin = i
                     length = s
                 } else {
                     length = added
                 }
             }
-            if begin < sentence.upperBound { emit(begin..<sentence.upperBound) }
+            if begin < sentence.upperBound {
+                n += 1
+                ok = ok && out.caption(n, words, begin..<sentence.upperBound, srt: srt)
+            }
         }
-        return out
-    }
-
-    /// `v` in decimal, zero-padded to at least `width` digits (v >= 0).
-    static func appendNumber(_ v: Int64, width: Int, to out: inout [UInt8]) {
-        var x = v, digits = 1
-        while x >= 10 { x /= 10; digits += 1 }
-        for _ in digits..<max(width, digits) { out.append(0x30) }
-        var k = out.count + digits - 1
-        out.append(contentsOf: repeatElement(0x30, count: digits))
-        x = v
-        repeat { out[k] = UInt8(48 + x % 10); x /= 10; k -= 1 } while x > 0
-    }
-
-    /// `HH:MM:SS,mmm` (SRT) or `MM:SS.mmm`, with `HH:` from one hour on (VTT).
-    static func appendTime(_ ms: Int64, srt: Bool, to out: inout [UInt8]) {
-        let ms = max(0, ms)
-        let h = ms / 3_600_000, m = ms / 60_000 % 60, s = ms / 1000 % 60, f = ms % 1000
-        if srt || h > 0 { appendNumber(h, width: 2, to: &out); out.append(0x3A) }
-        appendNumber(m, width: 2, to: &out); out.append(0x3A)
-        appendNumber(s, width: 2, to: &out); out.append(srt ? 0x2C : 0x2E)
-        appendNumber(f, width: 3, to: &out)
+        guard ok, out.reserve(1) else {
+            free(out.base)
+            throw noMemory
+        }
+        out.byte(0)
+        return (UnsafeMutableRawPointer(out.base).assumingMemoryBound(to: CChar.self), out.count - 1)
     }
 
     static func time(_ ms: Int64, srt: Bool) -> String {
-        var out: [UInt8] = []
-        appendTime(ms, srt: srt, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        guard var out = CaptionWriter(capacity: 64) else { return "" }
+        defer { free(out.base) }
+        out.time(ms, srt: srt)
+        return String(decoding: UnsafeBufferPointer(start: out.base, count: out.count), as: UTF8.self)
     }
 
     /// One searched term: where it occurs.
@@ -194,6 +178,23 @@ extension Transcript {
         public static func == (a: WordMatch, b: WordMatch) -> Bool {
             a.text == b.text && a.indexes == b.indexes && a.timestamps.elementsEqual(b.timestamps, by: { $0 == $1 })
         }
+    }
+
+    /// Whether an ASCII word's key equals `key`; nil for a word with non-ASCII bytes (its key needs
+    /// Unicode's rules: see ``key(_:)``).
+    @inline(__always)
+    static func asciiKeyEquals(_ t: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for c in t where c >= 0x80 { return nil }
+        var a = 0, b = t.count
+        while a < b, isASCIIPunctuation(t[a]) { a += 1 }
+        while b > a, isASCIIPunctuation(t[b - 1]) { b -= 1 }
+        guard b - a == key.count else { return false }
+        for k in 0..<key.count {
+            var c = t[a + k]
+            if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            if c != key[k] { return false }
+        }
+        return true
     }
 
     /// ASCII characters of Unicode category P* (not the symbols $ + < = > ^ ` | ~).
@@ -238,35 +239,9 @@ extension Transcript {
     /// Terms without a match are listed with count 0; empty terms are skipped.
     public func localWordSearch(_ terms: [String]) -> [WordMatch] {
         let words = wordTable
-        // Each word's key in place: for an ASCII word, the range without punctuation at either end
-        // (compared case-insensitively); other words get their key computed exactly.
-        var lo = [Int](repeating: 0, count: words.count), hi = lo
+        // A word's key, compared in place: for an ASCII word, its bytes without punctuation at either
+        // end, case-insensitively; other words (rare) get their key computed exactly, once.
         var slowKeys: [Int: [UInt8]] = [:]
-        for i in 0..<words.count {
-            let t = words.textBytes(i)
-            if t.allSatisfy({ $0 < 0x80 }) {
-                var a = 0, b = t.count
-                while a < b, Transcript.isASCIIPunctuation(t[a]) { a += 1 }
-                while b > a, Transcript.isASCIIPunctuation(t[b - 1]) { b -= 1 }
-                lo[i] = a; hi[i] = b
-            } else {
-                lo[i] = -1
-                slowKeys[i] = Array(Transcript.key(Substring(words.string(i))).utf8)
-            }
-        }
-        func matches(_ i: Int, _ key: [UInt8]) -> Bool {
-            if lo[i] < 0 { return slowKeys[i] == key }
-            guard hi[i] - lo[i] == key.count else { return false }
-            let t = words.textBytes(i)
-            var j = 0
-            for k in lo[i]..<hi[i] {
-                var b = t[k]
-                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-                if b != key[j] { return false }
-                j += 1
-            }
-            return true
-        }
         var out: [WordMatch] = []
         // The API takes one comma-separated list, so a comma inside a term separates terms there too.
         for term in terms.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }) {
@@ -276,8 +251,17 @@ extension Transcript {
             guard !want.isEmpty else { continue }
             var match = WordMatch(text: text, timestamps: [], indexes: [])
             if want.count <= words.count {
-                for i in 0...(words.count - want.count) where matches(i, want[0]) {
-                    if (1..<want.count).allSatisfy({ matches(i + $0, want[$0]) }) {
+                for i in 0...(words.count - want.count) {
+                    var all = true
+                    for (k, key) in want.enumerated() {
+                        let hit = key.withUnsafeBufferPointer { Transcript.asciiKeyEquals(words.textBytes(i + k), $0) }
+                        if let hit { all = hit } else {
+                            if slowKeys[i + k] == nil { slowKeys[i + k] = Array(Transcript.key(Substring(words.string(i + k))).utf8) }
+                            all = slowKeys[i + k] == key
+                        }
+                        if !all { break }
+                    }
+                    if all {
                         match.indexes.append(i)
                         match.timestamps.append((words.start(i), words.end(i + want.count - 1)))
                     }
@@ -286,5 +270,87 @@ extension Transcript {
             out.append(match)
         }
         return out
+    }
+}
+
+/// A malloc'd byte buffer for captions: `reserve` once per caption, then unchecked writes.
+struct CaptionWriter {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init?(capacity: Int) {
+        guard let p = malloc(capacity) else { return nil }
+        base = p.assumingMemoryBound(to: UInt8.self)
+        self.capacity = capacity
+    }
+
+    /// Caption number `n`: the words of `r` with their times (false: out of memory).
+    mutating func caption(_ n: Int64, _ words: WordTable, _ r: Range<Int>, srt: Bool) -> Bool {
+        // At most: the number, two times, the arrow, newlines, and the words with their spaces.
+        var size = 128
+        for i in r { size += words.textBytes(i).count + 1 }
+        guard reserve(size) else { return false }
+        if srt {
+            if n > 1 { byte(0x0A) }
+            number(n, width: 1)
+        }
+        byte(0x0A)
+        time(words.start(r.lowerBound), srt: srt)
+        ascii(" --> ")
+        time(words.end(r.upperBound - 1), srt: srt)
+        byte(0x0A)
+        for i in r {
+            if i > r.lowerBound { byte(0x20) }
+            bytes(words.textBytes(i))
+        }
+        byte(0x0A)
+        return true
+    }
+
+    /// Room for `k` more bytes (false: out of memory, the buffer is unchanged).
+    mutating func reserve(_ k: Int) -> Bool {
+        guard count + k > capacity else { return true }
+        let grown = max(capacity * 2, count + k)
+        guard let p = realloc(base, grown) else { return false }
+        base = p.assumingMemoryBound(to: UInt8.self)
+        capacity = grown
+        return true
+    }
+
+    @inline(__always) mutating func byte(_ b: UInt8) {
+        base[count] = b
+        count &+= 1
+    }
+
+    @inline(__always) mutating func bytes(_ b: UnsafeBufferPointer<UInt8>) {
+        for c in b { byte(c) }  // words are short: no memcpy call
+    }
+
+    mutating func ascii(_ s: StaticString) {
+        s.withUTF8Buffer { bytes($0) }
+    }
+
+    /// `v` (>= 0) in decimal, zero-padded to at least `width` digits.
+    @inline(__always) mutating func number(_ v: Int64, width: Int) {
+        var digits = 1
+        var x = v
+        while x >= 10 { x /= 10; digits &+= 1 }
+        var pad = width - digits
+        while pad > 0 { byte(0x30); pad &-= 1 }
+        x = v
+        var k = count &+ digits &- 1
+        repeat { base[k] = UInt8(truncatingIfNeeded: 48 &+ x % 10); x /= 10; k &-= 1 } while x > 0
+        count &+= digits
+    }
+
+    /// `HH:MM:SS,mmm` (SRT) or `MM:SS.mmm`, with `HH:` from one hour on (VTT).
+    mutating func time(_ ms: Int64, srt: Bool) {
+        let ms = max(0, ms)
+        let h = ms / 3_600_000, m = ms / 60_000 % 60, s = ms / 1000 % 60, f = ms % 1000
+        if srt || h > 0 { number(h, width: 2); byte(0x3A) }
+        number(m, width: 2); byte(0x3A)
+        number(s, width: 2); byte(srt ? 0x2C : 0x2E)
+        number(f, width: 3)
     }
 }

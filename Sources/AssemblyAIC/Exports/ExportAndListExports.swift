@@ -358,13 +358,8 @@ public func aai_transcript_export_subtitles_impl(_ t: OpaquePointer?, _ format: 
         let target = try out(o, "out")
         let kind = try subtitleFormat(format)
         guard chars >= 0 else { throw AssemblyAIError(.invalidArgument, "chars_per_caption must be >= 0, got \(chars)") }
-        let bytes = try tr.core.localSubtitleBytes(format: kind, charsPerCaption: chars > 0 ? Int(chars) : 70)
-        guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else {
-            throw AssemblyAIError(.noMemory, "out of memory copying the captions")
-        }
-        bytes.withUnsafeBytes { src in if let base = src.baseAddress { memcpy(p, base, bytes.count) } }
-        p[bytes.count] = 0
-        target.pointee = p
+        // Written by the core straight into malloc'd memory: no copy (aai_string_free frees it).
+        target.pointee = try tr.core.localSubtitlesCString(format: kind, charsPerCaption: chars > 0 ? Int(chars) : 70).0
     }
 }
 
