@@ -460,30 +460,10 @@ public struct JSONNode: Sendable {
 }
 
 extension JSONDocument {
-    /// Whether the key at tape entry `j` equals `key` (unescaped). A plain key (see
-    /// `JSONNode.isPlainKey`) is compared with the source bytes in place: the first difference
-    /// decides, unless it falls on a backslash (the source key has escapes: decode and compare).
+    /// Whether the key at tape entry `j` equals `key` (unescaped); see `JSONRawView.keyEquals`.
     @inline(__always)
     func keyEquals(_ j: Int, _ key: UnsafeBufferPointer<UInt8>, plain: Bool) -> Bool {
-        let quote = offset(j)
-        let k = key.count
-        let fast: Bool? = bytes.withUnsafeBufferPointer { b -> Bool? in
-            guard plain, let base = b.baseAddress, let kp = key.baseAddress ?? (k == 0 ? base : nil) else { return nil }
-            let s = quote &+ 1
-            // A raw key is at least as long as its value, and closes inside the document.
-            guard s &+ k < b.count else { return false }
-            var i = 0
-            while i &+ 8 <= k {
-                if UnsafeRawPointer(base + (s &+ i)).loadUnaligned(as: UInt64.self)
-                    != UnsafeRawPointer(kp + i).loadUnaligned(as: UInt64.self) { break }
-                i &+= 8
-            }
-            while i < k && base[s &+ i] == kp[i] { i &+= 1 }
-            if i == k { return base[s &+ k] == ASCII.quote }
-            return base[s &+ i] == ASCII.backslash ? nil : false
-        }
-        if let fast { return fast }
-        return JSONNode(document: self, index: j).stringEquals(key)
+        withRawView { $0.keyEquals(j, key, plain: plain) }
     }
 }
 

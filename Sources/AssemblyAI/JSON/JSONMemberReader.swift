@@ -22,24 +22,28 @@ public struct MemberReader {
 
     /// Reads `object`'s members (none if it is not an object).
     public mutating func read(_ object: JSONNode) {
-        for k in found.indices { found[k] = -1 }
         document = object.document
-        guard object.isObject else { return }
-        let doc = object.document
-        let end = Int(truncatingIfNeeded: doc.tape[object.index &+ 1])
-        var j = object.index &+ 2
+        object.document.withRawView { read($0, object: object.index) }
+    }
+
+    /// Reads the members of the value at tape index `object` (see `value`/`index` for the results).
+    mutating func read(_ v: JSONRawView, object: Int) {
+        for k in found.indices { found[k] = -1 }
+        guard v.isObject(object) else { return }
+        let end = v.endIndex(object)
+        var j = object &+ 2
         var position = 0
         var missing = keys.count
         while j < end && missing > 0 {
             if position == guess.count { guess.append(-1) }
             let g = guess[position]
-            if g >= 0 && found[g] < 0 && keys[g].withUnsafeBufferPointer({ doc.keyEquals(j, $0, plain: plain[g]) }) {
+            if g >= 0 && found[g] < 0 && keys[g].withUnsafeBufferPointer({ v.keyEquals(j, $0, plain: plain[g]) }) {
                 found[g] = j &+ 1
                 missing -= 1
             } else {
                 guess[position] = -1
                 for k in keys.indices where k != g && found[k] < 0 {
-                    if keys[k].withUnsafeBufferPointer({ doc.keyEquals(j, $0, plain: plain[k]) }) {
+                    if keys[k].withUnsafeBufferPointer({ v.keyEquals(j, $0, plain: plain[k]) }) {
                         found[k] = j &+ 1
                         guess[position] = k
                         missing -= 1
@@ -48,9 +52,12 @@ public struct MemberReader {
                 }
             }
             position &+= 1
-            j = doc.next(j &+ 1)
+            j = v.next(j &+ 1)
         }
     }
+
+    /// Tape index of key number `k`'s value in the last object read, or -1.
+    @inline(__always) func index(_ k: Int) -> Int { found[k] }
 
     /// The value of key number `k` (in the order given to init) in the last object read, or nil.
     @inline(__always)

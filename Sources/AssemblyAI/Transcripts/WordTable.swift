@@ -35,12 +35,7 @@ public final class WordTable: @unchecked Sendable {
     /// Reads every element of `words` (a JSON array of Word objects; anything else gives no words).
     /// A missing text reads as "", missing times and confidence as 0, a missing label as nil.
     init(_ words: JSONNode?) {
-        guard let words, words.isArray else {
-            (records, count, text, textCount, labels) = (nil, 0, nil, 0, [])
-            return
-        }
-        let n = words.count
-        guard n > 0 else {
+        guard let words, words.isArray, case let n = words.count, n > 0 else {
             (records, count, text, textCount, labels) = (nil, 0, nil, 0, [])
             return
         }
@@ -48,17 +43,24 @@ public final class WordTable: @unchecked Sendable {
         var buffer = GrowableBytes(capacity: n * 8)
         var interned = LabelTable()
         var reader = MemberReader(keys: ["text", "start", "end", "confidence", "speaker", "channel"])
-        var i = 0
-        for word in words.elements {
-            reader.read(word)
-            // The text's offset + 1 for now (the buffer still moves); made a pointer below.
-            let textAt = UnsafePointer<CChar>(bitPattern: buffer.count + 1)
-            _ = reader.value(0)?.withStringBytes { buffer.append($0) }
-            buffer.append(0)
-            records[i] = Record(text: textAt, start: reader.value(1)?.int64 ?? 0, end: reader.value(2)?.int64 ?? 0,
-                                confidence: reader.value(3)?.double ?? 0,
-                                speaker: interned.label(reader.value(4)), channel: interned.label(reader.value(5)))
-            i += 1
+        // Raw tape access: 100k words without a JSONNode (and its reference counting) per value.
+        words.document.withRawView { v in
+            let end = v.endIndex(words.index)
+            var j = words.index + 2
+            var i = 0
+            while j < end {
+                reader.read(v, object: j)
+                // The text's offset + 1 for now (the buffer still moves); made a pointer below.
+                let textAt = UnsafePointer<CChar>(bitPattern: buffer.count + 1)
+                if case let t = reader.index(0), t >= 0 { _ = v.withString(t) { buffer.append($0) } }
+                buffer.append(0)
+                let (start, end, confidence) = (reader.index(1), reader.index(2), reader.index(3))
+                records[i] = Record(text: textAt, start: start >= 0 ? v.int64(start) ?? 0 : 0, end: end >= 0 ? v.int64(end) ?? 0 : 0,
+                                    confidence: confidence >= 0 ? v.double(confidence) ?? 0 : 0,
+                                    speaker: interned.label(v, reader.index(4)), channel: interned.label(v, reader.index(5)))
+                i += 1
+                j = v.next(j)
+            }
         }
         let base = buffer.finish()
         for j in 0..<n {
@@ -128,9 +130,10 @@ private struct LabelTable {
     private var index: [[UInt8]: UnsafeMutablePointer<CChar>] = [:]
     private var last: (bytes: [UInt8], pointer: UnsafeMutablePointer<CChar>)? = nil
 
-    mutating func label(_ node: JSONNode?) -> UnsafePointer<CChar>? {
-        guard let node, node.isString else { return nil }
-        return node.withStringBytes { bytes -> UnsafePointer<CChar> in
+    /// The label of the string at tape index `j` (nil for -1 or a value that is not a string).
+    mutating func label(_ v: JSONRawView, _ j: Int) -> UnsafePointer<CChar>? {
+        guard j >= 0 else { return nil }
+        return v.withString(j) { bytes -> UnsafePointer<CChar> in
             // Consecutive words mostly share their speaker: compare with the last label first.
             if let last, last.bytes.elementsEqual(bytes) { return UnsafePointer(last.pointer) }
             let key = Array(bytes)
