@@ -50,7 +50,7 @@ extension Transcript {
         for i in 0..<words.count {
             let last = i == words.count - 1
             let speakerChange = !last && words.speakerID(i + 1) != nil && words.speakerID(i + 1) != words.speakerID(i)
-            if last || endsSentence(words.textBytes(i)) || speakerChange {
+            if last || words.endsSentence(i) || speakerChange {
                 out.append(begin..<(i + 1))
                 begin = i + 1
             }
@@ -136,9 +136,7 @@ extension Transcript {
             var begin = sentence.lowerBound
             var length = 0
             for i in sentence {
-                // Characters are Unicode scalars: every byte that is not a UTF-8 continuation byte.
-                var s = 0
-                for b in words.textBytes(i) where b & 0xC0 != 0x80 { s += 1 }
+                let s = words.scalars(i)
                 let added = i == begin ? s : length + 1 + s
                 if i > begin && added > charsPerCaption {
                     n += 1
@@ -288,9 +286,7 @@ struct CaptionWriter {
     /// Caption number `n`: the words of `r` with their times (false: out of memory).
     mutating func caption(_ n: Int64, _ words: WordTable, _ r: Range<Int>, srt: Bool) -> Bool {
         // At most: the number, two times, the arrow, newlines, and the words with their spaces.
-        var size = 128
-        for i in r { size += words.textBytes(i).count + 1 }
-        guard reserve(size) else { return false }
+        guard reserve(128 + words.textSpan(r)) else { return false }
         if srt {
             if n > 1 { byte(0x0A) }
             number(n, width: 1)

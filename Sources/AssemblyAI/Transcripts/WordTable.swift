@@ -25,10 +25,14 @@ public final class WordTable: @unchecked Sendable {
     private let textCount: Int
     /// Speaker and channel labels, each stored once: equal labels have equal pointers.
     private let labels: [UnsafeMutablePointer<CChar>]
+    /// Per word, what the captions need on every call: bit 7 set if the word ends a sentence, bits
+    /// 0-6 its length in Unicode scalars (127: that many or more, count them).
+    private let info: UnsafeMutablePointer<UInt8>?
 
     deinit {
         LargeMemory.release(records.map { UnsafeMutableRawPointer($0) }, count * MemoryLayout<Record>.stride)
         LargeMemory.release(text.map { UnsafeMutableRawPointer($0) }, textCount)
+        LargeMemory.release(info.map { UnsafeMutableRawPointer($0) }, count)
         for l in labels { free(l) }
     }
 
@@ -36,7 +40,7 @@ public final class WordTable: @unchecked Sendable {
     /// A missing text reads as "", missing times and confidence as 0, a missing label as nil.
     init(_ words: JSONNode?) {
         guard let words, words.isArray, case let n = words.count, n > 0 else {
-            (records, count, text, textCount, labels) = (nil, 0, nil, 0, [])
+            (records, count, text, textCount, labels, info) = (nil, 0, nil, 0, [], nil)
             return
         }
         let records = LargeMemory.allocate(n * MemoryLayout<Record>.stride)!.bindMemory(to: Record.self, capacity: n)
@@ -67,7 +71,14 @@ public final class WordTable: @unchecked Sendable {
             let offset = Int(bitPattern: records[j].text) - 1
             records[j].text = UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self)
         }
-        (self.records, count, text, textCount, labels) = (records, n, base, buffer.count, interned.labels)
+        let info = LargeMemory.allocate(n)!.assumingMemoryBound(to: UInt8.self)
+        (self.records, count, text, textCount, labels, self.info) = (records, n, base, buffer.count, interned.labels, info)
+        for j in 0..<n {
+            let t = textBytes(j)
+            var scalars = 0
+            for b in t where b & 0xC0 != 0x80 { scalars += 1 }
+            info[j] = UInt8(min(scalars, 127)) | (Transcript.endsSentence(t) ? 0x80 : 0)
+        }
     }
 
     /// Word i's text (UTF-8, without the NUL).
@@ -77,6 +88,24 @@ public final class WordTable: @unchecked Sendable {
         let start = UnsafeRawPointer(r[i].text!).assumingMemoryBound(to: UInt8.self)
         let end = i + 1 < count ? UnsafeRawPointer(r[i + 1].text!).assumingMemoryBound(to: UInt8.self) : UnsafePointer(text! + textCount)
         return UnsafeBufferPointer(start: start, count: end - start - 1)
+    }
+
+    /// Word i's length in Unicode scalars (what a caption's characters are counted in).
+    @inline(__always) func scalars(_ i: Int) -> Int {
+        let s = Int(info![i] & 0x7F)
+        if s < 127 { return s }
+        var k = 0
+        for b in textBytes(i) where b & 0xC0 != 0x80 { k += 1 }
+        return k
+    }
+
+    /// Whether word i ends a sentence (`Transcript.endsSentence`).
+    @inline(__always) func endsSentence(_ i: Int) -> Bool { info![i] & 0x80 != 0 }
+
+    /// Bytes of words `r`'s texts with one separator each (their texts are contiguous).
+    @inline(__always) func textSpan(_ r: Range<Int>) -> Int {
+        let first = textBytes(r.lowerBound), last = textBytes(r.upperBound - 1)
+        return last.baseAddress! + last.count + 1 - first.baseAddress!
     }
 
     @inline(__always) public func start(_ i: Int) -> Int64 { records![i].start }
