@@ -96,4 +96,16 @@ final class WordTableTests: XCTestCase {
         XCTAssertEqual(ids.count, 1)
         XCTAssertEqual(transcript.wordTable.count, 5_000)
     }
+
+    func testCaptionsCountLongWordsExactly() throws {
+        // The table keeps scalar counts up to 126 per word; longer words are counted on use.
+        let long = String(repeating: "é", count: 130)
+        let json = #"{"id":"t","status":"completed","words":[{"text":"\#(long)","start":0,"end":10},{"text":"b.","start":10,"end":20}]}"#
+        let transcript = try Transcript(document: JSONDocument(string: json))
+        // 130 + 1 + 2 = 133 characters: two captions at 131, one at 133.
+        XCTAssertEqual(try transcript.localSubtitles(format: .srt, charsPerCaption: 131),
+                       "1\n00:00:00,000 --> 00:00:00,010\n\(long)\n\n2\n00:00:00,010 --> 00:00:00,020\nb.\n")
+        XCTAssertEqual(try transcript.localSubtitles(format: .vtt, charsPerCaption: 133),
+                       "WEBVTT\n\n00:00.000 --> 00:00.020\n\(long) b.\n")
+    }
 }
