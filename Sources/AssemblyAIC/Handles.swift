@@ -68,3 +68,15 @@ func out<T>(_ pointer: UnsafeMutablePointer<T>?, _ what: String) throws(Assembly
     guard let pointer else { throw AssemblyAIError(.invalidArgument, "\(what) (out-parameter) is NULL") }
     return pointer
 }
+
+/// An integer argument that must be > 0, or an invalid-argument error naming it.
+func positive<T: BinaryInteger>(_ value: T, _ what: String) throws(AssemblyAIError) -> T {
+    guard value > 0 else { throw AssemblyAIError(.invalidArgument, "\(what) must be > 0, got \(value)") }
+    return value
+}
+
+/// An integer argument that must be >= 0, or an invalid-argument error naming it.
+func nonNegative<T: BinaryInteger>(_ value: T, _ what: String) throws(AssemblyAIError) -> T {
+    guard value >= 0 else { throw AssemblyAIError(.invalidArgument, "\(what) must be >= 0, got \(value)") }
+    return value
+}

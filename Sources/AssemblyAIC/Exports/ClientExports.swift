@@ -39,26 +39,17 @@ public func aai_client_set_base_url_impl(_ client: OpaquePointer?, _ url: Unsafe
 
 @_cdecl("aai_client_set_http_timeout_ms")
 public func aai_client_set_http_timeout_ms_impl(_ client: OpaquePointer?, _ ms: Int) -> aai_status {
-    update(client) { (s: inout Settings) throws(AssemblyAIError) in
-        guard ms > 0 else { throw AssemblyAIError(.invalidArgument, "http_timeout_ms must be > 0, got \(ms)") }
-        s.httpTimeoutMs = ms
-    }
+    update(client) { (s: inout Settings) throws(AssemblyAIError) in s.httpTimeoutMs = try positive(ms, "http_timeout_ms") }
 }
 
 @_cdecl("aai_client_set_polling_interval_ms")
 public func aai_client_set_polling_interval_ms_impl(_ client: OpaquePointer?, _ ms: Int) -> aai_status {
-    update(client) { (s: inout Settings) throws(AssemblyAIError) in
-        guard ms > 0 else { throw AssemblyAIError(.invalidArgument, "polling_interval_ms must be > 0, got \(ms)") }
-        s.pollingIntervalMs = ms
-    }
+    update(client) { (s: inout Settings) throws(AssemblyAIError) in s.pollingIntervalMs = try positive(ms, "polling_interval_ms") }
 }
 
 @_cdecl("aai_client_set_polling_timeout_ms")
 public func aai_client_set_polling_timeout_ms_impl(_ client: OpaquePointer?, _ ms: Int) -> aai_status {
-    update(client) { (s: inout Settings) throws(AssemblyAIError) in
-        guard ms >= 0 else { throw AssemblyAIError(.invalidArgument, "polling_timeout_ms must be >= 0, got \(ms)") }
-        s.pollingTimeoutMs = ms
-    }
+    update(client) { (s: inout Settings) throws(AssemblyAIError) in s.pollingTimeoutMs = try nonNegative(ms, "polling_timeout_ms") }
 }
 
 @_cdecl("aai_client_set_max_retries")

@@ -89,8 +89,8 @@ public func aai_client_set_llm_gateway_base_url_impl(_ client: OpaquePointer?, _
 public func aai_client_set_llm_timeout_ms_impl(_ client: OpaquePointer?, _ ms: Int) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let c = try resolve(client, Client.self, "client")
-        guard ms > 0 else { throw AssemblyAIError(.invalidArgument, "llm_timeout_ms must be > 0, got \(ms)") }
-        try c.updateSettings { $0.llmTimeoutMs = ms }
+        let timeout = try positive(ms, "llm_timeout_ms")
+        try c.updateSettings { $0.llmTimeoutMs = timeout }
     }
 }
 

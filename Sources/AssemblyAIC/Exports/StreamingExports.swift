@@ -192,18 +192,12 @@ public func aai_streaming_set_end_of_turn_confidence_threshold_impl(_ s: OpaqueP
 
 @_cdecl("aai_streaming_set_connect_timeout_ms")
 public func aai_streaming_set_connect_timeout_ms_impl(_ s: OpaquePointer?, _ ms: Int) -> aai_status {
-    configure(s) { (o: inout StreamingOptions) throws(AssemblyAIError) in
-        guard ms > 0 else { throw AssemblyAIError(.invalidArgument, "connect_timeout_ms must be > 0, got \(ms)") }
-        o.connectTimeoutMs = ms
-    }
+    configure(s) { (o: inout StreamingOptions) throws(AssemblyAIError) in o.connectTimeoutMs = try positive(ms, "connect_timeout_ms") }
 }
 
 @_cdecl("aai_streaming_set_keepalive_ms")
 public func aai_streaming_set_keepalive_ms_impl(_ s: OpaquePointer?, _ ms: Int) -> aai_status {
-    configure(s) { (o: inout StreamingOptions) throws(AssemblyAIError) in
-        guard ms >= 0 else { throw AssemblyAIError(.invalidArgument, "keepalive_ms must be >= 0, got \(ms)") }
-        o.keepAliveMs = ms
-    }
+    configure(s) { (o: inout StreamingOptions) throws(AssemblyAIError) in o.keepAliveMs = try nonNegative(ms, "keepalive_ms") }
 }
 
 @_cdecl("aai_streaming_set_queue_capacity")
@@ -216,10 +210,7 @@ public func aai_streaming_set_queue_capacity_impl(_ s: OpaquePointer?, _ bytes: 
 
 @_cdecl("aai_streaming_set_send_timeout_ms")
 public func aai_streaming_set_send_timeout_ms_impl(_ s: OpaquePointer?, _ ms: Int) -> aai_status {
-    configure(s) { (o: inout StreamingOptions) throws(AssemblyAIError) in
-        guard ms >= 0 else { throw AssemblyAIError(.invalidArgument, "send_timeout_ms must be >= 0, got \(ms)") }
-        o.sendTimeoutMs = ms
-    }
+    configure(s) { (o: inout StreamingOptions) throws(AssemblyAIError) in o.sendTimeoutMs = try nonNegative(ms, "send_timeout_ms") }
 }
 
 @_cdecl("aai_streaming_url")
@@ -279,8 +270,7 @@ public func aai_streaming_send_json_impl(_ s: OpaquePointer?, _ json: UnsafePoin
 public func aai_streaming_close_impl(_ s: OpaquePointer?, _ timeoutMs: Int) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let handle = try streaming(s)
-        guard timeoutMs > 0 else { throw AssemblyAIError(.invalidArgument, "timeout_ms must be > 0, got \(timeoutMs)") }
-        try handle.session.close(timeoutMs: timeoutMs)
+        try handle.session.close(timeoutMs: try positive(timeoutMs, "timeout_ms"))
     }
 }
 
@@ -334,14 +324,18 @@ public func aai_streaming_audio_bytes_impl(_ s: OpaquePointer?, _ queued: Unsafe
 
 // MARK: audio sources
 
+/// The chunk length of an audio source: 0 is the default, 100 ms.
+private func chunkDuration(_ chunkMs: Int32) throws(AssemblyAIError) -> Int {
+    chunkMs == 0 ? 100 : Int(try nonNegative(chunkMs, "chunk_ms"))
+}
+
 @_cdecl("aai_streaming_send_wav_file")
 public func aai_streaming_send_wav_file_impl(_ s: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ chunkMs: Int32,
                                              _ realtime: Int32) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let handle = try streaming(s)
         let path = try string(path, "path")
-        guard chunkMs >= 0 else { throw AssemblyAIError(.invalidArgument, "chunk_ms must be >= 0, got \(chunkMs)") }
-        try handle.session.sendWAVFile(path: path, chunkMs: chunkMs == 0 ? 100 : Int(chunkMs), realtime: realtime != 0)
+        try handle.session.sendWAVFile(path: path, chunkMs: try chunkDuration(chunkMs), realtime: realtime != 0)
     }
 }
 
@@ -351,8 +345,7 @@ public func aai_streaming_start_microphone_impl(_ s: OpaquePointer?, _ device: U
     abiCall { () throws(AssemblyAIError) in
         let handle = try streaming(s)
         let device = try optionalString(device, "device") ?? "default"
-        guard chunkMs >= 0 else { throw AssemblyAIError(.invalidArgument, "chunk_ms must be >= 0, got \(chunkMs)") }
-        try handle.session.startMicrophone(device: device, chunkMs: chunkMs == 0 ? 100 : Int(chunkMs), maxDurationMs: maxDurationMs)
+        try handle.session.startMicrophone(device: device, chunkMs: try chunkDuration(chunkMs), maxDurationMs: maxDurationMs)
     }
 }
 
