@@ -81,64 +81,65 @@ private func copiedBytes(_ data: UnsafeRawPointer?, _ size: Int) throws(Assembly
 
 // MARK: Non-blocking transcript calls
 
+/// What a non-blocking audio call does: submit only, or submit then wait.
+private enum AudioCall { case submit, transcribe }
+
+/// Starts a submit or transcribe of the audio `audio` reads from the arguments (checked after
+/// the transcriber, before the config).
+private func startAudio(_ t: OpaquePointer?, _ config: OpaquePointer?, _ call: AudioCall, _ cb: aai_future_callback?,
+                        _ ud: UnsafeMutableRawPointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?,
+                        _ audio: () throws(AssemblyAIError) -> AudioInput) -> aai_status {
+    startFuture(o, cb, ud) { (done: CompletionHandler<Transcript>?) throws(AssemblyAIError) in
+        let tr = try resolve(t, Transcriber.self, "transcriber")
+        let input = try audio()
+        let snapshot = try configSnapshot(config)
+        switch call {
+        case .submit: return try tr.submitAsync(input, config: snapshot, onComplete: done)
+        case .transcribe: return try tr.transcribeAsync(input, config: snapshot, onComplete: done)
+        }
+    }
+}
+
 @_cdecl("aai_transcriber_submit_url_async")
 public func aai_transcriber_submit_url_async_impl(_ t: OpaquePointer?, _ url: UnsafePointer<CChar>?, _ config: OpaquePointer?,
                                                   _ cb: aai_future_callback?, _ ud: UnsafeMutableRawPointer?,
                                                   _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
-    startFuture(o, cb, ud) { (done: CompletionHandler<Transcript>?) throws(AssemblyAIError) in
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        return try tr.submitAsync(.url(try string(url, "audio_url")), config: try configSnapshot(config), onComplete: done)
-    }
+    startAudio(t, config, .submit, cb, ud, o) { () throws(AssemblyAIError) in .url(try string(url, "audio_url")) }
 }
 
 @_cdecl("aai_transcriber_submit_file_async")
 public func aai_transcriber_submit_file_async_impl(_ t: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ config: OpaquePointer?,
                                                    _ cb: aai_future_callback?, _ ud: UnsafeMutableRawPointer?,
                                                    _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
-    startFuture(o, cb, ud) { (done: CompletionHandler<Transcript>?) throws(AssemblyAIError) in
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        return try tr.submitAsync(.file(path: try string(path, "path")), config: try configSnapshot(config), onComplete: done)
-    }
+    startAudio(t, config, .submit, cb, ud, o) { () throws(AssemblyAIError) in .file(path: try string(path, "path")) }
 }
 
 @_cdecl("aai_transcriber_submit_bytes_async")
 public func aai_transcriber_submit_bytes_async_impl(_ t: OpaquePointer?, _ data: UnsafeRawPointer?, _ size: Int, _ config: OpaquePointer?,
                                                     _ cb: aai_future_callback?, _ ud: UnsafeMutableRawPointer?,
                                                     _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
-    startFuture(o, cb, ud) { (done: CompletionHandler<Transcript>?) throws(AssemblyAIError) in
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        return try tr.submitAsync(try copiedBytes(data, size), config: try configSnapshot(config), onComplete: done)
-    }
+    startAudio(t, config, .submit, cb, ud, o) { () throws(AssemblyAIError) in try copiedBytes(data, size) }
 }
 
 @_cdecl("aai_transcriber_transcribe_url_async")
 public func aai_transcriber_transcribe_url_async_impl(_ t: OpaquePointer?, _ url: UnsafePointer<CChar>?, _ config: OpaquePointer?,
                                                       _ cb: aai_future_callback?, _ ud: UnsafeMutableRawPointer?,
                                                       _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
-    startFuture(o, cb, ud) { (done: CompletionHandler<Transcript>?) throws(AssemblyAIError) in
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        return try tr.transcribeAsync(.url(try string(url, "audio_url")), config: try configSnapshot(config), onComplete: done)
-    }
+    startAudio(t, config, .transcribe, cb, ud, o) { () throws(AssemblyAIError) in .url(try string(url, "audio_url")) }
 }
 
 @_cdecl("aai_transcriber_transcribe_file_async")
 public func aai_transcriber_transcribe_file_async_impl(_ t: OpaquePointer?, _ path: UnsafePointer<CChar>?, _ config: OpaquePointer?,
                                                        _ cb: aai_future_callback?, _ ud: UnsafeMutableRawPointer?,
                                                        _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
-    startFuture(o, cb, ud) { (done: CompletionHandler<Transcript>?) throws(AssemblyAIError) in
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        return try tr.transcribeAsync(.file(path: try string(path, "path")), config: try configSnapshot(config), onComplete: done)
-    }
+    startAudio(t, config, .transcribe, cb, ud, o) { () throws(AssemblyAIError) in .file(path: try string(path, "path")) }
 }
 
 @_cdecl("aai_transcriber_transcribe_bytes_async")
 public func aai_transcriber_transcribe_bytes_async_impl(_ t: OpaquePointer?, _ data: UnsafeRawPointer?, _ size: Int, _ config: OpaquePointer?,
                                                         _ cb: aai_future_callback?, _ ud: UnsafeMutableRawPointer?,
                                                         _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
-    startFuture(o, cb, ud) { (done: CompletionHandler<Transcript>?) throws(AssemblyAIError) in
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        return try tr.transcribeAsync(try copiedBytes(data, size), config: try configSnapshot(config), onComplete: done)
-    }
+    startAudio(t, config, .transcribe, cb, ud, o) { () throws(AssemblyAIError) in try copiedBytes(data, size) }
 }
 
 @_cdecl("aai_transcriber_wait_async")
@@ -247,18 +248,31 @@ private func groupConcurrency(_ value: Int32) throws(AssemblyAIError) -> Int {
     return value == 0 ? Transcriber.defaultGroupConcurrency : Int(value)
 }
 
+/// Starts a group of URLs or files: submit only, or transcribe.
+private func startGroup(_ t: OpaquePointer?, _ audio: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
+                        _ config: OpaquePointer?, _ maxConcurrency: Int32, _ returnFailures: Int32, _ call: AudioCall,
+                        _ done: CompletionHandler<TranscriptGroup>?) throws(AssemblyAIError) -> Future<TranscriptGroup> {
+    let tr = try resolve(t, Transcriber.self, "transcriber")
+    let inputs = try strings(audio, count, "audio").map(AudioInput.init(urlOrPath:))
+    let snapshot = try configSnapshot(config)
+    let concurrency = try groupConcurrency(maxConcurrency)
+    switch call {
+    case .submit:
+        return try tr.submitGroupAsync(inputs, config: snapshot, maxConcurrency: concurrency,
+                                       returnFailures: returnFailures != 0, onComplete: done)
+    case .transcribe:
+        return try tr.transcribeGroupAsync(inputs, config: snapshot, maxConcurrency: concurrency,
+                                           returnFailures: returnFailures != 0, onComplete: done)
+    }
+}
+
 @_cdecl("aai_transcriber_transcribe_group")
 public func aai_transcriber_transcribe_group_impl(_ t: OpaquePointer?, _ audio: UnsafePointer<UnsafePointer<CChar>?>?, _ count: Int,
                                                   _ config: OpaquePointer?, _ maxConcurrency: Int32, _ returnFailures: Int32,
                                                   _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let target = try out(o, "out")
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        let inputs = try strings(audio, count, "audio").map(AudioInput.init(urlOrPath:))
-        let future = try tr.transcribeGroupAsync(inputs, config: try configSnapshot(config),
-                                                 maxConcurrency: try groupConcurrency(maxConcurrency),
-                                                 returnFailures: returnFailures != 0)
-        try groupResult(future, target)
+        try groupResult(startGroup(t, audio, count, config, maxConcurrency, returnFailures, .transcribe, nil), target)
     }
 }
 
@@ -268,12 +282,7 @@ public func aai_transcriber_submit_group_impl(_ t: OpaquePointer?, _ audio: Unsa
                                               _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let target = try out(o, "out")
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        let inputs = try strings(audio, count, "audio").map(AudioInput.init(urlOrPath:))
-        let future = try tr.submitGroupAsync(inputs, config: try configSnapshot(config),
-                                             maxConcurrency: try groupConcurrency(maxConcurrency),
-                                             returnFailures: returnFailures != 0)
-        try groupResult(future, target)
+        try groupResult(startGroup(t, audio, count, config, maxConcurrency, returnFailures, .submit, nil), target)
     }
 }
 
@@ -283,11 +292,7 @@ public func aai_transcriber_transcribe_group_async_impl(_ t: OpaquePointer?, _ a
                                                         _ cb: aai_future_callback?, _ ud: UnsafeMutableRawPointer?,
                                                         _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
     startFuture(o, cb, ud) { (done: CompletionHandler<TranscriptGroup>?) throws(AssemblyAIError) in
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        let inputs = try strings(audio, count, "audio").map(AudioInput.init(urlOrPath:))
-        return try tr.transcribeGroupAsync(inputs, config: try configSnapshot(config),
-                                           maxConcurrency: try groupConcurrency(maxConcurrency),
-                                           returnFailures: returnFailures != 0, onComplete: done)
+        try startGroup(t, audio, count, config, maxConcurrency, returnFailures, .transcribe, done)
     }
 }
 
@@ -311,26 +316,27 @@ public func aai_transcriber_group_from_ids_impl(_ t: OpaquePointer?, _ ids: Unsa
     }
 }
 
-@_cdecl("aai_transcriber_group_refresh")
-public func aai_transcriber_group_refresh_impl(_ t: OpaquePointer?, _ g: OpaquePointer?, _ returnFailures: Int32,
-                                               _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+/// Runs `operation` on an existing group on this thread and hands over the new group.
+private func onGroup(_ t: OpaquePointer?, _ g: OpaquePointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?,
+                     _ operation: (Transcriber, TranscriptGroup) -> Future<TranscriptGroup>) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let target = try out(o, "out")
         let tr = try resolve(t, Transcriber.self, "transcriber")
         let group = try resolve(g, CGroup.self, "group")
-        try groupResult(tr.refreshAsync(group.core, returnFailures: returnFailures != 0), target)
+        try groupResult(operation(tr, group.core), target)
     }
+}
+
+@_cdecl("aai_transcriber_group_refresh")
+public func aai_transcriber_group_refresh_impl(_ t: OpaquePointer?, _ g: OpaquePointer?, _ returnFailures: Int32,
+                                               _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    onGroup(t, g, o) { tr, group in tr.refreshAsync(group, returnFailures: returnFailures != 0) }
 }
 
 @_cdecl("aai_transcriber_group_wait")
 public func aai_transcriber_group_wait_impl(_ t: OpaquePointer?, _ g: OpaquePointer?, _ returnFailures: Int32,
                                             _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
-    abiCall { () throws(AssemblyAIError) in
-        let target = try out(o, "out")
-        let tr = try resolve(t, Transcriber.self, "transcriber")
-        let group = try resolve(g, CGroup.self, "group")
-        try groupResult(tr.waitAsync(for: group.core, returnFailures: returnFailures != 0), target)
-    }
+    onGroup(t, g, o) { tr, group in tr.waitAsync(for: group, returnFailures: returnFailures != 0) }
 }
 
 @_cdecl("aai_transcript_group_free")
