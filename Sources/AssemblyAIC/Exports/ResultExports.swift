@@ -44,32 +44,37 @@ private func timestamp(_ node: JSONNode?, missing: Int64 = 0) -> aai_timestamp {
     return aai_timestamp(start: node.int64(K.start), end: node.int64(K.end))
 }
 
-/// An array of `T` for the elements of `array`, filled by `make`; (nil, 0) for no elements.
-private func build<T>(_ array: JSONNode?, _ arena: CArena, _ type: T.Type,
-                      _ make: (JSONNode) -> T) -> (base: UnsafeRawPointer?, count: Int) {
-    guard let array, array.isArray else { return (nil, 0) }
-    let n = array.count
+/// An array of `T` for at most `n` of `items`, filled by `make`; (nil, 0) for none.
+private func fill<T, S: Sequence>(_ n: Int, _ items: S, _ arena: CArena,
+                                  _ make: (S.Element) -> T) -> (base: UnsafeRawPointer?, count: Int) {
     guard n > 0, let out = arena.array(T.self, count: n) else { return (nil, 0) }
     var i = 0
-    for element in array.elements where i < n {
-        out[i] = make(element)
+    for item in items where i < n {
+        out[i] = make(item)
         i += 1
     }
     return (UnsafeRawPointer(out), i)
 }
 
+/// An array of `T` for the elements of `array`, filled by `make`; (nil, 0) for no elements.
+private func build<T>(_ array: JSONNode?, _ arena: CArena, _ type: T.Type,
+                      _ make: (JSONNode) -> T) -> (base: UnsafeRawPointer?, count: Int) {
+    guard let array, array.isArray else { return (nil, 0) }
+    return fill(array.count, array.elements, arena, make)
+}
+
+/// An array of `T` for the members of `object`, filled by `make` from the key (as a C string)
+/// and the value; (nil, 0) for no members.
+private func buildMembers<T>(_ object: JSONNode?, _ arena: CArena,
+                             _ make: (UnsafePointer<CChar>, JSONNode) -> T) -> (base: UnsafeRawPointer?, count: Int) {
+    guard let object, object.isObject, object.count > 0 else { return (nil, 0) }
+    let strings = Strings(arena)
+    return fill(object.count, object.memberNodes, arena) { member in make(strings.text(member.key), member.value) }
+}
+
 /// An aai_label_score array for the members of an object (label to number).
 private func labelScores(_ object: JSONNode?, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    guard let object, object.isObject else { return (nil, 0) }
-    let n = object.count
-    guard n > 0, let out = arena.array(aai_label_score.self, count: n) else { return (nil, 0) }
-    let strings = Strings(arena)
-    var i = 0
-    for (key, value) in object.memberNodes where i < n {
-        out[i] = aai_label_score(label: strings.text(key), score: value.double ?? 0)
-        i += 1
-    }
-    return (UnsafeRawPointer(out), i)
+    buildMembers(object, arena) { label, value in aai_label_score(label: label, score: value.double ?? 0) }
 }
 
 // MARK: builders
@@ -143,17 +148,9 @@ private func contentSafety(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRaw
 }
 
 private func severityScores(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    guard let object = t.contentSafetyNode?[K.severityScoreSummary], object.isObject else { return (nil, 0) }
-    let n = object.count
-    guard n > 0, let out = arena.array(aai_severity_score_summary.self, count: n) else { return (nil, 0) }
-    let strings = Strings(arena)
-    var i = 0
-    for (key, value) in object.memberNodes where i < n {
-        out[i] = aai_severity_score_summary(label: strings.text(key), low: value.double(K.low),
-                                            medium: value.double(K.medium), high: value.double(K.high))
-        i += 1
+    buildMembers(t.contentSafetyNode?[K.severityScoreSummary], arena) { label, value in
+        aai_severity_score_summary(label: label, low: value.double(K.low), medium: value.double(K.medium), high: value.double(K.high))
     }
-    return (UnsafeRawPointer(out), i)
 }
 
 private func iabCategories(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
