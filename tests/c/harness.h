@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,29 @@ static inline aai_client *h_client(void) {
     return c;
 }
 
+/* ---- loopback ports ---- */
+/* A TCP socket on 127.0.0.1, an ephemeral port (*port), listening with `backlog`; -1 on failure. */
+static inline int h_listen_loopback(int backlog, int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, backlog) != 0) { close(fd); return -1; }
+    socklen_t len = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    *port = ntohs(a.sin_port);
+    return fd;
+}
+
+/* A loopback port nobody listens on (it was free a moment ago): connections are refused. */
+static inline int h_free_port(void) {
+    int port = 0, fd = h_listen_loopback(1, &port);
+    if (fd >= 0) close(fd);
+    return port;
+}
+
 /* ---- a scripted raw HTTP server ---- */
 typedef struct h_raw_server {
     int fd;
@@ -156,16 +180,8 @@ static inline int h_raw_start(h_raw_server *s, const char **responses, int count
     s->responses = responses;
     s->count = count;
     s->hold_ms = 3000;
-    s->fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(s->fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(s->fd, 8) != 0) return -1;
-    socklen_t len = sizeof a;
-    getsockname(s->fd, (struct sockaddr *)&a, &len);
-    s->port = ntohs(a.sin_port);
+    s->fd = h_listen_loopback(8, &s->port);
+    if (s->fd < 0) return -1;
     return pthread_create(&s->thread, NULL, h_raw_loop, s);
 }
 
@@ -183,6 +199,27 @@ static inline aai_client *h_raw_client(h_raw_server *s) {
     aai_client_set_api_key(c, "raw-key");
     aai_client_set_base_url(c, url);
     return c;
+}
+
+/* A scripted server with a client and a transcriber pointed at it. */
+typedef struct h_raw_fixture {
+    h_raw_server s;
+    aai_client *c;
+    aai_transcriber *t;
+} h_raw_fixture;
+
+static inline int h_raw_open(h_raw_fixture *f, const char **responses, int count) {
+    f->c = NULL;
+    f->t = NULL;
+    if (h_raw_start(&f->s, responses, count) != 0) return -1;
+    f->c = h_raw_client(&f->s);
+    return aai_transcriber_new(f->c, NULL, &f->t) == AAI_OK ? 0 : -1;
+}
+
+static inline void h_raw_close(h_raw_fixture *f) {
+    aai_transcriber_free(f->t);
+    aai_client_free(f->c);
+    h_raw_stop(&f->s);
 }
 
 /* ---- test audio: a PCM16 mono WAV whose LIST/INFO/ICMT comment holds what it "says" ---- */
@@ -203,6 +240,38 @@ static inline int h_write_wav(const char *path, const char *text, double seconds
     fwrite("data", 1, 4, f); h_le32(f, data);
     for (unsigned i = 0; i < samples; i++) h_le16(f, 0);
     return fclose(f);
+}
+
+/* ---- streaming test audio: silence whose sample LSBs carry a text frame, repeated; the local
+   server's streaming transcript of it is the text (docs/local-server-streaming.md) ---- */
+static inline uint32_t h_crc32_ieee(const unsigned char *p, size_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+    }
+    return ~c;
+}
+
+/* `n` PCM16 samples (calloc'ed) of `text` spoken over `span_ms`. */
+static inline int16_t *h_stream_samples(const char *text, int span_ms, size_t n) {
+    size_t tl = strlen(text), fl = 4 + 1 + 4 + 4 + tl + 4;
+    unsigned char *f = malloc(fl);
+    memcpy(f, "AAIT", 4);
+    f[4] = 1;
+    for (int i = 0; i < 4; i++) f[5 + i] = (unsigned char)((unsigned)span_ms >> (8 * i));
+    for (int i = 0; i < 4; i++) f[9 + i] = (unsigned char)((unsigned)tl >> (8 * i));
+    memcpy(f + 13, text, tl);
+    uint32_t crc = h_crc32_ieee(f + 4, 9 + tl);
+    for (int i = 0; i < 4; i++) f[13 + tl + i] = (unsigned char)(crc >> (8 * i));
+    size_t bits = fl * 8;
+    int16_t *s = calloc(n, sizeof *s);
+    for (size_t i = 0; i < n; i++) {
+        size_t b = i % bits;
+        s[i] = (int16_t)((f[b / 8] >> (7 - b % 8)) & 1);
+    }
+    free(f);
+    return s;
 }
 
 /* Reads a whole file into memory (malloc'ed; *size set). */

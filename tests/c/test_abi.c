@@ -154,24 +154,12 @@ static void test_config_json(void) {
     aai_config_free(cfg);
 }
 
-static int free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
 static void test_server_unreachable(void) {
     aai_client *c = NULL;
     aai_transcriber *t = NULL;
     aai_transcript *tr = NULL;
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", free_port());
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", h_free_port());
     CHECK_STATUS(aai_client_new(&c), AAI_OK);
     aai_client_set_api_key(c, "k");
     aai_client_set_base_url(c, url);
@@ -225,62 +213,47 @@ static void test_api_key_from_environment(void) {
 
 static void test_timeout(void) {
     const char *responses[] = { NULL };  /* read the request, never answer */
-    h_raw_server s;
-    CHECK(h_raw_start(&s, responses, 1) == 0);
-    s.hold_ms = 2000;
-    aai_client *c = h_raw_client(&s);
-    aai_client_set_http_timeout_ms(c, 300);
-    aai_client_set_max_retries(c, 0);
-    aai_transcriber *t = NULL;
+    h_raw_fixture f;
+    CHECK(h_raw_open(&f, responses, 1) == 0);
+    f.s.hold_ms = 2000;
+    aai_client_set_http_timeout_ms(f.c, 300);
+    aai_client_set_max_retries(f.c, 0);
     aai_transcript *tr = NULL;
-    aai_transcriber_new(c, NULL, &t);
     double t0 = h_now_ms();
-    CHECK_STATUS(aai_transcriber_get(t, "abc", &tr), AAI_ERR_TIMEOUT);
+    CHECK_STATUS(aai_transcriber_get(f.t, "abc", &tr), AAI_ERR_TIMEOUT);
     double took = h_now_ms() - t0;
     CHECK(took >= 250 && took < 1500);
     CHECK_CONTAINS(aai_last_error_message(), "timed out");
     CHECK(aai_last_error_retryable() == 1);
-    aai_transcriber_free(t);
-    aai_client_free(c);
-    h_raw_stop(&s);
+    h_raw_close(&f);
 }
 
 static void test_malformed_json(void) {
     const char *responses[] = { http_response("200 OK", NULL, "{\"id\": \"abc\", \"status\": ") };
-    h_raw_server s;
-    CHECK(h_raw_start(&s, responses, 1) == 0);
-    aai_client *c = h_raw_client(&s);
-    aai_transcriber *t = NULL;
+    h_raw_fixture f;
+    CHECK(h_raw_open(&f, responses, 1) == 0);
     aai_transcript *tr = NULL;
-    aai_transcriber_new(c, NULL, &t);
-    CHECK_STATUS(aai_transcriber_get(t, "abc", &tr), AAI_ERR_PROTOCOL);
+    CHECK_STATUS(aai_transcriber_get(f.t, "abc", &tr), AAI_ERR_PROTOCOL);
     CHECK_CONTAINS(aai_last_error_message(), "malformed JSON");
     CHECK(tr == NULL);
     /* Valid JSON that is not a transcript. */
-    s.responses[0] = http_response("200 OK", NULL, "[1,2,3]");
-    CHECK_STATUS(aai_transcriber_get(t, "abc", &tr), AAI_ERR_PROTOCOL);
-    aai_transcriber_free(t);
-    aai_client_free(c);
-    h_raw_stop(&s);
+    f.s.responses[0] = http_response("200 OK", NULL, "[1,2,3]");
+    CHECK_STATUS(aai_transcriber_get(f.t, "abc", &tr), AAI_ERR_PROTOCOL);
+    h_raw_close(&f);
 }
 
 static void test_http_error_text(void) {
     const char *responses[] = { http_response("400 Bad Request", NULL, "{\"error\": \"Invalid endpoint schema\"}") };
-    h_raw_server s;
-    CHECK(h_raw_start(&s, responses, 1) == 0);
-    aai_client *c = h_raw_client(&s);
-    aai_transcriber *t = NULL;
+    h_raw_fixture f;
+    CHECK(h_raw_open(&f, responses, 1) == 0);
     aai_transcript *tr = NULL;
-    aai_transcriber_new(c, NULL, &t);
-    CHECK_STATUS(aai_transcriber_submit_url(t, "https://x/a.wav", NULL, &tr), AAI_ERR_HTTP);
+    CHECK_STATUS(aai_transcriber_submit_url(f.t, "https://x/a.wav", NULL, &tr), AAI_ERR_HTTP);
     CHECK(aai_last_error_http_status() == 400);
     CHECK_STR(aai_last_error_server_text(), "Invalid endpoint schema");
     CHECK_CONTAINS(aai_last_error_message(), "HTTP 400 from POST /v2/transcript: Invalid endpoint schema");
     CHECK(aai_last_error_retryable() == 0);
-    CHECK(s.served == 1);
-    aai_transcriber_free(t);
-    aai_client_free(c);
-    h_raw_stop(&s);
+    CHECK(f.s.served == 1);
+    h_raw_close(&f);
 }
 
 static void test_get_retried_after_503(void) {
@@ -289,26 +262,21 @@ static void test_get_retried_after_503(void) {
         http_response("502 Bad Gateway", NULL, "<html>bad gateway</html>"),
         http_response("200 OK", NULL, TRANSCRIPT_JSON),
     };
-    h_raw_server s;
-    CHECK(h_raw_start(&s, responses, 3) == 0);
-    aai_client *c = h_raw_client(&s);
-    aai_transcriber *t = NULL;
+    h_raw_fixture f;
+    CHECK(h_raw_open(&f, responses, 3) == 0);
     aai_transcript *tr = NULL;
-    aai_transcriber_new(c, NULL, &t);
-    CHECK_STATUS(aai_transcriber_get(t, "abc", &tr), AAI_OK);
-    CHECK(s.served == 3);
+    CHECK_STATUS(aai_transcriber_get(f.t, "abc", &tr), AAI_OK);
+    CHECK(f.s.served == 3);
     CHECK_STR(aai_transcript_text(tr), "hi there");
     aai_transcript_free(tr);
     /* With retries off, the first 5xx is the answer, with its (non-JSON) body as server text. */
-    s.served = 1;
-    aai_client_set_max_retries(c, 0);
-    CHECK_STATUS(aai_transcriber_get(t, "abc", &tr), AAI_ERR_SERVER);
+    f.s.served = 1;
+    aai_client_set_max_retries(f.c, 0);
+    CHECK_STATUS(aai_transcriber_get(f.t, "abc", &tr), AAI_ERR_SERVER);
     CHECK(aai_last_error_http_status() == 502);
     CHECK_CONTAINS(aai_last_error_server_text(), "bad gateway");
     CHECK(aai_last_error_retryable() == 1);
-    aai_transcriber_free(t);
-    aai_client_free(c);
-    h_raw_stop(&s);
+    h_raw_close(&f);
 }
 
 static void test_create_not_repeated_after_500(void) {
@@ -316,18 +284,13 @@ static void test_create_not_repeated_after_500(void) {
         http_response("500 Internal Server Error", NULL, "{\"error\": \"oops\"}"),
         http_response("200 OK", NULL, TRANSCRIPT_JSON),
     };
-    h_raw_server s;
-    CHECK(h_raw_start(&s, responses, 2) == 0);
-    aai_client *c = h_raw_client(&s);
-    aai_transcriber *t = NULL;
+    h_raw_fixture f;
+    CHECK(h_raw_open(&f, responses, 2) == 0);
     aai_transcript *tr = NULL;
-    aai_transcriber_new(c, NULL, &t);
     /* The server may have created the transcript before failing: sending again could make two. */
-    CHECK_STATUS(aai_transcriber_submit_url(t, "https://x/a.wav", NULL, &tr), AAI_ERR_SERVER);
-    CHECK(s.served == 1);
-    aai_transcriber_free(t);
-    aai_client_free(c);
-    h_raw_stop(&s);
+    CHECK_STATUS(aai_transcriber_submit_url(f.t, "https://x/a.wav", NULL, &tr), AAI_ERR_SERVER);
+    CHECK(f.s.served == 1);
+    h_raw_close(&f);
 }
 
 static void test_retry_after_honoured(void) {
@@ -335,21 +298,16 @@ static void test_retry_after_honoured(void) {
         http_response("429 Too Many Requests", "Retry-After: 1\r\n", "{\"error\": \"slow down\"}"),
         http_response("200 OK", NULL, TRANSCRIPT_JSON),
     };
-    h_raw_server s;
-    CHECK(h_raw_start(&s, responses, 2) == 0);
-    aai_client *c = h_raw_client(&s);
-    aai_transcriber *t = NULL;
+    h_raw_fixture f;
+    CHECK(h_raw_open(&f, responses, 2) == 0);
     aai_transcript *tr = NULL;
-    aai_transcriber_new(c, NULL, &t);
     double t0 = h_now_ms();
     /* 429 means the request was refused, so even a create is repeated. */
-    CHECK_STATUS(aai_transcriber_submit_url(t, "https://x/a.wav", NULL, &tr), AAI_OK);
+    CHECK_STATUS(aai_transcriber_submit_url(f.t, "https://x/a.wav", NULL, &tr), AAI_OK);
     CHECK(h_now_ms() - t0 >= 950);
-    CHECK(s.served == 2);
+    CHECK(f.s.served == 2);
     aai_transcript_free(tr);
-    aai_transcriber_free(t);
-    aai_client_free(c);
-    h_raw_stop(&s);
+    h_raw_close(&f);
 }
 
 static void *fail_in_thread(void *arg) {

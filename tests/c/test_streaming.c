@@ -6,36 +6,10 @@
 #include <curl/curl.h>
 #include <stdint.h>
 
-/* ---- audio whose streaming transcript is `text` (docs/local-server-streaming.md) ---- */
-static uint32_t crc32_ieee(const unsigned char *p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-    }
-    return ~c;
-}
-
-/* PCM16 samples (silence) of `seconds`, the text frame in the samples' LSBs (repeated). */
+/* ---- audio whose streaming transcript is `text` (harness.h) ---- */
 static int16_t *stream_samples(const char *text, int span_ms, double seconds, int rate, size_t *count) {
-    size_t tl = strlen(text), fl = 4 + 1 + 4 + 4 + tl + 4;
-    unsigned char *f = malloc(fl);
-    memcpy(f, "AAIT", 4);
-    f[4] = 1;
-    for (int i = 0; i < 4; i++) f[5 + i] = (unsigned char)((unsigned)span_ms >> (8 * i));
-    for (int i = 0; i < 4; i++) f[9 + i] = (unsigned char)((unsigned)tl >> (8 * i));
-    memcpy(f + 13, text, tl);
-    uint32_t crc = crc32_ieee(f + 4, 9 + tl);
-    for (int i = 0; i < 4; i++) f[13 + tl + i] = (unsigned char)(crc >> (8 * i));
-    size_t n = (size_t)(seconds * rate), bits = fl * 8;
-    int16_t *s = calloc(n, sizeof *s);
-    for (size_t i = 0; i < n; i++) {
-        size_t b = i % bits;
-        s[i] = (int16_t)((f[b / 8] >> (7 - b % 8)) & 1);
-    }
-    free(f);
-    *count = n;
-    return s;
+    *count = (size_t)(seconds * rate);
+    return h_stream_samples(text, span_ms, *count);
 }
 
 static int write_stream_wav(const char *path, const char *text, int span_ms, double seconds, int rate, int channels, int bits) {

@@ -18,33 +18,14 @@ static const char *TEXT = "Hello world. How are you?";
 enum { RATE = 16000, SECONDS = 3, CHUNK = 3200 /* 100 ms */, AFTER = 5 /* messages before the fault */ };
 static unsigned char audio[RATE * SECONDS * 2];
 
-static uint32_t crc32_ieee(const unsigned char *p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-    }
-    return ~c;
-}
-
-/* Silence with the text frame in the samples' least significant bits, repeated. */
+/* Little-endian PCM16 whatever the host's byte order. */
 static void make_audio(void) {
-    unsigned char f[256];
-    size_t tl = strlen(TEXT), fl = 4 + 1 + 4 + 4 + tl + 4;
-    unsigned span = 2000;
-    memcpy(f, "AAIT", 4);
-    f[4] = 1;
-    for (int i = 0; i < 4; i++) f[5 + i] = (unsigned char)(span >> (8 * i));
-    for (int i = 0; i < 4; i++) f[9 + i] = (unsigned char)((unsigned)tl >> (8 * i));
-    memcpy(f + 13, TEXT, tl);
-    uint32_t crc = crc32_ieee(f + 4, 9 + tl);
-    for (int i = 0; i < 4; i++) f[13 + tl + i] = (unsigned char)(crc >> (8 * i));
-    size_t bits = fl * 8;
+    int16_t *s = h_stream_samples(TEXT, 2000, sizeof audio / 2);
     for (size_t i = 0; i < sizeof audio / 2; i++) {
-        size_t b = i % bits;
-        audio[2 * i] = (unsigned char)((f[b / 8] >> (7 - b % 8)) & 1);
+        audio[2 * i] = (unsigned char)s[i];
         audio[2 * i + 1] = 0;
     }
+    free(s);
 }
 
 /* ---- the server's test hooks ---- */
