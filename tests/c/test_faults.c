@@ -209,19 +209,20 @@ static void keep_transcript(result *r, aai_transcript *t) {
     aai_transcript_free(t);
 }
 
-static aai_status op_upload_file(worker *w, result *r) {
-    char *url = NULL;
-    aai_status s = aai_transcriber_upload_file(w->tr, w->wav_path, &url);
+static aai_status keep_upload(result *r, char *url, aai_status s) {
     if (url) snprintf(r->upload_url, sizeof r->upload_url, "%s", url);
     aai_string_free(url);
     return s;
 }
+static aai_status op_upload_file(worker *w, result *r) {
+    char *url = NULL;
+    aai_status s = aai_transcriber_upload_file(w->tr, w->wav_path, &url);
+    return keep_upload(r, url, s);
+}
 static aai_status op_upload_bytes(worker *w, result *r) {
     char *url = NULL;
     aai_status s = aai_transcriber_upload_bytes(w->tr, w->wav, w->wav_size, &url);
-    if (url) snprintf(r->upload_url, sizeof r->upload_url, "%s", url);
-    aai_string_free(url);
-    return s;
+    return keep_upload(r, url, s);
 }
 static int64_t stream_read(void *dst, size_t cap, void *u) {
     worker *w = u;
@@ -234,100 +235,38 @@ static aai_status op_upload_stream(worker *w, result *r) {
     char *url = NULL;
     w->stream_pos = 0;
     aai_status s = aai_transcriber_upload_stream(w->tr, stream_read, w, w->wav_size, &url);
-    if (url) snprintf(r->upload_url, sizeof r->upload_url, "%s", url);
-    aai_string_free(url);
-    return s;
+    return keep_upload(r, url, s);
 }
-static aai_status op_submit_url(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_submit_url(w->tr, w->audio_url, NULL, &t);
-    keep_transcript(r, t);
-    return s;
+/* A call that hands back a transcript (kept in the result); `call` sets `t`. */
+#define TRANSCRIPT_OP(name, call) static aai_status name(worker *w, result *r) { \
+    aai_transcript *t = NULL; \
+    aai_status s = call; \
+    keep_transcript(r, t); \
+    return s; \
 }
-static aai_status op_submit_file(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_submit_file(w->tr, w->wav_path, NULL, &t);
-    keep_transcript(r, t);
-    return s;
+TRANSCRIPT_OP(op_submit_url, aai_transcriber_submit_url(w->tr, w->audio_url, NULL, &t))
+TRANSCRIPT_OP(op_submit_file, aai_transcriber_submit_file(w->tr, w->wav_path, NULL, &t))
+TRANSCRIPT_OP(op_submit_bytes, aai_transcriber_submit_bytes(w->tr, w->wav, w->wav_size, NULL, &t))
+TRANSCRIPT_OP(op_transcribe_url, aai_transcriber_transcribe_url(w->tr, w->audio_url, NULL, &t))
+TRANSCRIPT_OP(op_transcribe_file, aai_transcriber_transcribe_file(w->tr, w->wav_path, NULL, &t))
+TRANSCRIPT_OP(op_transcribe_bytes, aai_transcriber_transcribe_bytes(w->tr, w->wav, w->wav_size, NULL, &t))
+TRANSCRIPT_OP(op_wait, aai_transcriber_wait(w->tr, w->case_id, &t))
+TRANSCRIPT_OP(op_get, aai_transcriber_get(w->tr, w->done_id, &t))
+TRANSCRIPT_OP(op_delete, aai_transcriber_delete(w->tr, w->case_id, &t))
+/* A call whose result is not looked at: `call` sets `out`, freed with `free_fn`. */
+#define DISCARD_OP(name, type, free_fn, call) static aai_status name(worker *w, result *r) { \
+    (void)r; \
+    type *out = NULL; \
+    aai_status s = call; \
+    free_fn(out); \
+    return s; \
 }
-static aai_status op_submit_bytes(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_submit_bytes(w->tr, w->wav, w->wav_size, NULL, &t);
-    keep_transcript(r, t);
-    return s;
-}
-static aai_status op_transcribe_url(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_transcribe_url(w->tr, w->audio_url, NULL, &t);
-    keep_transcript(r, t);
-    return s;
-}
-static aai_status op_transcribe_file(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_transcribe_file(w->tr, w->wav_path, NULL, &t);
-    keep_transcript(r, t);
-    return s;
-}
-static aai_status op_transcribe_bytes(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_transcribe_bytes(w->tr, w->wav, w->wav_size, NULL, &t);
-    keep_transcript(r, t);
-    return s;
-}
-static aai_status op_wait(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_wait(w->tr, w->case_id, &t);
-    keep_transcript(r, t);
-    return s;
-}
-static aai_status op_get(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_get(w->tr, w->done_id, &t);
-    keep_transcript(r, t);
-    return s;
-}
-static aai_status op_delete(worker *w, result *r) {
-    aai_transcript *t = NULL;
-    aai_status s = aai_transcriber_delete(w->tr, w->case_id, &t);
-    keep_transcript(r, t);
-    return s;
-}
-static aai_status op_export_srt(worker *w, result *r) {
-    (void)r;
-    char *out = NULL;
-    aai_status s = aai_transcriber_export_subtitles(w->tr, w->done_id, AAI_SUBTITLES_SRT, 0, &out);
-    aai_string_free(out);
-    return s;
-}
-static aai_status op_sentences(worker *w, result *r) {
-    (void)r;
-    aai_segments *g = NULL;
-    aai_status s = aai_transcriber_get_sentences(w->tr, w->done_id, &g);
-    aai_segments_free(g);
-    return s;
-}
-static aai_status op_paragraphs(worker *w, result *r) {
-    (void)r;
-    aai_segments *g = NULL;
-    aai_status s = aai_transcriber_get_paragraphs(w->tr, w->done_id, &g);
-    aai_segments_free(g);
-    return s;
-}
-static aai_status op_word_search(worker *w, result *r) {
-    (void)r;
-    const char *words[] = {"hello", "you"};
-    aai_word_search *g = NULL;
-    aai_status s = aai_transcriber_word_search(w->tr, w->done_id, words, 2, &g);
-    aai_word_search_free(g);
-    return s;
-}
-static aai_status op_redacted_url(worker *w, result *r) {
-    (void)r;
-    char *url = NULL;
-    aai_status s = aai_transcriber_get_redacted_audio_url(w->tr, w->done_id, &url);
-    aai_string_free(url);
-    return s;
-}
+DISCARD_OP(op_export_srt, char, aai_string_free, aai_transcriber_export_subtitles(w->tr, w->done_id, AAI_SUBTITLES_SRT, 0, &out))
+DISCARD_OP(op_sentences, aai_segments, aai_segments_free, aai_transcriber_get_sentences(w->tr, w->done_id, &out))
+DISCARD_OP(op_paragraphs, aai_segments, aai_segments_free, aai_transcriber_get_paragraphs(w->tr, w->done_id, &out))
+DISCARD_OP(op_word_search, aai_word_search, aai_word_search_free,
+           aai_transcriber_word_search(w->tr, w->done_id, (const char *[]){"hello", "you"}, 2, &out))
+DISCARD_OP(op_redacted_url, char, aai_string_free, aai_transcriber_get_redacted_audio_url(w->tr, w->done_id, &out))
 static aai_status op_save_redacted(worker *w, result *r) {
     char path[160];
     snprintf(path, sizeof path, "%s/redacted.wav", w->dir);
@@ -346,20 +285,9 @@ static aai_status op_save_redacted(worker *w, result *r) {
     unlink(path);
     return s;
 }
-static aai_status op_list(worker *w, result *r) {
-    (void)r;
-    aai_transcript_list *l = NULL;
-    aai_status s = aai_transcriber_list(w->tr, 2, NULL, NULL, NULL, NULL, -1, &l);
-    aai_transcript_list_free(l);
-    return s;
-}
-static aai_status op_list_page(worker *w, result *r) {
-    (void)r;
-    aai_transcript_list *l = NULL;
-    aai_status s = aai_transcriber_list_page(w->tr, w->page_url, &l);
-    aai_transcript_list_free(l);
-    return s;
-}
+DISCARD_OP(op_list, aai_transcript_list, aai_transcript_list_free,
+           aai_transcriber_list(w->tr, 2, NULL, NULL, NULL, NULL, -1, &out))
+DISCARD_OP(op_list_page, aai_transcript_list, aai_transcript_list_free, aai_transcriber_list_page(w->tr, w->page_url, &out))
 static aai_lemur_params *lemur_params(worker *w) {
     aai_lemur_params *p = NULL;
     aai_lemur_params_new(&p);
@@ -396,13 +324,7 @@ static aai_status op_lemur_qa(worker *w, result *r) {
     aai_lemur_question q = {"Who speaks?", NULL, NULL, NULL, 0};
     return lemur_done(aai_lemur_question_answer(w->client, p, &q, 1, &resp), resp, p);
 }
-static aai_status op_lemur_get(worker *w, result *r) {
-    (void)r;
-    aai_lemur_response *resp = NULL;
-    aai_status s = aai_lemur_get_response(w->client, w->lemur_id, &resp);
-    aai_lemur_response_free(resp);
-    return s;
-}
+DISCARD_OP(op_lemur_get, aai_lemur_response, aai_lemur_response_free, aai_lemur_get_response(w->client, w->lemur_id, &out))
 static aai_status op_lemur_purge(worker *w, result *r) {
     (void)r;
     int deleted = 0;
@@ -419,28 +341,11 @@ static aai_status op_llm_chat(worker *w, result *r) {
     aai_llm_request_free(q);
     return s;
 }
-static aai_status op_llm_understanding(worker *w, result *r) {
-    (void)r;
-    aai_llm_response *resp = NULL;
-    aai_status s = aai_llm_understanding(w->client, w->done_id,
-                                         "{\"request\": {\"translation\": {\"target_languages\": [\"de\"]}}}", &resp);
-    aai_llm_response_free(resp);
-    return s;
-}
-static aai_status op_token_v2(worker *w, result *r) {
-    (void)r;
-    char *tok = NULL;
-    aai_status s = aai_streaming_create_token_v2(w->client, 60, &tok);
-    aai_string_free(tok);
-    return s;
-}
-static aai_status op_token_v3(worker *w, result *r) {
-    (void)r;
-    char *tok = NULL;
-    aai_status s = aai_streaming_create_token_v3(w->client, NULL, 60, 0, &tok);
-    aai_string_free(tok);
-    return s;
-}
+DISCARD_OP(op_llm_understanding, aai_llm_response, aai_llm_response_free,
+           aai_llm_understanding(w->client, w->done_id,
+                                 "{\"request\": {\"translation\": {\"target_languages\": [\"de\"]}}}", &out))
+DISCARD_OP(op_token_v2, char, aai_string_free, aai_streaming_create_token_v2(w->client, 60, &out))
+DISCARD_OP(op_token_v3, char, aai_string_free, aai_streaming_create_token_v3(w->client, NULL, 60, 0, &out))
 
 /* ---- the non-blocking calls: the same legs, the outcome read from the future ---- */
 static aai_status finish_future(aai_status started, aai_future *f, result *r) {
@@ -457,46 +362,20 @@ static aai_status finish_future(aai_status started, aai_future *f, result *r) {
     aai_future_free(f);
     return s;
 }
-static aai_status op_submit_url_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_submit_url_async(w->tr, w->audio_url, NULL, NULL, NULL, &f);
-    return finish_future(started, f, r);
+/* A non-blocking call for a transcript; `call` starts it and sets `f`. */
+#define FUTURE_OP(name, call) static aai_status name(worker *w, result *r) { \
+    aai_future *f = NULL; \
+    aai_status started = call; \
+    return finish_future(started, f, r); \
 }
-static aai_status op_submit_file_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_submit_file_async(w->tr, w->wav_path, NULL, NULL, NULL, &f);
-    return finish_future(started, f, r);
-}
-static aai_status op_submit_bytes_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_submit_bytes_async(w->tr, w->wav, w->wav_size, NULL, NULL, NULL, &f);
-    return finish_future(started, f, r);
-}
-static aai_status op_transcribe_url_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_transcribe_url_async(w->tr, w->audio_url, NULL, NULL, NULL, &f);
-    return finish_future(started, f, r);
-}
-static aai_status op_transcribe_file_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_transcribe_file_async(w->tr, w->wav_path, NULL, NULL, NULL, &f);
-    return finish_future(started, f, r);
-}
-static aai_status op_transcribe_bytes_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_transcribe_bytes_async(w->tr, w->wav, w->wav_size, NULL, NULL, NULL, &f);
-    return finish_future(started, f, r);
-}
-static aai_status op_wait_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_wait_async(w->tr, w->case_id, NULL, NULL, &f);
-    return finish_future(started, f, r);
-}
-static aai_status op_get_async(worker *w, result *r) {
-    aai_future *f = NULL;
-    aai_status started = aai_transcriber_get_async(w->tr, w->done_id, NULL, NULL, &f);
-    return finish_future(started, f, r);
-}
+FUTURE_OP(op_submit_url_async, aai_transcriber_submit_url_async(w->tr, w->audio_url, NULL, NULL, NULL, &f))
+FUTURE_OP(op_submit_file_async, aai_transcriber_submit_file_async(w->tr, w->wav_path, NULL, NULL, NULL, &f))
+FUTURE_OP(op_submit_bytes_async, aai_transcriber_submit_bytes_async(w->tr, w->wav, w->wav_size, NULL, NULL, NULL, &f))
+FUTURE_OP(op_transcribe_url_async, aai_transcriber_transcribe_url_async(w->tr, w->audio_url, NULL, NULL, NULL, &f))
+FUTURE_OP(op_transcribe_file_async, aai_transcriber_transcribe_file_async(w->tr, w->wav_path, NULL, NULL, NULL, &f))
+FUTURE_OP(op_transcribe_bytes_async, aai_transcriber_transcribe_bytes_async(w->tr, w->wav, w->wav_size, NULL, NULL, NULL, &f))
+FUTURE_OP(op_wait_async, aai_transcriber_wait_async(w->tr, w->case_id, NULL, NULL, &f))
+FUTURE_OP(op_get_async, aai_transcriber_get_async(w->tr, w->done_id, NULL, NULL, &f))
 static aai_status op_list_async(worker *w, result *r) {
     (void)r;
     aai_future *f = NULL;
@@ -1143,16 +1022,8 @@ static void test_create_not_resent_on_reused_connection(void) {
 /* The create call is repeated when the first attempt provably never reached a server. */
 static void test_create_repeated_only_when_never_sent(void) {
     /* A port nobody listens on: connection refused, retried (max_retries + 1 attempts, quickly). */
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
     char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", h_free_port());
     aai_client *c = NULL;
     aai_client_new(&c);
     aai_client_set_api_key(c, h_api_key);
@@ -1436,16 +1307,8 @@ static void *ws_peer_main(void *arg) {
 }
 
 static int ws_peer_start(ws_peer *p) {
-    p->fd = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(p->fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(p->fd, 4) != 0) return -1;
-    socklen_t len = sizeof a;
-    getsockname(p->fd, (struct sockaddr *)&a, &len);
-    p->port = ntohs(a.sin_port);
+    p->fd = h_listen_loopback(4, &p->port);
+    if (p->fd < 0) return -1;
     return pthread_create(&p->thread, NULL, ws_peer_main, p);
 }
 static void ws_peer_stop(ws_peer *p) {
