@@ -150,6 +150,26 @@ static void on_alarm(int sig) {
     _exit(3);
 }
 
+/* Starts a case: names it for the watchdog (`label` must outlive the case), clears the server's
+   faults and sessions, arms `fault`; the server's answer (malloc'ed). */
+static char *begin_case(const char *label, unsigned seconds, const char *fault) {
+    watchdog_case = label;
+    alarm(seconds);
+    free(adm("DELETE", "/_local/faults", NULL));
+    free(adm("DELETE", "/_local/streaming/sessions", NULL));
+    return adm("POST", "/_local/faults", fault);
+}
+
+/* A session of protocol `proto` (2 or 3) whose events `r` records (reset here). */
+static aai_streaming *open_session(aai_client *c, int proto, rec *r) {
+    memset(r, 0, sizeof *r);
+    pthread_mutex_init(&r->lock, NULL);
+    aai_streaming *s = NULL;
+    aai_streaming_new(c, proto == 3 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
+    aai_streaming_set_callback(s, on_event, r);
+    return s;
+}
+
 /* ---- one fault case ---- */
 typedef struct kase {
     const char *name;
@@ -165,24 +185,16 @@ typedef struct kase {
 static void run_case(int proto, const kase *k) {
     char label[128];
     snprintf(label, sizeof label, "v%d %s", proto, k->name);
-    watchdog_case = label;
-    alarm(30);
     const char *path = proto == 3 ? "/v3/ws" : "/v2/realtime/ws";
-    free(adm("DELETE", "/_local/faults", NULL));
-    free(adm("DELETE", "/_local/streaming/sessions", NULL));
     char fault[512];
     snprintf(fault, sizeof fault, "{\"path\":\"%s\",\"after_messages\":%d,%s}", path, AFTER, k->fields);
-    char *armed = adm("POST", "/_local/faults", fault);
+    char *armed = begin_case(label, 30, fault);
     int armed_ok = strstr(armed, "\"armed\"") != NULL;
     free(armed);
 
     static rec r;
-    memset(&r, 0, sizeof r);
-    pthread_mutex_init(&r.lock, NULL);
     aai_client *c = h_client();
-    aai_streaming *s = NULL;
-    aai_streaming_new(c, proto == 3 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
-    aai_streaming_set_callback(s, on_event, &r);
+    aai_streaming *s = open_session(c, proto, &r);
     aai_status connected = aai_streaming_connect(s);
     aai_status send_status = AAI_OK;
     for (size_t off = 0; connected == AAI_OK && off < sizeof audio && send_status == AAI_OK; off += CHUNK)
@@ -303,21 +315,13 @@ static void test_server_stops_reading(void) {
     for (int proto = 2; proto <= 3; proto++) {
         char label[64];
         snprintf(label, sizeof label, "v%d ws_stop_reading", proto);
-        watchdog_case = label;
-        alarm(60);
-        free(adm("DELETE", "/_local/faults", NULL));
-        free(adm("DELETE", "/_local/streaming/sessions", NULL));
         char fault[256];
         snprintf(fault, sizeof fault, "{\"kind\":\"ws_stop_reading\",\"path\":\"%s\",\"after_messages\":1,\"delay_ms\":60000}",
                  proto == 3 ? "/v3/ws" : "/v2/realtime/ws");
-        free(adm("POST", "/_local/faults", fault));
+        free(begin_case(label, 60, fault));
         static rec r;
-        memset(&r, 0, sizeof r);
-        pthread_mutex_init(&r.lock, NULL);
         aai_client *c = h_client();
-        aai_streaming *s = NULL;
-        aai_streaming_new(c, proto == 3 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
-        aai_streaming_set_callback(s, on_event, &r);
+        aai_streaming *s = open_session(c, proto, &r);
         aai_streaming_set_queue_capacity(s, 64 * 1024);
         aai_streaming_set_send_timeout_ms(s, 200);
         aai_streaming_set_keepalive_ms(s, 0);
@@ -367,21 +371,13 @@ static void test_reset_while_sending(void) {
         int proto = 2 + round % 2;
         char label[64];
         snprintf(label, sizeof label, "v%d reset while sending, round %d", proto, round);
-        watchdog_case = label;
-        alarm(30);
-        free(adm("DELETE", "/_local/faults", NULL));
-        free(adm("DELETE", "/_local/streaming/sessions", NULL));
         char fault[128];
         snprintf(fault, sizeof fault, "{\"kind\":\"ws_reset\",\"path\":\"%s\",\"after_messages\":%d}",
                  proto == 3 ? "/v3/ws" : "/v2/realtime/ws", AFTER);
-        free(adm("POST", "/_local/faults", fault));
+        free(begin_case(label, 30, fault));
         static rec r;
-        memset(&r, 0, sizeof r);
-        pthread_mutex_init(&r.lock, NULL);
         aai_client *c = h_client();
-        aai_streaming *s = NULL;
-        aai_streaming_new(c, proto == 3 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
-        aai_streaming_set_callback(s, on_event, &r);
+        aai_streaming *s = open_session(c, proto, &r);
         CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
         /* The words, then 1 s chunks of silence as fast as they go, until the session ends. */
         static unsigned char second[32000];
@@ -426,21 +422,13 @@ static void test_faults_before_begin(void) {
         for (size_t i = 0; i < sizeof K / sizeof *K; i++) {
             char label[128];
             snprintf(label, sizeof label, "v%d before begin: %s", proto, K[i].fields);
-            watchdog_case = label;
-            alarm(30);
-            free(adm("DELETE", "/_local/faults", NULL));
-            free(adm("DELETE", "/_local/streaming/sessions", NULL));
             char fault[256];
             snprintf(fault, sizeof fault, "{\"path\":\"%s\",\"after_messages\":0,%s}", proto == 3 ? "/v3/ws" : "/v2/realtime/ws",
                      K[i].fields);
-            free(adm("POST", "/_local/faults", fault));
+            free(begin_case(label, 30, fault));
             static rec r;
-            memset(&r, 0, sizeof r);
-            pthread_mutex_init(&r.lock, NULL);
             aai_client *c = h_client();
-            aai_streaming *s = NULL;
-            aai_streaming_new(c, proto == 3 ? AAI_STREAMING_V3 : AAI_STREAMING_V2, &s);
-            aai_streaming_set_callback(s, on_event, &r);
+            aai_streaming *s = open_session(c, proto, &r);
             aai_streaming_set_connect_timeout_ms(s, 500);
             aai_status st = aai_streaming_connect(s);
             char message[512];
@@ -475,17 +463,10 @@ static void test_faults_before_begin(void) {
 /* A server that stops reading and a client that has nothing to send: the keep-alive ping goes
    unanswered and the session ends by itself. */
 static void test_keepalive_finds_a_silent_server(void) {
-    watchdog_case = "keep-alive";
-    alarm(30);
-    free(adm("DELETE", "/_local/faults", NULL));
-    free(adm("POST", "/_local/faults", "{\"kind\":\"ws_stop_reading\",\"path\":\"/v3/ws\",\"after_messages\":1,\"delay_ms\":60000}"));
+    free(begin_case("keep-alive", 30, "{\"kind\":\"ws_stop_reading\",\"path\":\"/v3/ws\",\"after_messages\":1,\"delay_ms\":60000}"));
     static rec r;
-    memset(&r, 0, sizeof r);
-    pthread_mutex_init(&r.lock, NULL);
     aai_client *c = h_client();
-    aai_streaming *s = NULL;
-    aai_streaming_new(c, AAI_STREAMING_V3, &s);
-    aai_streaming_set_callback(s, on_event, &r);
+    aai_streaming *s = open_session(c, 3, &r);
     aai_streaming_set_keepalive_ms(s, 300);
     CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
     CHECK(wait_closed(&r, 10000));
