@@ -60,33 +60,40 @@ static void h_stop_server(void) {
     if (h_server_pid > 0) { kill(h_server_pid, SIGTERM); waitpid(h_server_pid, NULL, 0); h_server_pid = 0; }
 }
 
-/* Starts AAI_SERVER_BIN with --port 0 and reads its URL from the first line it prints. */
-static inline int h_start_server(const char *extra_args) {
-    /* tests/security/test_no_key_leak.sh runs the suites with a distinctive key. */
-    if (getenv("AAI_TEST_API_KEY") && *getenv("AAI_TEST_API_KEY")) h_api_key = getenv("AAI_TEST_API_KEY");
-    const char *bin = getenv("AAI_SERVER_BIN");
-    if (!bin) bin = ".build/release/assemblyai-server";
+/* Starts AAI_SERVER_BIN (else `bin`) with --port 0, h_api_key and `args` as a child (*pid), and
+   reads its URL from the first line it prints; the pipe it prints to, or NULL on failure. */
+static inline FILE *h_spawn_server(const char *bin, const char *args, pid_t *pid, char *url_out, size_t url_size) {
+    if (getenv("AAI_SERVER_BIN")) bin = getenv("AAI_SERVER_BIN");
     int fds[2];
-    if (pipe(fds) != 0) return -1;
-    h_server_pid = fork();
-    if (h_server_pid == 0) {
+    if (pipe(fds) != 0) return NULL;
+    *pid = fork();
+    if (*pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);   /* a test that crashes (or a sanitizer that halts it) takes its server along */
         dup2(fds[1], 1);
         close(fds[0]);
         char cmd[1024];
-        snprintf(cmd, sizeof cmd, "exec %s --port 0 --api-key %s --queued-ms 50 --processing-ms 100 %s",
-                 bin, h_api_key, extra_args ? extra_args : "");
+        snprintf(cmd, sizeof cmd, "exec %s --port 0 --api-key '%s' %s", bin, h_api_key, args ? args : "");
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
     FILE *f = fdopen(fds[0], "r");
     char line[256] = {0};
-    if (!f || !fgets(line, sizeof line, f)) { fprintf(stderr, "server did not start (%s)\n", bin); return -1; }
+    if (!f || !fgets(line, sizeof line, f)) { fprintf(stderr, "server did not start (%s)\n", bin); return NULL; }
     char *url = strstr(line, "http://");
-    if (!url) { fprintf(stderr, "unexpected server line: %s\n", line); return -1; }
+    if (!url) { fprintf(stderr, "unexpected server line: %s\n", line); return NULL; }
     url[strcspn(url, "\r\n")] = 0;
-    snprintf(h_server_url, sizeof h_server_url, "%s", url);
+    snprintf(url_out, url_size, "%s", url);
+    return f;
+}
+
+/* Starts the suite's server (h_server_url), stopped at exit; its pipe stays open. */
+static inline int h_start_server(const char *extra_args) {
+    /* tests/security/test_no_key_leak.sh runs the suites with a distinctive key. */
+    if (getenv("AAI_TEST_API_KEY") && *getenv("AAI_TEST_API_KEY")) h_api_key = getenv("AAI_TEST_API_KEY");
+    char args[512];
+    snprintf(args, sizeof args, "--queued-ms 50 --processing-ms 100 %s", extra_args ? extra_args : "");
+    if (!h_spawn_server(".build/release/assemblyai-server", args, &h_server_pid, h_server_url, sizeof h_server_url)) return -1;
     atexit(h_stop_server);
     return 0;
 }

@@ -114,30 +114,11 @@ static int path_matches(const char *regex, const char *path) {
 typedef struct server { pid_t pid; char url[128]; } server;
 
 static int server_start(server *s, const char *extra) {
-    const char *bin = getenv("AAI_SERVER_BIN");
-    if (!bin) bin = "build/bin/assemblyai-server";
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    s->pid = fork();
-    if (s->pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);   /* the server goes when this process goes, however it ends */
-        dup2(fds[1], 1);
-        close(fds[0]);
-        char cmd[1024];
-        snprintf(cmd, sizeof cmd, "exec %s --port 0 --api-key '%s' --queued-ms 30 --processing-ms 60 %s", bin, h_api_key,
-                 extra ? extra : "");
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    char line[256] = {0};
-    if (!f || !fgets(line, sizeof line, f)) { fprintf(stderr, "server did not start (%s)\n", bin); return -1; }
+    char args[512];
+    snprintf(args, sizeof args, "--queued-ms 30 --processing-ms 60 %s", extra ? extra : "");
+    FILE *f = h_spawn_server("build/bin/assemblyai-server", args, &s->pid, s->url, sizeof s->url);
+    if (!f) return -1;
     fclose(f);
-    char *url = strstr(line, "http://");
-    if (!url) return -1;
-    url[strcspn(url, "\r\n")] = 0;
-    snprintf(s->url, sizeof s->url, "%s", url);
     return 0;
 }
 
