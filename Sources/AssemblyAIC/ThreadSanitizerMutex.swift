@@ -1,30 +1,9 @@
-// Only in ThreadSanitizer builds (scripts/sanitize thread passes -DAAI_TSAN_PTHREAD_MUTEX): a
-// pthread-backed stand-in for Synchronization.Mutex, with the same API as the library uses it.
-// Declared in this module, it shadows the imported Mutex, so no other file changes.
-//
-// Why: on Linux, Synchronization.Mutex waits with futex(FUTEX_LOCK_PI), where the kernel hands
-// the lock over, and the standard library is not built with TSan, so ThreadSanitizer never sees
-// the lock being taken and reports every contended critical section as a data race. pthread
-// mutexes are intercepted by TSan, so with this stand-in its reports are real ones.
-// Sources/AssemblyAI/Support/ThreadSanitizerMutex.swift is the same for the core module.
+// Only in ThreadSanitizer builds (-DAAI_TSAN_PTHREAD_MUTEX): the core's pthread-backed Mutex
+// (Sources/AssemblyAI/Support/ThreadSanitizerMutex.swift, why there) serves this module too.
+// Declared here, the alias shadows Synchronization.Mutex, which a `package` type from an
+// imported module does not do in type position (there the two names are ambiguous).
 #if AAI_TSAN_PTHREAD_MUTEX
-import Glibc
+import AssemblyAI
 
-final class Mutex<Value>: @unchecked Sendable {  // every access to `value` holds `mutex`
-    private var mutex = pthread_mutex_t()
-    private var value: Value
-
-    init(_ initialValue: Value) {
-        value = initialValue
-        pthread_mutex_init(&mutex, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<Result, E: Error>(_ body: (inout Value) throws(E) -> Result) throws(E) -> Result {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body(&value)
-    }
-}
+typealias Mutex<Value> = AssemblyAI.Mutex<Value>
 #endif
