@@ -48,6 +48,14 @@ func resolve<T: AnyObject & Sendable>(_ handle: OpaquePointer?, _ type: T.Type, 
     return object
 }
 
+/// `resolve` for getters, which have no status to return: nil, with the error recorded.
+func resolveInGetter<T: AnyObject & Sendable>(_ handle: OpaquePointer?, _ type: T.Type, _ what: String) -> T? {
+    do { return try resolve(handle, type, what) } catch {
+        recordGetterError(error)
+        return nil
+    }
+}
+
 /// A C string argument as a Swift string, or an invalid-argument error naming it.
 func string(_ pointer: UnsafePointer<CChar>?, _ what: String) throws(AssemblyAIError) -> String {
     guard let pointer else { throw AssemblyAIError(.invalidArgument, "\(what) is NULL") }

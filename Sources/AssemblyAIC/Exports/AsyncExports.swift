@@ -342,12 +342,7 @@ public func aai_transcriber_group_wait_impl(_ t: OpaquePointer?, _ g: OpaquePoin
 @_cdecl("aai_transcript_group_free")
 public func aai_transcript_group_free_impl(_ g: OpaquePointer?) { HandleTable.shared.remove(g, as: CGroup.self) }
 
-private func lookupGroup(_ g: OpaquePointer?) -> CGroup? {
-    do { return try resolve(g, CGroup.self, "group") } catch {
-        recordGetterError(error)
-        return nil
-    }
-}
+private func lookupGroup(_ g: OpaquePointer?) -> CGroup? { resolveInGetter(g, CGroup.self, "group") }
 
 @_cdecl("aai_transcript_group_count")
 public func aai_transcript_group_count_impl(_ g: OpaquePointer?) -> Int { lookupGroup(g)?.core.items.count ?? 0 }

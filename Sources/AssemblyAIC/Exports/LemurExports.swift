@@ -216,7 +216,7 @@ public func aai_lemur_purge_request_data_impl(_ c: OpaquePointer?, _ id: UnsafeP
 }
 
 private func lemurResponse(_ r: OpaquePointer?) -> CLemurResponse? {
-    do { return try resolve(r, CLemurResponse.self, "LeMUR response") } catch { recordGetterError(error); return nil }
+    resolveInGetter(r, CLemurResponse.self, "LeMUR response")
 }
 
 @_cdecl("aai_lemur_response_request_id")
@@ -350,7 +350,7 @@ public func aai_llm_understanding_impl(_ c: OpaquePointer?, _ id: UnsafePointer<
 }
 
 private func llmResponse(_ r: OpaquePointer?) -> CLLMResponse? {
-    do { return try resolve(r, CLLMResponse.self, "LLM response") } catch { recordGetterError(error); return nil }
+    resolveInGetter(r, CLLMResponse.self, "LLM response")
 }
 
 @_cdecl("aai_llm_response_text")

@@ -179,12 +179,7 @@ private func exportView<T>(_ t: OpaquePointer?, _ key: String, _ name: String, _
     }
 }
 
-private func lookup(_ t: OpaquePointer?) -> CTranscript? {
-    do { return try resolve(t, CTranscript.self, "transcript") } catch {
-        recordGetterError(error)
-        return nil
-    }
-}
+private func lookup(_ t: OpaquePointer?) -> CTranscript? { resolveInGetter(t, CTranscript.self, "transcript") }
 
 @_cdecl("aai_transcript_from_json")
 public func aai_transcript_from_json_impl(_ json: UnsafePointer<CChar>?, _ length: Int,
