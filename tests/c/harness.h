@@ -5,6 +5,7 @@
 #define AAI_TEST_HARNESS_H
 #define _GNU_SOURCE
 #include "assemblyai.h"
+#include <curl/curl.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -106,6 +107,40 @@ static inline aai_client *h_client(void) {
     aai_client_set_base_url(c, h_server_url);
     aai_client_set_polling_interval_ms(c, 20);
     return c;
+}
+
+/* ---- the local server's admin endpoints, over plain libcurl (not the library under test) ---- */
+typedef struct h_buf { char *p; size_t n; } h_buf;
+static inline size_t h_buf_write(char *p, size_t s, size_t n, void *u) {
+    h_buf *b = u;
+    char *q = realloc(b->p, b->n + s * n + 1);
+    if (!q) return 0;
+    memcpy(q + b->n, p, s * n);
+    b->p = q;
+    b->n += s * n;
+    b->p[b->n] = 0;
+    return s * n;
+}
+
+/* `method` `url` with an optional body: the answer's body (malloc'ed, "" on failure; its size in
+   *size), its HTTP status in *status (0 on failure). Either out-parameter may be NULL. */
+static inline char *h_http(const char *method, const char *url, const char *body, long *status, size_t *size) {
+    h_buf b = {calloc(1, 1), 0};
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, h_buf_write);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    long st = 0;
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
+    else { b.p[0] = 0; b.n = 0; }
+    curl_easy_cleanup(c);
+    if (status) *status = st;
+    if (size) *size = b.n;
+    return b.p;
 }
 
 /* ---- loopback ports ---- */

@@ -34,36 +34,11 @@ static const long UPLOAD_STALL_MS = 1000;  /* uploads: curl's low-speed limit, w
 /* ======================================================================================
  * Talking to a local server's admin endpoints (plain libcurl, not the library under test)
  * ==================================================================================== */
-typedef struct buf { char *p; size_t n; } buf;
-static size_t buf_write(char *p, size_t s, size_t n, void *u) {
-    buf *b = u;
-    char *q = realloc(b->p, b->n + s * n + 1);
-    if (!q) return 0;
-    memcpy(q + b->n, p, s * n);
-    b->p = q;
-    b->n += s * n;
-    b->p[b->n] = 0;
-    return s * n;
-}
-
 /* method, base+path, optional body; returns the body (malloc'ed, "" on failure), *status. */
 static char *adm(const char *base, const char *method, const char *path, const char *body, long *status) {
     char url[512];
     snprintf(url, sizeof url, "%s%s", base, path);
-    buf b = {calloc(1, 1), 0};
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, buf_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    long st = 0;
-    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &st);
-    curl_easy_cleanup(c);
-    if (status) *status = st;
-    return b.p;
+    return h_http(method, url, body, status, NULL);
 }
 
 static int adm_ok(const char *base, const char *method, const char *path, const char *body) {
@@ -631,15 +606,11 @@ static int bytes_equal_upload(worker *w, const char *upload_url) {
     if (!p) return 0;
     char url[512];
     snprintf(url, sizeof url, "%s%s", w->srv.url, p);
-    buf b = {calloc(1, 1), 0};
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, buf_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    int ok = curl_easy_perform(c) == CURLE_OK && b.n == w->wav_size && memcmp(b.p, w->wav, b.n) == 0;
-    curl_easy_cleanup(c);
-    free(b.p);
+    long status = 0;
+    size_t n = 0;
+    char *got = h_http("GET", url, NULL, &status, &n);
+    int ok = status != 0 && n == w->wav_size && memcmp(got, w->wav, n) == 0;
+    free(got);
     return ok;
 }
 

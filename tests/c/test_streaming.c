@@ -185,20 +185,12 @@ static void v2_finals(recorder *r, char *out, size_t size) {
 }
 
 /* ---- the local server's test hooks ---- */
-static size_t sink(char *p, size_t s, size_t n, void *u) { (void)p; (void)u; return s * n; }
-
 static int server_post(const char *path, const char *json) {
     char url[256];
     snprintf(url, sizeof url, "%s%s", h_server_url, path);
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, json);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-    CURLcode rc = curl_easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(c);
-    return rc == CURLE_OK && status == 200 ? 0 : -1;
+    free(h_http("POST", url, json, &status, NULL));
+    return status == 200 ? 0 : -1;
 }
 
 static aai_streaming *new_session(aai_client *c, aai_streaming_protocol p, recorder *r) {

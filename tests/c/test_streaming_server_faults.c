@@ -29,33 +29,11 @@ static void make_audio(void) {
 }
 
 /* ---- the server's test hooks ---- */
-typedef struct buf { char *p; size_t n; } buf;
-static size_t buf_write(char *p, size_t s, size_t n, void *u) {
-    buf *b = u;
-    char *q = realloc(b->p, b->n + s * n + 1);
-    if (!q) return 0;
-    b->p = q;
-    memcpy(b->p + b->n, p, s * n);
-    b->n += s * n;
-    b->p[b->n] = 0;
-    return s * n;
-}
-
 /* The answer's body (malloc'ed, "" on failure). */
 static char *adm(const char *method, const char *path, const char *body) {
     char url[256];
     snprintf(url, sizeof url, "%s%s", h_server_url, path);
-    buf b = {calloc(1, 1), 0};
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, buf_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-    if (curl_easy_perform(c) != CURLE_OK) b.p[0] = 0;
-    curl_easy_cleanup(c);
-    return b.p;
+    return h_http(method, url, body, NULL, NULL);
 }
 
 /* The session record (each case clears the record first, so it holds one session). */

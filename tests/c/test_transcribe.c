@@ -8,36 +8,16 @@
 static char wav_path[256], noise_path[256];
 static const char *TEXT = "the quick brown fox jumps over the lazy dog";
 
-/* The server's record of the requests it received (GET /_local/requests), malloc'ed. */
-static size_t grow(char *p, size_t s, size_t n, void *u) {
-    char **buf = u;
-    size_t have = *buf ? strlen(*buf) : 0;
-    *buf = realloc(*buf, have + s * n + 1);
-    memcpy(*buf + have, p, s * n);
-    (*buf)[have + s * n] = 0;
-    return s * n;
-}
+/* The server's record of the requests it received (GET /_local/requests), malloc'ed; clearing it. */
 static char *recorded_requests(void) {
-    char url[256], *body = NULL;
+    char url[256];
     snprintf(url, sizeof url, "%s/_local/requests", h_server_url);
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, grow);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-    curl_easy_perform(c);
-    curl_easy_cleanup(c);
-    return body;
+    return h_http("GET", url, NULL, NULL, NULL);
 }
-static size_t discard(char *p, size_t s, size_t n, void *u) { (void)p; (void)u; return s * n; }
 static void clear_recorded_requests(void) {
     char url[256];
     snprintf(url, sizeof url, "%s/_local/requests", h_server_url);
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "DELETE");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_perform(c);
-    curl_easy_cleanup(c);
+    free(h_http("DELETE", url, NULL, NULL, NULL));
 }
 
 static void check_words(aai_transcript *tr) {
