@@ -849,6 +849,11 @@ class Transcriber:
     def _upload_stream(self, th: _ffi.Handle, stream: Any) -> str:
         if isinstance(stream, io.TextIOBase):
             raise TypeError("a file object to upload must be binary (opened with 'rb'), not text")
+        # A stream upload cannot be retried (the library cannot rewind a read callback), so a
+        # file object that can be re-read goes through a retried upload instead.
+        url = self._upload_rereadable(th, stream)
+        if url is not None:
+            return url
         failures: List[BaseException] = []
         readinto = getattr(stream, "readinto", None)
 
@@ -885,6 +890,45 @@ class Transcriber:
             _ffi.take_string(out)  # frees it, should the library have written one
             raise failures[0]
         _ffi.check(status, errors.TranscriptError)
+        url = _ffi.take_string(out)
+        if not url:
+            raise errors.AssemblyAIError("libassemblyai returned AAI_OK but no upload URL", status="AAI_ERR_INTERNAL")
+        return url
+
+    def _upload_rereadable(self, th: _ffi.Handle, stream: Any) -> Optional[str]:
+        """Uploads a BytesIO from its buffer (no copy), or a regular file read from its start
+        by the library through /proc/self/fd (a new open of the same file, so the caller's
+        offset is untouched until the end); both are retried as bytes and paths are. None for
+        any other stream (or a file not at its start), which is then read through a callback."""
+        out = ctypes.c_void_p()
+        if isinstance(stream, io.BytesIO):
+            pos = stream.tell()
+            with stream.getbuffer() as view, view[pos:] as rest:
+                n = rest.nbytes
+                if n == 0:
+                    return None  # the stream path reports empty audio as it always did
+                buf = (ctypes.c_char * n).from_buffer(rest)  # exporting also blocks resizing meanwhile
+                try:
+                    status = lib.aai_transcriber_upload_bytes(th.ptr, buf, n, ctypes.byref(out))
+                finally:
+                    del buf
+            _ffi.check(status, errors.TranscriptError)
+            stream.seek(pos + n)  # consumed, as a read to the end leaves it
+        else:
+            try:
+                fd = stream.fileno()
+                import stat
+
+                if not stat.S_ISREG(os.fstat(fd).st_mode) or stream.tell() != 0:
+                    return None
+                proc_path = f"/proc/self/fd/{fd}"
+                if not os.path.exists(proc_path):
+                    return None
+            except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+                return None
+            status = lib.aai_transcriber_upload_file(th.ptr, proc_path.encode(), ctypes.byref(out))
+            _ffi.check(status, errors.TranscriptError)
+            stream.seek(0, io.SEEK_END)
         url = _ffi.take_string(out)
         if not url:
             raise errors.AssemblyAIError("libassemblyai returned AAI_OK but no upload URL", status="AAI_ERR_INTERNAL")

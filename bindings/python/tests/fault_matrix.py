@@ -218,6 +218,19 @@ def _upload(url: str) -> Dict[str, Any]:
     return {"upload_url": url}
 
 
+def _with_open(fn: Callable[[Any], Any]) -> Any:
+    with open(W.wav_path, "rb") as f:
+        return fn(f)
+
+
+class _ReadOnly:
+    def __init__(self, data: bytes) -> None:
+        self._f = io.BytesIO(data)
+
+    def read(self, n: int = -1) -> bytes:
+        return self._f.read(n)
+
+
 def _save_redacted(t: Any) -> Dict[str, Any]:
     dest = W.dir / "redacted.wav"
     if dest.exists():
@@ -265,7 +278,11 @@ LEMUR_GET = get(r"^/lemur/v3/[^/]+$")
 CALLS: Tuple[Call, ...] = (
     Call("upload_file(path)", lambda s: _upload(tr().upload_file(W.wav_path)), (UPLOAD,), TE),
     Call("upload_file(bytes)", lambda s: _upload(tr().upload_file(W.wav)), (UPLOAD,), TE),
-    Call("upload_file(file object)", lambda s: _upload(tr().upload_file(io.BytesIO(W.wav))), (STREAM,), TE),
+    # A BytesIO and a regular file are re-readable: uploaded as bytes / a path, so retried.
+    Call("upload_file(BytesIO)", lambda s: _upload(tr().upload_file(io.BytesIO(W.wav))), (UPLOAD,), TE),
+    Call("upload_file(open file)", lambda s: _upload(_with_open(tr().upload_file)), (UPLOAD,), TE),
+    # read() only: a stream the library cannot rewind, so never retried.
+    Call("upload_file(read-only stream)", lambda s: _upload(tr().upload_file(_ReadOnly(W.wav))), (STREAM,), TE),
     Call("upload_file_async(path)", lambda s: _upload(_async(lambda: tr().upload_file_async(W.wav_path))), (UPLOAD,), TE),
     Call("submit(url)", lambda s: _transcript(tr().submit(W.audio_url)), (CREATE_LEG,), TE),
     Call("submit(path)", lambda s: _transcript(tr().submit(W.wav_path)), (UPLOAD, CREATE_LEG), TE),
@@ -274,7 +291,7 @@ CALLS: Tuple[Call, ...] = (
     Call("transcribe(url)", lambda s: _transcript(tr().transcribe(W.audio_url)), (CREATE_LEG, POLL), TE, waits=True),
     Call("transcribe(path)", lambda s: _transcript(tr().transcribe(W.wav_path)), (UPLOAD, CREATE_LEG, POLL), TE, waits=True),
     Call("transcribe(bytes)", lambda s: _transcript(tr().transcribe(W.wav)), (UPLOAD, CREATE_LEG, POLL), TE, waits=True),
-    Call("transcribe(file object)", lambda s: _transcript(tr().transcribe(io.BytesIO(W.wav))), (STREAM, CREATE_LEG, POLL), TE,
+    Call("transcribe(BytesIO)", lambda s: _transcript(tr().transcribe(io.BytesIO(W.wav))), (UPLOAD, CREATE_LEG, POLL), TE,
          waits=True),
     Call("transcribe_async(path)", lambda s: _transcript(_async(lambda: tr().transcribe_async(W.wav_path))),
          (UPLOAD, CREATE_LEG, POLL), TE, waits=True),

@@ -147,6 +147,56 @@ def test_transcribe_url(local: Any, hello: Path) -> None:
     assert requests_to(local, "POST", "/v2/transcript")[-1]["body"] == {"audio_url": url}
 
 
+def test_rereadable_file_objects_are_retried_and_others_are_not(local: Any, hello: Path) -> None:
+    """A BytesIO, and a regular file at its start, upload as bytes and paths do: a 503 on the
+    upload is retried with the whole body again. A stream read only through read() cannot
+    be re-read, so the same fault fails it (the library's documented limit)."""
+    data = hello.read_bytes()
+    transcriber = aai.Transcriber()
+
+    def upload_with_one_503(source: Any) -> str:
+        local.call("DELETE", "/_local/faults")
+        local.call("POST", "/_local/faults", {"kind": "status", "status": 503, "method": "POST",
+                                              "path_regex": "^/v2/upload$", "phase": "after", "count": 1})
+        before = len(requests_to(local, "POST", "/v2/upload"))
+        try:
+            return transcriber.upload_file(source)
+        finally:
+            uploads = requests_to(local, "POST", "/v2/upload")[before:]
+            upload_with_one_503.sizes = [r["body_size"] for r in uploads]  # type: ignore[attr-defined]
+            local.call("DELETE", "/_local/faults")
+
+    def content(url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.read()
+
+    buffer = io.BytesIO(data)
+    assert content(upload_with_one_503(buffer)) == data
+    assert upload_with_one_503.sizes == [len(data), len(data)]  # type: ignore[attr-defined]
+    assert buffer.tell() == len(data)  # consumed, as reading it would
+    buffer.write(b"still usable")  # the buffer export was released
+
+    offset = io.BytesIO(data)
+    offset.seek(100)
+    assert content(upload_with_one_503(offset)) == data[100:]  # from where it stands, as a read would
+
+    with open(hello, "rb") as f:
+        assert content(upload_with_one_503(f)) == data
+        assert f.tell() == len(data)
+    assert upload_with_one_503.sizes == [len(data), len(data)]  # type: ignore[attr-defined]
+
+    class ReadOnly:
+        def __init__(self) -> None:
+            self._f = io.BytesIO(data)
+
+        def read(self, n: int = -1) -> bytes:
+            return self._f.read(n)
+
+    with pytest.raises(aai.TranscriptError, match="HTTP 503"):
+        upload_with_one_503(ReadOnly())
+    assert upload_with_one_503.sizes == [len(data)]  # type: ignore[attr-defined]
+
+
 def test_upload_file_from_every_source(local: Any, hello: Path) -> None:
     transcriber = aai.Transcriber()
     data = hello.read_bytes()
