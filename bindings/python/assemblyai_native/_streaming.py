@@ -47,7 +47,7 @@ class Event:
                  "audio_end", "confidence", "punctuated", "text_formatted", "turn_order", "end_of_turn",
                  "turn_is_formatted", "end_of_turn_confidence", "utterance", "language_code",
                  "language_confidence", "speaker_label", "timestamp", "audio_duration_seconds",
-                 "session_duration_seconds", "status", "close_code", "close_reason", "code")
+                 "session_duration_seconds", "status", "close_code", "close_reason", "code", "received_ns")
 
     def __init__(self, ev: "_ffi.aai_streaming_event") -> None:
         self.type = int(ev.type)
@@ -87,6 +87,7 @@ class Event:
         self.close_code = int(ev.close_code)
         self.close_reason = _ffi.text(ev.close_reason)
         self.code = int(ev.code)
+        self.received_ns = int(ev.received_ns) or None  # 0: an event the library made
 
 
 class Session:
@@ -241,6 +242,12 @@ class Session:
             self.send_audio(data)
         else:
             self.send_iterable(data)
+
+
+def stamped(obj: Any, ev: Event) -> Any:
+    """`obj` with the time its server message was read (types._Received)."""
+    obj.received_ns = ev.received_ns
+    return obj
 
 
 def _safe(report: Callable[[BaseException, str], None], exc: BaseException, where: str) -> None:

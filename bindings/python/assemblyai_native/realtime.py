@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, Generator, Iterable, List, Optional, Uni
 from . import _ffi, _streaming, errors
 from ._ffi import lib
 from ._model import model
-from .types import _Model
+from .types import _Model, _Received
 
 
 class RealtimeMessageTypes(str, enum.Enum):
@@ -32,7 +32,7 @@ class AudioEncoding(str, enum.Enum):
 
 
 @model
-class RealtimeSessionOpened(_Model):
+class RealtimeSessionOpened(_Model, _Received):
     """Once a real-time session is opened, the client receives this message."""
 
     session_id: str
@@ -51,7 +51,7 @@ class RealtimeWord(_Model):
 
 
 @model
-class RealtimeTranscript(_Model):
+class RealtimeTranscript(_Model, _Received):
     """Base class for real-time transcript messages."""
 
     audio_start: int
@@ -80,7 +80,7 @@ class RealtimeFinalTranscript(RealtimeTranscript):
 
 
 @model
-class RealtimeSessionInformation(_Model):
+class RealtimeSessionInformation(_Model, _Received):
     """Received right before the session ends when ``on_extra_session_information`` is set."""
 
     audio_duration_seconds: float
@@ -234,8 +234,9 @@ class RealtimeTranscriber:
         t = ev.type
         if t == _ffi.AAI_STREAMING_EVENT_OPENED:
             self._call(self._on_open, "on_open",
-                       RealtimeSessionOpened(session_id=ev.session_id or "",
-                                             expires_at=_expires(ev.expires_at, ev.json.get("expires_at"))))
+                       _streaming.stamped(RealtimeSessionOpened(
+                           session_id=ev.session_id or "",
+                           expires_at=_expires(ev.expires_at, ev.json.get("expires_at"))), ev))
         elif t in (_ffi.AAI_STREAMING_EVENT_PARTIAL_TRANSCRIPT, _ffi.AAI_STREAMING_EVENT_FINAL_TRANSCRIPT):
             words = [RealtimeWord(start=s, end=e, confidence=c, text=txt) for (txt, s, e, c, _f) in ev.words]
             common = dict(audio_start=ev.audio_start, audio_end=ev.audio_end, confidence=ev.confidence,
@@ -245,10 +246,11 @@ class RealtimeTranscriber:
                     punctuated=ev.punctuated, text_formatted=ev.text_formatted, **common)
             else:
                 transcript = RealtimePartialTranscript(**common)
-            self._call(self._on_data, "on_data", transcript)
+            self._call(self._on_data, "on_data", _streaming.stamped(transcript, ev))
         elif t == _ffi.AAI_STREAMING_EVENT_SESSION_INFORMATION:
             self._call(self._on_extra_session_information, "on_extra_session_information",
-                       RealtimeSessionInformation(audio_duration_seconds=ev.audio_duration_seconds))
+                       _streaming.stamped(RealtimeSessionInformation(
+                           audio_duration_seconds=ev.audio_duration_seconds), ev))
         elif t == _ffi.AAI_STREAMING_EVENT_ERROR:
             error = _error_for(ev.text or _ffi.status_name(ev.status), ev.close_code)
             error.status = _ffi.status_name(ev.status)
@@ -290,12 +292,19 @@ class RealtimeTranscriber:
         """Ends the current utterance now: the server sends its final transcript."""
         self._session.control(lib.aai_streaming_force_endpoint)
 
-    def close(self) -> None:
+    def close(self, *, timeout: Optional[float] = 10.0) -> None:
         """Terminates the session and waits until the last transcripts were delivered, then
-        calls ``on_close``. From inside a callback it starts the termination and returns."""
+        calls ``on_close``. From inside a callback it starts the termination and returns.
+
+        ``timeout`` (seconds; an extension: the official ``close()`` takes no argument and
+        waits as long as the server takes) bounds the wait, queued audio included: when it
+        passes, the connection is closed and ``on_error`` says so. None waits without limit."""
         s = self._session
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0):
+            raise ValueError(f"timeout must be a number of seconds >= 0 or None, not {timeout!r}")
         if not s.freed and s.state == "open":
-            exc = s.close(30000)
+            # aai_streaming_close takes a limit > 0: None is the largest (24 days) a long surely holds.
+            exc = s.close(2**31 - 1 if timeout is None else max(1, min(2**31 - 1, int(timeout * 1000))))
             if exc is not None and not s.ended.is_set():
                 _streaming.logger.error("realtime close failed: %s", exc)
         if not _streaming.in_callback() and s.state != "open":

@@ -308,6 +308,16 @@ class _Model:
         return json.dumps(self.dict(exclude_none=exclude_none), default=_json_default, ensure_ascii=False)
 
 
+class _Received:
+    """Mixin of the streaming event types: ``received_ns``, an extension beyond the official
+    SDK and not a model field (not in dict(), json(), ==, repr). For an event made from a server
+    message it is when libassemblyai read the message's last byte, in ns on the clock of
+    ``time.monotonic_ns()`` (CLOCK_MONOTONIC), so ``time.monotonic_ns() - event.received_ns``
+    in a handler is the delivery latency; None for an object built by the application."""
+
+    received_ns: Optional[int] = None
+
+
 _FIELD_NAMES: Dict[Tuple[type, str], Tuple[str, ...]] = {}
 
 

@@ -422,6 +422,49 @@ def test_v3_turn_fields_and_params(local: Any, stream_wav: Any) -> None:
         assert part in q
 
 
+def _check_received(stamps: List[tuple], t0: int) -> None:
+    """(event, time.monotonic_ns() at the handler's start) pairs: each event was read after the
+    session started and before its handler ran, in the order delivered."""
+    assert stamps
+    previous = t0
+    for event, handled in stamps:
+        assert isinstance(event.received_ns, int), event
+        assert previous <= event.received_ns <= handled, (type(event).__name__, previous, event.received_ns, handled)
+        previous = event.received_ns
+        assert "received_ns" not in event.dict() and "received_ns" not in repr(event)  # not a field
+
+
+def test_received_ns_on_streaming_events(local: Any, stream_wav: Any) -> None:
+    """An extension: when libassemblyai read each message, on time.monotonic_ns()'s clock."""
+    chunks = pcm_chunks(stream_wav())
+    stamps: List[tuple] = []
+    stamp = lambda e: stamps.append((e, time.monotonic_ns()))  # noqa: E731
+    t0 = time.monotonic_ns()
+    t = aai.RealtimeTranscriber(sample_rate=16_000, on_data=stamp, on_error=lambda e: None, on_open=stamp,
+                                on_extra_session_information=stamp)
+    t.connect()
+    t.stream(chunks)
+    t.close()
+    _check_received(stamps, t0)
+    kinds = {type(e).__name__ for e, _ in stamps}
+    assert {"RealtimeSessionOpened", "RealtimePartialTranscript", "RealtimeFinalTranscript",
+            "RealtimeSessionInformation"} <= kinds
+    assert aai.RealtimeFinalTranscript(audio_start=0, audio_end=1, confidence=1.0, text="x", words=[]).received_ns is None
+
+    stamps.clear()
+    client = StreamingClient(StreamingClientOptions(api_key=API_KEY))
+    for kind in (StreamingEvents.Begin, StreamingEvents.Turn, StreamingEvents.Termination):
+        client.on(kind, lambda c, e: stamp(e))
+    t0 = time.monotonic_ns()
+    client.connect(StreamingParameters(sample_rate=16000))
+    client.stream(chunks)
+    client.disconnect(terminate=True)
+    _check_received(stamps, t0)
+    assert {type(e).__name__ for e, _ in stamps} == {"BeginEvent", "TurnEvent", "TerminationEvent"}
+    assert TurnEvent(turn_order=0, turn_is_formatted=False, end_of_turn=False, transcript="", end_of_turn_confidence=0.0,
+                     words=[]).received_ns is None
+
+
 def test_v3_force_endpoint_and_set_params(local: Any, stream_wav: Any) -> None:
     path = stream_wav()
     chunks = pcm_chunks(path)

@@ -30,7 +30,7 @@ from assemblyai_native.streaming.v3 import (
 )
 
 AFTER = 5  # messages the server sends before the fault
-PROMPT_S = 2.0  # "at once": far below every timeout involved (30 s close, 5 s terminate)
+PROMPT_S = 2.0  # "at once": far below every timeout involved (10 s close, 5 s terminate)
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +174,30 @@ def test_v3_server_stops_reading(fs: LocalServer) -> None:
     assert not sender.is_alive()
     assert len(rec.errors) == 1 and "no Termination within 1000 ms" in str(rec.errors[0])
     assert rec.got == v3_expected(sent(fs))[:1]
+
+
+def test_v2_server_stops_reading_close_gives_up_after_its_timeout(fs: LocalServer) -> None:
+    """Sends block while the server reads nothing; close(timeout=1.0) gives up after 1 s (not
+    the old fixed 30 s): on_error says so, on_close follows, the sending thread returns."""
+    arm(fs, "/v2/realtime/ws", "ws_stop_reading", after_messages=1, delay_ms=60000)
+    rec = V2Rec()
+    t = rec.transcriber()
+    t.connect()
+    sender = threading.Thread(target=t.stream, args=([bytes(32000)] * 100_000,), daemon=True)
+    sender.start()
+    sender.join(3.0)
+    assert sender.is_alive(), "stream() returned although the server reads nothing"
+    start = time.monotonic()
+    t.close(timeout=1.0)
+    took = time.monotonic() - start
+    assert 0.9 <= took < 1.0 + PROMPT_S, took
+    sender.join(PROMPT_S)
+    assert not sender.is_alive()
+    wait(rec.closed, "on_close", PROMPT_S)
+    assert len(rec.errors) == 1 and "1000 ms" in str(rec.errors[0]), [str(e) for e in rec.errors]
+    assert rec.got == v2_expected(sent(fs))[:1]
+    with pytest.raises(ValueError):
+        t.close(timeout=-1)
 
 
 def test_v2_server_stops_reading_then_resets(fs: LocalServer) -> None:

@@ -129,6 +129,9 @@ class StreamingClient:
             _streaming.call_handler(handler, (self, message), f"on_{kind.name.lower()}",
                                     None if kind is StreamingEvents.Error else self._report)
 
+    def _emit_from(self, ev: _streaming.Event, kind: StreamingEvents, message: Any) -> None:
+        self._emit(kind, _streaming.stamped(message, ev))
+
     def _report(self, exc: BaseException, where: str) -> None:
         error = StreamingError(f"the {where} handler raised {type(exc).__name__}: {exc}")
         error.__cause__ = exc
@@ -153,7 +156,7 @@ class StreamingClient:
                 configuration = SessionConfiguration(model=conf.get("model"), mode=conf.get("mode"),
                                                      api_version=conf.get("api_version"))
             expires = datetime.fromtimestamp(ev.expires_at, tz=timezone.utc)
-            self._emit(StreamingEvents.Begin, BeginEvent(id=ev.session_id or "", expires_at=expires,
+            self._emit_from(ev, StreamingEvents.Begin, BeginEvent(id=ev.session_id or "", expires_at=expires,
                                                          configuration=configuration))
         elif t == _ffi.AAI_STREAMING_EVENT_TURN:
             raw_words = j.get("words") if isinstance(j.get("words"), list) else []
@@ -162,22 +165,22 @@ class StreamingClient:
                 speaker = raw_words[i].get("speaker") if i < len(raw_words) and isinstance(raw_words[i], dict) else None
                 words.append(Word(start=start, end=end, confidence=conf, text=text, word_is_final=final,
                                   speaker=speaker))
-            self._emit(StreamingEvents.Turn, TurnEvent(
+            self._emit_from(ev, StreamingEvents.Turn, TurnEvent(
                 turn_order=ev.turn_order, turn_is_formatted=ev.turn_is_formatted, end_of_turn=ev.end_of_turn,
                 transcript=ev.text or "", end_of_turn_confidence=ev.end_of_turn_confidence, words=words,
                 language_code=ev.language_code,
                 language_confidence=ev.language_confidence if ev.language_code is not None else None,
                 speaker_label=ev.speaker_label, utterance=ev.utterance))
         elif t == _ffi.AAI_STREAMING_EVENT_SPEECH_STARTED:
-            self._emit(StreamingEvents.SpeechStarted, SpeechStartedEvent(timestamp=ev.timestamp,
+            self._emit_from(ev, StreamingEvents.SpeechStarted, SpeechStartedEvent(timestamp=ev.timestamp,
                                                                          confidence=ev.confidence))
         elif t == _ffi.AAI_STREAMING_EVENT_TERMINATED:
-            self._emit(StreamingEvents.Termination, TerminationEvent(
+            self._emit_from(ev, StreamingEvents.Termination, TerminationEvent(
                 audio_duration_seconds=j.get("audio_duration_seconds", int(ev.audio_duration_seconds)),
                 session_duration_seconds=j.get("session_duration_seconds", int(ev.session_duration_seconds))))
         elif t == _ffi.AAI_STREAMING_EVENT_WARNING:
             logger.warning("Streaming warning (code=%s): %s", ev.code, ev.text)
-            self._emit(StreamingEvents.Warning, WarningEvent(warning_code=ev.code, warning=ev.text or ""))
+            self._emit_from(ev, StreamingEvents.Warning, WarningEvent(warning_code=ev.code, warning=ev.text or ""))
         elif t == _ffi.AAI_STREAMING_EVENT_ERROR:
             code: Optional[int] = ev.code if ev.code else (ev.close_code or None)
             message = ev.text or _ffi.status_name(ev.status)
@@ -185,11 +188,11 @@ class StreamingClient:
         elif t == _ffi.AAI_STREAMING_EVENT_OTHER:
             kind = j.get("type")
             if kind == "Heartbeat":
-                self._emit(StreamingEvents.Heartbeat, HeartbeatEvent(**{
+                self._emit_from(ev, StreamingEvents.Heartbeat, HeartbeatEvent(**{
                     k: j[k] for k in ("total_audio_received_ms", "total_duration_ms", "realtime_factor",
                                       "max_speech_probability") if k in j}))
             elif kind == "LLMGatewayResponse":
-                self._emit(StreamingEvents.LLMGatewayResponse, LLMGatewayResponseEvent(
+                self._emit_from(ev, StreamingEvents.LLMGatewayResponse, LLMGatewayResponseEvent(
                     turn_order=j.get("turn_order", 0), transcript=j.get("transcript", ""), data=j.get("data")))
             else:
                 logger.warning("Unsupported event type: %s", kind)

@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any, Dict, List, Literal, Optional, Union
 
-from ...types import _Model, _drop_none, _asdict
+from ...types import _Model, _Received, _drop_none, _asdict
 
 
 class _Params(_Model):
@@ -61,7 +61,7 @@ class SessionConfiguration(_Params):
 
 
 @dataclasses.dataclass
-class BeginEvent(_Params):
+class BeginEvent(_Params, _Received):
     id: str
     expires_at: datetime
     configuration: Optional[SessionConfiguration] = None
@@ -69,7 +69,7 @@ class BeginEvent(_Params):
 
 
 @dataclasses.dataclass
-class TurnEvent(_Params):
+class TurnEvent(_Params, _Received):
     turn_order: int
     turn_is_formatted: bool
     end_of_turn: bool
@@ -84,28 +84,28 @@ class TurnEvent(_Params):
 
 
 @dataclasses.dataclass
-class TerminationEvent(_Params):
+class TerminationEvent(_Params, _Received):
     audio_duration_seconds: Optional[int] = None
     session_duration_seconds: Optional[int] = None
     type: Literal["Termination"] = "Termination"
 
 
 @dataclasses.dataclass
-class SpeechStartedEvent(_Params):
+class SpeechStartedEvent(_Params, _Received):
     timestamp: int
     confidence: Optional[float] = None
     type: Literal["SpeechStarted"] = "SpeechStarted"
 
 
 @dataclasses.dataclass
-class WarningEvent(_Params):
+class WarningEvent(_Params, _Received):
     warning_code: int
     warning: str
     type: Literal["Warning"] = "Warning"
 
 
 @dataclasses.dataclass
-class HeartbeatEvent(_Params):
+class HeartbeatEvent(_Params, _Received):
     total_audio_received_ms: int = 0
     total_duration_ms: int = 0
     realtime_factor: float = 0.0
@@ -114,7 +114,7 @@ class HeartbeatEvent(_Params):
 
 
 @dataclasses.dataclass
-class LLMGatewayResponseEvent(_Params):
+class LLMGatewayResponseEvent(_Params, _Received):
     turn_order: int = 0
     transcript: str = ""
     data: Any = None
