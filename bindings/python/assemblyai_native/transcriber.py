@@ -9,7 +9,7 @@ import os
 import threading
 import time
 
-from . import _ffi, errors
+from . import _ffi, _futures, errors
 from ._ffi import lib
 from ._settings import settings
 from . import types
@@ -229,7 +229,7 @@ class Transcript:
 
     @classmethod
     def get_by_id_async(cls, transcript_id: str) -> "concurrent.futures.Future[Transcript]":
-        return _shared_executor().submit(cls.get_by_id, transcript_id)
+        return cls(transcript_id=transcript_id).wait_for_completion_async()  # as the official SDK
 
     @classmethod
     def delete_by_id(cls, transcript_id: str) -> "Transcript":
@@ -244,7 +244,7 @@ class Transcript:
 
     @classmethod
     def delete_by_id_async(cls, transcript_id: str) -> "concurrent.futures.Future[Transcript]":
-        return _shared_executor().submit(cls.delete_by_id, transcript_id)
+        return _shared_executor().submit(cls.delete_by_id, transcript_id)  # the library has no delete_async
 
     # -- waiting --------------------------------------------------------------------------
 
@@ -257,7 +257,9 @@ class Transcript:
         tid = _ffi.encode(self._id, "transcript_id")
         th = self._transcriber_handle()
         out = _ffi.TranscriptP()
-        status = lib.aai_transcriber_wait(th.ptr, tid, ctypes.byref(out))
+        return self._after_wait(lib.aai_transcriber_wait(th.ptr, tid, ctypes.byref(out)), out)
+
+    def _after_wait(self, status: int, out: Any) -> "Transcript":
         exc = None
         if status != _ffi.AAI_OK and not (status == _ffi.AAI_ERR_TRANSCRIPT and out):
             exc = _ffi.last_error(status, errors.TranscriptError)
@@ -272,7 +274,23 @@ class Transcript:
         return self
 
     def wait_for_completion_async(self) -> "concurrent.futures.Future[Transcript]":
-        return _shared_executor().submit(self.wait_for_completion)
+        """wait_for_completion() through the library's non-blocking wait: no thread waits for
+        it, and cancel() stops the polling."""
+        try:
+            if not self._id:
+                raise ValueError("Cannot wait for completion. The internal transcript ID is None.")
+            tid = _ffi.encode(self._id, "transcript_id")
+            th = self._transcriber_handle()
+        except Exception as exc:  # in the future, as the official SDK's executor reports it
+            return _futures.done(exc=exc)
+
+        def finish(c_future: Any, _status: int) -> Transcript:
+            th  # noqa: B018 - kept alive until the operation is done
+            out = _ffi.TranscriptP()
+            return self._after_wait(lib.aai_future_transcript(c_future, ctypes.byref(out)), out)
+
+        return _futures.start(lib.aai_transcriber_wait_async, (th.ptr, tid), finish,
+                              lambda status: _ffi.last_error(status, errors.TranscriptError))
 
     def _refresh(self) -> "Transcript":
         """Fetches the transcript's current state once, whatever its status (no waiting)."""
@@ -761,7 +779,9 @@ class Transcriber:
 
     Args:
         config: the default TranscriptionConfig of every call (each call may pass its own).
-        max_workers: threads for the ``*_async`` methods (default: a pool shared by all).
+        max_workers: threads for the ``*_async`` calls the library cannot run itself
+            (``upload_file_async``, a file object other than a BytesIO); default: a pool
+            shared by all. The others run on libassemblyai's non-blocking calls.
     """
 
     def __init__(
@@ -967,7 +987,7 @@ class Transcriber:
 
     def submit_async(self, data: AudioSource,
                      config: Optional[TranscriptionConfig] = None) -> "concurrent.futures.Future[Transcript]":
-        return self._submit_executor().submit(self._run, data, config, False)
+        return self._start(data, config, poll=False)
 
     def transcribe(self, data: AudioSource, config: Optional[TranscriptionConfig] = None) -> Transcript:
         """Transcribes audio (URL, local path, bytes or binary file object) and waits for
@@ -977,7 +997,53 @@ class Transcriber:
 
     def transcribe_async(self, data: AudioSource,
                          config: Optional[TranscriptionConfig] = None) -> "concurrent.futures.Future[Transcript]":
-        return self._submit_executor().submit(self._run, data, config, True)
+        return self._start(data, config, poll=True)
+
+    def _start(self, data: AudioSource, config: Optional[TranscriptionConfig], poll: bool) -> "concurrent.futures.Future[Transcript]":
+        """submit/transcribe as a future of the library's non-blocking call (no Python thread
+        waits for it; cancel() cancels the operation). A file object other than a BytesIO must
+        be read by Python while it uploads: that one runs on the thread pool."""
+        try:
+            cfg = self._checked_config(config) if config is not None else self._config
+            kind, value = _classify(data)
+            if kind == "stream" and (not isinstance(value, io.BytesIO) or value.tell() >= len(value.getbuffer())):
+                return self._submit_executor().submit(self._run, data, config, poll)
+            th = self._handle()
+            if kind == "url":
+                args: tuple = (_ffi.encode(value, "audio URL"),)
+                begin = lib.aai_transcriber_transcribe_url_async if poll else lib.aai_transcriber_submit_url_async
+            elif kind == "path":
+                args = (_path_bytes(value),)
+                begin = lib.aai_transcriber_transcribe_file_async if poll else lib.aai_transcriber_submit_file_async
+            else:
+                begin = lib.aai_transcriber_transcribe_bytes_async if poll else lib.aai_transcriber_submit_bytes_async
+        except Exception as exc:  # in the future, as the official SDK's executor reports it
+            return _futures.done(exc=exc)
+        path = value if kind == "path" else None
+
+        def finish(c_future: Any, _status: int) -> Transcript:
+            th  # noqa: B018 - kept alive until the operation is done
+            out = _ffi.TranscriptP()
+            return self._finish(lib.aai_future_transcript(c_future, ctypes.byref(out)), out, path=path)
+
+        def fail(status: int) -> BaseException:
+            return _ffi.last_error(status, errors.TranscriptError, path)
+
+        if kind != "stream":
+            if kind == "bytes":
+                buf, size = _buffer(value)  # copied by the library before the call returns
+                args = (buf, size)
+            return _futures.start(begin, (th.ptr, *args, cfg.raw._handle.ptr), finish, fail)
+        pos = value.tell()  # a BytesIO: its bytes from where it stands, as a read would take them
+        with value.getbuffer() as view, view[pos:] as rest:
+            n = rest.nbytes
+            buf = (ctypes.c_char * n).from_buffer(rest)
+            try:
+                fut = _futures.start(begin, (th.ptr, buf, n, cfg.raw._handle.ptr), finish, fail)
+            finally:
+                del buf
+        value.seek(pos + n)
+        return fut
 
 
 
@@ -1018,45 +1084,46 @@ class Transcriber:
             _ffi.check(lib.aai_transcriber_list_page(self._handle().ptr, _ffi.encode(prev, "prev_url"), ctypes.byref(out)))
             page = _list_page(_ffi.Handle(out, lib.aai_transcript_list_free))
 
-    # -- groups (interim: one call per file; the library's group API replaces this) -----------
+    # -- groups -------------------------------------------------------------------------------
 
     def _group(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig], poll: bool,
-               return_failures: Optional[bool]) -> Any:
-        group = TranscriptGroup()
-        failures: List[errors.AssemblyAIError] = []
-        data = list(data)
-        if data:
-            # A pool of its own: waiting inside a shared pool's thread could starve it.
-            with _thread_pool(min(8, len(data))) as pool:
-                futures = [pool.submit(self._run, d, config, False) for d in data]
-            for future in futures:
+               return_failures: Optional[bool]) -> "concurrent.futures.Future[Any]":
+        """One library future per file (submit, or transcribe = submit then wait), all in
+        flight at once (the library runs at most 4 requests at a time); the group's future is
+        done when all are. As in the official SDK, a file that fails to submit or to be fetched
+        is left out (TranscriptError), and reported only with return_failures. (The library's
+        own group call is not used: its items carry a status and a message, not the HTTP
+        status and retryable flag a TranscriptError has, and it takes no bytes.)"""
+        items = [self._start(d, config, poll) for d in data]
+
+        def combine(done: List[Any]) -> Any:
+            group = TranscriptGroup()
+            failures: List[errors.AssemblyAIError] = []
+            for future in done:
                 try:
                     group.add_transcript(future.result())
                 except errors.TranscriptError as exc:
                     failures.append(exc)
-        if poll:
-            _, more = group.wait_for_completion(return_failures=True)
-            failures.extend(more)
-        if return_failures:
-            return group, failures
-        return group  # as in the official SDK, failures are only reported on request
+            return (group, failures) if return_failures else group
+
+        return _futures.gather(items, combine)
 
     def submit_group(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig] = None,
                      return_failures: Optional[bool] = False) -> Any:
         """Submits several files (paths, URLs, bytes or file objects) without waiting. Files
         that fail to submit are left out; ``return_failures=True`` returns ``(group, [errors])``."""
-        return self._group(data, config, False, return_failures)
+        return _futures.result(self._group(data, config, False, return_failures))
 
     def transcribe_group(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig] = None,
                          return_failures: Optional[bool] = False) -> Any:
         """Transcribes several files (paths, URLs, bytes or file objects) and waits for all of
         them. Files that fail to submit or fetch are left out; ``return_failures=True`` returns
         ``(group, [errors])``."""
-        return self._group(data, config, True, return_failures)
+        return _futures.result(self._group(data, config, True, return_failures))
 
     def transcribe_group_async(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig] = None,
                                return_failures: Optional[bool] = False) -> "concurrent.futures.Future[Any]":
-        return _shared_executor().submit(self._group, data, config, True, return_failures)
+        return self._group(data, config, True, return_failures)
 
 
 def _list_page(handle: _ffi.Handle) -> ListTranscriptResponse:
@@ -1143,30 +1210,30 @@ class TranscriptGroup:
 
     @classmethod
     def get_by_ids_async(cls, transcript_ids: Sequence[str]) -> "concurrent.futures.Future[TranscriptGroup]":
-        return _shared_executor().submit(cls.get_by_ids, transcript_ids)
+        return cls(transcript_ids=transcript_ids).wait_for_completion_async()
 
     def wait_for_completion(self, return_failures: Optional[bool] = False) -> Any:
         """Waits for every transcript. A transcript that cannot be fetched (HTTP error) is
         dropped from the group (as in the official SDK); with ``return_failures=True`` the
         errors are returned too, as ``(group, [errors])``."""
-        kept: List[Transcript] = []
-        failures: List[errors.AssemblyAIError] = []
-        futures: List["concurrent.futures.Future[Transcript]"] = []
-        if self._transcripts:
-            with _thread_pool(min(8, len(self._transcripts))) as pool:
-                futures = [pool.submit(t.wait_for_completion) for t in self._transcripts]
-        for future in futures:
-            try:
-                kept.append(future.result())
-            except errors.TranscriptError as exc:
-                failures.append(exc)
-        self._transcripts = kept
-        if return_failures:
-            return self, failures
-        return self
+        return _futures.result(self.wait_for_completion_async(return_failures))
 
     def wait_for_completion_async(self, return_failures: Optional[bool] = False) -> "concurrent.futures.Future[Any]":
-        return _shared_executor().submit(self.wait_for_completion, return_failures)
+        """Every transcript's wait through the library's non-blocking wait, all at once."""
+        items = [t.wait_for_completion_async() for t in self._transcripts]
+
+        def combine(done: List[Any]) -> Any:
+            kept: List[Transcript] = []
+            failures: List[errors.AssemblyAIError] = []
+            for future in done:
+                try:
+                    kept.append(future.result())
+                except errors.TranscriptError as exc:
+                    failures.append(exc)
+            self._transcripts = kept
+            return (self, failures) if return_failures else self
+
+        return _futures.gather(items, combine)
 
     def __repr__(self) -> str:
         return f"<TranscriptGroup ids={[t.id for t in self._transcripts]!r}>"
