@@ -9,7 +9,8 @@ ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL, AAI_BENCH_POLL_MS (polling interval, de
 
 `stream SESSIONS SECONDS DUMP [PHASES]` is bench/bench_stream.c's workload through the SDK's
 `streaming.v3.StreamingClient` (the official one needs a 1.x package: scripts/bench runs it from
-.venv-bench-latest); DUMP gets the same per-session records.
+.venv-bench-latest); DUMP gets the same per-session records. Through assemblyai_native it also
+reports read_to_cb_p50/p99/max_us as bench_stream.c does, from the events' received_ns.
 """
 import importlib
 import json
@@ -43,12 +44,16 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
     samples = int(seconds * rate)
     words = int((seconds * 1000 - 1500) // 400) // 4 * 4
     clients, records, audio = [], [], []
+    read_to_cb = []  # assemblyai_native only: its events carry received_ns (the library's socket read)
     for i in range(n):
         rec = {"id": "", "turns": []}
 
         def on_turn(_client, e, rec=rec):
             t = time.monotonic_ns()  # first: the callback's entry
             rec["turns"].append([e.turn_order, e.end_of_turn, e.transcript, t])
+            received = getattr(e, "received_ns", None)
+            if received:
+                read_to_cb.append(t - received)
 
         def on_begin(_client, e, rec=rec):
             rec["id"] = e.id
@@ -82,7 +87,13 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
     with open(dump, "w") as f:
         for rec in records:
             f.write(json.dumps(rec) + "\n")
-    return {"seconds": wall, "sessions": n, "cpu_ms_per_session": cpu * 1000 / n, "cpu_s": cpu}
+    out = {"seconds": wall, "sessions": n, "cpu_ms_per_session": cpu * 1000 / n, "cpu_s": cpu}
+    if read_to_cb:  # as bench_stream.c reports them (scripts/bench shows them when present)
+        lat = sorted(read_to_cb)
+        m = len(lat)
+        out.update(read_to_cb_p50_us=lat[m // 2] / 1e3, read_to_cb_p99_us=lat[m * 99 // 100] / 1e3,
+                   read_to_cb_max_us=lat[-1] / 1e3)
+    return out
 
 
 def main() -> None:
