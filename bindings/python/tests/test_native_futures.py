@@ -102,3 +102,26 @@ def test_sync_errors_arrive_through_the_future(here: LocalServer, tmp_path: Path
         future.result(60)
     with pytest.raises(ValueError):
         aai.Transcript(None).wait_for_completion_async().result(60)
+
+
+def test_ctrl_c_in_a_blocking_group_cancels_every_item(here: LocalServer) -> None:
+    import signal
+
+    aai.settings.polling_interval = 0.05
+    here.call("DELETE", "/_local/requests")
+    url = f"{here.base_url}/_local/synthetic?words=5"
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)  # raises KeyboardInterrupt
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        start = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            aai.Transcriber().transcribe_group([url, url, url])
+        assert time.monotonic() - start < QUEUED_MS / 1000  # before any transcript could complete
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    time.sleep(0.2)
+    stopped = transcript_gets(here)
+    assert stopped >= 3  # they were polling
+    time.sleep(1.0)
+    assert transcript_gets(here) == stopped  # and stopped
