@@ -102,14 +102,29 @@ def _buffer(data: Union[bytes, bytearray, memoryview]) -> Tuple[Any, int]:
 def _remaining_size(stream: Any) -> int:
     """The number of bytes left in `stream`, or 0 when not known (only used for progress)."""
     try:
-        if isinstance(stream, io.BytesIO):
+        if _plain_bytesio(stream):
             return max(0, stream.getbuffer().nbytes - int(stream.tell()))
+        if not _plain_file(stream):
+            return 0  # a GzipFile's fileno() is the compressed file's: its size is not the stream's
         st = os.fstat(stream.fileno())
         if st.st_size > 0:
             return max(0, st.st_size - int(stream.tell()))
     except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
         pass
     return 0
+
+
+def _plain_bytesio(stream: Any) -> bool:
+    """A BytesIO whose read() gives its buffer (a subclass may read something else)."""
+    return isinstance(stream, io.BytesIO) and type(stream).read is io.BytesIO.read
+
+
+def _plain_file(stream: Any) -> bool:
+    """What open(path, "rb") returns: reading it gives the file's bytes. (A GzipFile, a tar
+    member and the like also have a fileno(), of the file they decode.)"""
+    if type(stream) is io.BufferedReader or type(stream) is io.BufferedRandom:
+        return type(stream.raw) is io.FileIO and stream.readable()
+    return type(stream) is io.FileIO and stream.readable()
 
 
 def _path_bytes(path: str) -> bytes:
@@ -921,7 +936,7 @@ class Transcriber:
         offset is untouched until the end); both are retried as bytes and paths are. None for
         any other stream (or a file not at its start), which is then read through a callback."""
         out = ctypes.c_void_p()
-        if isinstance(stream, io.BytesIO):
+        if _plain_bytesio(stream):
             pos = stream.tell()
             with stream.getbuffer() as view, view[pos:] as rest:
                 n = rest.nbytes
@@ -935,6 +950,8 @@ class Transcriber:
             _ffi.check(status, errors.TranscriptError)
             stream.seek(pos + n)  # consumed, as a read to the end leaves it
         else:
+            if not _plain_file(stream):
+                return None
             try:
                 fd = stream.fileno()
                 import stat
@@ -1006,7 +1023,7 @@ class Transcriber:
         try:
             cfg = self._checked_config(config) if config is not None else self._config
             kind, value = _classify(data)
-            if kind == "stream" and (not isinstance(value, io.BytesIO) or value.tell() >= len(value.getbuffer())):
+            if kind == "stream" and (not _plain_bytesio(value) or value.tell() >= len(value.getbuffer())):
                 return self._submit_executor().submit(self._run, data, config, poll)
             th = self._handle()
             if kind == "url":

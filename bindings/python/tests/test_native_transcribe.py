@@ -197,6 +197,31 @@ def test_rereadable_file_objects_are_retried_and_others_are_not(local: Any, hell
     assert upload_with_one_503.sizes == [len(data)]  # type: ignore[attr-defined]
 
 
+def test_a_file_object_that_decodes_uploads_what_it_reads(local: Any, hello: Path, tmp_path: Path) -> None:
+    """A GzipFile has the fileno() of the compressed file: the upload must be what read() gives,
+    as with the official SDK, not the file on disk. The same for a BytesIO whose read() differs."""
+    import gzip
+
+    data = hello.read_bytes()
+    packed = tmp_path / "hello.wav.gz"
+    packed.write_bytes(gzip.compress(data))
+
+    class Upper(io.BytesIO):
+        def read(self, n: Optional[int] = -1) -> bytes:
+            return super().read(n).upper()
+
+        readinto = None  # type: ignore[assignment]
+
+    transcriber = aai.Transcriber()
+    with gzip.open(packed, "rb") as f:
+        url = transcriber.upload_file(f)
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        assert resp.read() == data
+    url = transcriber.upload_file(Upper(b"abc" * 100))
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        assert resp.read() == b"ABC" * 100
+
+
 def test_upload_file_from_every_source(local: Any, hello: Path) -> None:
     transcriber = aai.Transcriber()
     data = hello.read_bytes()
