@@ -267,12 +267,8 @@ class Transcript:
         """Polls the transcript until its status is completed or error, and returns it.
         A transcript that ends with status error is returned, not raised (as in the
         official SDK); HTTP and connection failures raise TranscriptError."""
-        if not self._id:
-            raise ValueError("Cannot wait for completion. The internal transcript ID is None.")
-        tid = _ffi.encode(self._id, "transcript_id")
-        th = self._transcriber_handle()
-        out = _ffi.TranscriptP()
-        return self._after_wait(lib.aai_transcriber_wait(th.ptr, tid, ctypes.byref(out)), out)
+        # Through the non-blocking wait, so that Ctrl-C cancels it at once.
+        return _futures.result(self.wait_for_completion_async())  # type: ignore[no-any-return]
 
     def _after_wait(self, status: int, out: Any) -> "Transcript":
         exc = None

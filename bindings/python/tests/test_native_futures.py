@@ -104,18 +104,24 @@ def test_sync_errors_arrive_through_the_future(here: LocalServer, tmp_path: Path
         aai.Transcript(None).wait_for_completion_async().result(60)
 
 
-def test_ctrl_c_in_a_blocking_group_cancels_every_item(here: LocalServer) -> None:
+@pytest.mark.parametrize("call", ["transcribe_group", "wait_for_completion"])
+def test_ctrl_c_in_a_blocking_wait_cancels_it(here: LocalServer, call: str) -> None:
     import signal
 
     aai.settings.polling_interval = 0.05
-    here.call("DELETE", "/_local/requests")
     url = f"{here.base_url}/_local/synthetic?words=5"
+    transcriber = aai.Transcriber()
+    if call == "transcribe_group":
+        run: Any = lambda: transcriber.transcribe_group([url, url, url])  # noqa: E731
+    else:
+        run = transcriber.submit(url).wait_for_completion
+    here.call("DELETE", "/_local/requests")
     previous = signal.signal(signal.SIGALRM, signal.default_int_handler)  # raises KeyboardInterrupt
     try:
         signal.setitimer(signal.ITIMER_REAL, 0.5)
         start = time.monotonic()
         with pytest.raises(KeyboardInterrupt):
-            aai.Transcriber().transcribe_group([url, url, url])
+            run()
         assert time.monotonic() - start < QUEUED_MS / 1000  # before any transcript could complete
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
