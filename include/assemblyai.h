@@ -457,8 +457,10 @@ aai_status aai_transcriber_upload_bytes(aai_transcriber *transcriber, const void
                                         char **upload_url);
 
 /** Uploads a stream read through `read` until it returns 0. `total_size` is the stream's
-    length if known (for progress), or 0. A stream cannot be re-read, so a failed stream
-    upload is not retried. */
+    exact length when known (sent as Content-Length, and the total given to progress), or 0
+    when unknown (the body is then sent chunked). A stream that gives more or fewer bytes than a
+    non-zero `total_size` fails the upload with AAI_ERR_INVALID_ARGUMENT, never a silently cut
+    upload. A stream cannot be re-read, so a failed stream upload is not retried. */
 aai_status aai_transcriber_upload_stream(aai_transcriber *transcriber, aai_read_callback read,
                                          void *read_user_data, uint64_t total_size, char **upload_url);
 

@@ -147,6 +147,43 @@ static void test_upload_stream_with_progress(void) {
     aai_client_free(c);
 }
 
+/* A stream's total_size goes out as Content-Length: a stream longer or shorter than it must
+   fail the upload (never a silently cut upload, never a server left waiting), and 0 (unknown
+   length, sent chunked) must upload it whole. */
+static void test_upload_stream_total_size_must_match(void) {
+    aai_client *c = h_client();
+    aai_client_set_http_timeout_ms(c, 5000);
+    aai_transcriber *t = NULL;
+    aai_transcriber_new(c, NULL, &t);
+    struct stat st;
+    stat(wav_path, &st);
+    const uint64_t sizes[] = {(uint64_t)st.st_size / 2, (uint64_t)st.st_size * 2, (uint64_t)st.st_size + 1,
+                              (uint64_t)st.st_size - 1};
+    const char *says[] = {"more than the", "ended after", "ended after", "more than the"};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        FILE *f = fopen(wav_path, "rb");
+        char *url = NULL;
+        double t0 = h_now_ms();
+        CHECK_STATUS(aai_transcriber_upload_stream(t, read_file_cb, f, sizes[i], &url), AAI_ERR_INVALID_ARGUMENT);
+        CHECK(h_now_ms() - t0 < 4000);   /* caught at once, not by the server's or the client's timeout */
+        CHECK_CONTAINS(aai_last_error_message(), says[i]);
+        CHECK_CONTAINS(aai_last_error_message(), "total_size");
+        CHECK(url == NULL);
+        fclose(f);
+    }
+    FILE *f = fopen(wav_path, "rb");
+    char *url = NULL;
+    CHECK_STATUS(aai_transcriber_upload_stream(t, read_file_cb, f, 0, &url), AAI_OK);
+    fclose(f);
+    aai_transcript *tr = NULL;
+    CHECK_STATUS(aai_transcriber_transcribe_url(t, url, NULL, &tr), AAI_OK);
+    CHECK_STR(aai_transcript_text(tr), TEXT);
+    aai_string_free(url);
+    aai_transcript_free(tr);
+    aai_transcriber_free(t);
+    aai_client_free(c);
+}
+
 static int cancel_at_once(uint64_t sent, uint64_t total, void *user) {
     (void)sent; (void)total; (void)user;
     return 1;
@@ -302,6 +339,7 @@ int main(void) {
     RUN(test_transcribe_file);
     RUN(test_transcribe_bytes_and_requests_sent);
     RUN(test_upload_stream_with_progress);
+    RUN(test_upload_stream_total_size_must_match);
     RUN(test_progress_can_cancel);
     RUN(test_submit_wait_get_delete);
     RUN(test_missing_and_unreadable_files);

@@ -129,7 +129,7 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         case .upload(let source):
             do {
                 let size = try source.knownSize()
-                reader = try UploadReader(source)
+                reader = try UploadReader(source, expectedSize: size)
                 state.total = size ?? 0
                 header("Content-Type: application/octet-stream")
                 _ = aai_curl_setopt_long(handle, CURLOPT_POST, 1)
@@ -205,6 +205,10 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
             return .init(error: .init(.timeout, "\(what): timed out after \(timeoutMs) ms: \(reason)"), mayHaveReachedServer: true)
         case CURLE_ABORTED_BY_CALLBACK where state.stalled:
             return .init(error: .init(.timeout, "\(what): timed out: no byte moved for \(timeoutMs) ms"), mayHaveReachedServer: true)
+        case CURLE_ABORTED_BY_CALLBACK where reader?.failure != nil:
+            // The read callback aborted (a source that failed or broke its announced length),
+            // which libcurl reports as an abort: the reader knows why.
+            return .init(error: reader!.failure!, mayHaveReachedServer: true)
         case CURLE_ABORTED_BY_CALLBACK:
             let by = state.cancel?.isCancelled == true ? "cancelled" : "cancelled by the progress callback"
             return .init(error: .init(.cancelled, "\(what): \(by)"), mayHaveReachedServer: true)

@@ -43,9 +43,14 @@ final class UploadReader {
     private var offset = 0
     private(set) var bytesRead: UInt64 = 0
     private(set) var failure: AssemblyAIError?
+    /// The length announced in Content-Length. libcurl stops asking once that many bytes went
+    /// out, so a source longer than announced would be cut silently, and a shorter one would
+    /// leave the server waiting: both are errors, caught here.
+    private let expected: UInt64?
 
-    init(_ source: UploadSource) throws(AssemblyAIError) {
+    init(_ source: UploadSource, expectedSize: UInt64?) throws(AssemblyAIError) {
         self.source = source
+        self.expected = expectedSize
         if case .file(let path) = source {
             fd = open(path, O_RDONLY | O_CLOEXEC)
             if fd < 0 { throw UploadSource.openError(path) }
@@ -55,7 +60,39 @@ final class UploadReader {
     deinit { if fd >= 0 { close(fd) } }
 
     /// Fills `buffer`; returns the count, 0 at the end, or nil on an error (kept in `failure`).
-    func read(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+    func read(into whole: UnsafeMutableRawBufferPointer) -> Int? {
+        // With a known length, never hand libcurl more than remains of it; once it is all read,
+        // one more byte from the source means the source is longer than announced.
+        var buffer = whole
+        if let expected {
+            let remaining = expected - min(expected, bytesRead)
+            if remaining < UInt64(whole.count) { buffer = UnsafeMutableRawBufferPointer(rebasing: whole[..<Int(remaining)]) }
+        }
+        guard let n = readSource(into: buffer) else { return nil }
+        if let expected {
+            if n == 0 && bytesRead < expected {
+                failure = AssemblyAIError(.invalidArgument, "the upload source ended after \(bytesRead) of the \(expected) bytes announced (\(sourceKind))")
+                return nil
+            }
+            bytesRead += UInt64(n)
+            if bytesRead == expected {
+                var probe: UInt8 = 0
+                let more = withUnsafeMutableBytes(of: &probe) { readSource(into: $0) }
+                guard let more else { return nil }
+                if more > 0 {
+                    failure = AssemblyAIError(.invalidArgument, "the upload source has more than the \(expected) bytes announced (\(sourceKind))")
+                    return nil
+                }
+            }
+            return n
+        }
+        bytesRead += UInt64(n)
+        return n
+    }
+
+    /// One read from the source: the count (0 at its end), or nil on an error (kept in `failure`).
+    private func readSource(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        if buffer.count == 0 { return 0 }
         let n: Int
         switch source {
         case .file(let path):
@@ -77,8 +114,15 @@ final class UploadReader {
             }
             n = r
         }
-        bytesRead += UInt64(n)
         return n
+    }
+
+    private var sourceKind: String {
+        switch source {
+        case .file(let path): return "the file '\(path)' changed size during the upload"
+        case .memory: return "memory"
+        case .stream: return "a stream's total_size must be its exact length, or 0 when unknown"
+        }
     }
 
     /// Goes back to `position` (curl asks when it must resend); false when the source cannot.
