@@ -40,6 +40,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Where uploads are stored. Default: a new temporary directory, removed on exit.")
     var dataDir: String?
 
+    @Flag(help: "Read and count upload bodies without storing them (for benchmarks of clients); their upload_url then answers 410.")
+    var discardUploads = false
+
     @Option(help: "Folder holding openapi.yml and openapi-latest.yml. Default: the copy built into the server.")
     var specDir: String?
 
@@ -86,7 +89,8 @@ struct ServerCommand: AsyncParsableCommand {
         let specs = try SpecSet.load(directory: try specDir ?? Self.bundledSpecDirectory())
         let state = try ServerState(
             config: ServerConfig(host: host, port: port, apiKeys: Set(apiKeys), queuedMs: queuedMs,
-                                 processingMs: processingMs, dataDir: directory, redactedAudioMs: redactedAudioMs),
+                                 processingMs: processingMs, dataDir: directory, redactedAudioMs: redactedAudioMs,
+                                 discardUploads: discardUploads),
             specs: specs
         )
         state.faults.arm(try parsedFaults())

@@ -53,6 +53,8 @@ struct ServerConfig: Sendable {
     var dataDir: String
     /// How long after completion the redacted audio answers 202 before it is ready.
     var redactedAudioMs = 500
+    /// `--discard-uploads`: upload bodies are read and counted, never stored.
+    var discardUploads = false
 }
 
 /// A value behind a lock, for state that request handlers on many threads share.
@@ -87,7 +89,8 @@ final class ServerState: Sendable {
     init(config: ServerConfig, specs: SpecSet) throws {
         self.config = config
         self.specs = specs
-        self.uploads = try UploadStore(directory: (config.dataDir as NSString).appendingPathComponent("uploads"))
+        self.uploads = try UploadStore(directory: (config.dataDir as NSString).appendingPathComponent("uploads"),
+                                       discard: config.discardUploads)
         self.transcripts = TranscriptStore(queuedMs: config.queuedMs, processingMs: config.processingMs)
         self.renderer = TranscriptRenderer(specs: specs)
     }

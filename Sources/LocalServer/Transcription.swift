@@ -14,6 +14,9 @@ enum Transcription {
             case .failure(let error): return .failed(error.message)
             }
         } else {
+            if let id = state.uploads.uploadID(inURL: url, port: state.port), state.uploads.wasDiscarded(id) {
+                return .failed(UploadStore.discardedMessage)
+            }
             guard let id = state.uploads.uploadID(inURL: url, port: state.port),
                   let path = state.uploads.path(for: id), FileManager.default.fileExists(atPath: path) else {
                 return .failed("Download error, unable to download \(url). Please make sure the file exists and is accessible from the internet.")

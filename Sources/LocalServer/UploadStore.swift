@@ -1,14 +1,21 @@
 // Uploaded media: one file per upload under `<data-dir>/uploads/<uuid>`, written as it
-// streams in so a 1 GiB upload never sits in memory.
+// streams in so a 1 GiB upload never sits in memory. Under `--discard-uploads` the body is
+// only read and counted, so benchmarks measure the client rather than this server's disk.
 
 import Foundation
 import Hummingbird
 
 final class UploadStore: Sendable {
     let directory: String
+    let discard: Bool
+    /// Ids handed out for discarded uploads, so fetching one says why it has no content.
+    private let discarded = Locked<Set<String>>([])
 
-    init(directory: String) throws {
+    static let discardedMessage = "This upload was discarded: the server runs with --discard-uploads, which keeps no upload content"
+
+    init(directory: String, discard: Bool = false) throws {
         self.directory = directory
+        self.discard = discard
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
@@ -25,6 +32,12 @@ final class UploadStore: Sendable {
     /// Streams `body` to a new upload; returns its id and size in bytes.
     func save(_ body: RequestBody, context: some RequestContext) async throws -> (id: String, size: Int) {
         let id = UUID().uuidString.lowercased()
+        if discard {
+            var size = 0
+            for try await chunk in body { size += chunk.readableBytes }
+            discarded.withLock { _ = $0.insert(id) }
+            return (id, size)
+        }
         let path = (directory as NSString).appendingPathComponent(id)
         do {
             try await FileIO().writeFile(contents: body, path: path, context: context)
@@ -34,6 +47,10 @@ final class UploadStore: Sendable {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         return (id, size)
+    }
+
+    func wasDiscarded(_ id: String) -> Bool {
+        discarded.withLock { $0.contains(id.lowercased()) }
     }
 
     func delete(_ id: String) {

@@ -122,3 +122,20 @@ def test_sigint_stops_cleanly():
         assert s.proc.wait(timeout=10) == 0
     finally:
         s.stop()
+
+
+def test_discard_uploads(start_server, tmp_path):
+    # --discard-uploads: the body is read and counted, nothing is stored, the URL says why.
+    s = start_server("--discard-uploads", "--data-dir", str(tmp_path), "--queued-ms", "0", "--processing-ms", "0")
+    data = os.urandom(200_000)
+    url = s.upload(data)
+    assert re.fullmatch(re.escape(s.base) + r"/_local/uploads/[0-9a-f-]{36}", url)
+    assert not any((tmp_path / "uploads").iterdir())
+    rec = [r for r in s.ok("GET", "/_local/requests", key=None) if r["path"] == "/v2/upload"]
+    assert rec[-1]["body_size"] == len(data)
+    status, body = s.request("GET", url, key=None)
+    assert status == 410 and "--discard-uploads" in body["error"]
+    # An id never handed out is still unknown, not discarded.
+    assert s.request("GET", s.base + "/_local/uploads/" + "0" * 8 + "-0000-0000-0000-" + "0" * 12, key=None)[0] == 404
+    t = s.wait(s.submit(url)["id"])
+    assert t["status"] == "error" and "--discard-uploads" in t["error"]

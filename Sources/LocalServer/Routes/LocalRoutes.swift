@@ -52,6 +52,9 @@ struct LocalRoutes: RouteGroup {
         }
 
         router.get("/_local/uploads/:id") { _, context in
+            if state.uploads.wasDiscarded(context.parameters.get("id") ?? "") {
+                throw APIError(status: .gone, message: UploadStore.discardedMessage)
+            }
             guard let path = state.uploads.path(for: context.parameters.get("id") ?? ""),
                   FileManager.default.fileExists(atPath: path) else { throw APIError.notFound }
             let body = try await FileIO().loadFile(path: path, context: context)
