@@ -134,6 +134,11 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
                 header("Content-Type: application/octet-stream")
                 _ = aai_curl_setopt_long(handle, CURLOPT_POST, 1)
                 if let size {
+                    // Large files in reads of up to 1 MiB instead of curl's 64 KiB (a sixteenth of
+                    // the read and progress calls; faster on 1 GiB in scripts/bench), never above
+                    // 1/128 of the size, so progress is still reported at least once per 1%.
+                    let piece = min(1 << 20, max(64 << 10, Int(size / 128)))
+                    _ = aai_curl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, piece)
                     _ = aai_curl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(size))
                 } else {
                     header("Transfer-Encoding: chunked")
