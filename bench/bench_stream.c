@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include "../tests/c/stream_audio.h"   /* h_stream_samples(): the local server's streaming test audio */
 
 #define RATE 16000
 #define CHUNK_MS 50
@@ -38,34 +39,6 @@ static double cpu_seconds(void) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-/* ---- audio whose streaming transcript is `text` (docs/local-server-streaming.md) ---- */
-static uint32_t crc32_ieee(const unsigned char *p, size_t n) {
-    uint32_t c = 0xFFFFFFFFu;
-    for (size_t i = 0; i < n; i++) {
-        c ^= p[i];
-        for (int k = 0; k < 8; k++) c = (c & 1) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-    }
-    return ~c;
-}
-
-/* Silence of `n` samples with the text frame repeated in the samples' least significant bits. */
-static int16_t *stream_samples(const char *text, int span_ms, size_t n) {
-    size_t tl = strlen(text), fl = 4 + 1 + 4 + 4 + tl + 4;
-    unsigned char *f = malloc(fl);
-    memcpy(f, "AAIT", 4);
-    f[4] = 1;
-    for (int i = 0; i < 4; i++) f[5 + i] = (unsigned char)((unsigned)span_ms >> (8 * i));
-    for (int i = 0; i < 4; i++) f[9 + i] = (unsigned char)((unsigned)tl >> (8 * i));
-    memcpy(f + 13, text, tl);
-    uint32_t crc = crc32_ieee(f + 4, 9 + tl);
-    for (int i = 0; i < 4; i++) f[13 + tl + i] = (unsigned char)(crc >> (8 * i));
-    size_t bits = fl * 8;
-    int16_t *s = calloc(n, sizeof *s);
-    for (size_t i = 0; i < n; i++) s[i] = (int16_t)((f[(i % bits) / 8] >> (7 - (i % bits) % 8)) & 1);
-    free(f);
-    return s;
 }
 
 /* ---- one session's record, written only by its callback thread ---- */
@@ -132,7 +105,7 @@ int main(int argc, char **argv) {
             size_t len = strlen(text);
             snprintf(text + len, sizeof text - len, "%sSession %d sentence %d.", w ? " " : "", i, w / 4);
         }
-        audio[i] = stream_samples(text, words * 400, samples);
+        audio[i] = h_stream_samples(text, words * 400, samples);
         aai_status st = aai_streaming_new(client, AAI_STREAMING_V3, &ss[i].s);
         if (st == AAI_OK) st = aai_streaming_set_callback(ss[i].s, on_event, &ss[i]);
         if (st == AAI_OK) st = aai_streaming_set_sample_rate(ss[i].s, RATE);

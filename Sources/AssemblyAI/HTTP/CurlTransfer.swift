@@ -210,19 +210,18 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
             return .init(error: .init(.timeout, "\(what): timed out after \(timeoutMs) ms: \(reason)"), mayHaveReachedServer: true)
         case CURLE_ABORTED_BY_CALLBACK where state.stalled:
             return .init(error: .init(.timeout, "\(what): timed out: no byte moved for \(timeoutMs) ms"), mayHaveReachedServer: true)
-        case CURLE_ABORTED_BY_CALLBACK where reader?.failure != nil:
-            // The read callback aborted (a source that failed or broke its announced length),
-            // which libcurl reports as an abort: the reader knows why.
-            return .init(error: reader!.failure!, mayHaveReachedServer: true)
+        case CURLE_READ_ERROR,
+             CURLE_ABORTED_BY_CALLBACK where reader?.failure != nil:
+            // Our read callback aborts (libcurl reports that as an abort) when the source failed
+            // or broke its announced length: the reader knows why.
+            let err = reader?.failure ?? AssemblyAIError(.io, "\(what): reading the upload failed")
+            return .init(error: err, mayHaveReachedServer: true)
         case CURLE_ABORTED_BY_CALLBACK:
             let by = state.cancel?.isCancelled == true ? "cancelled" : "cancelled by the progress callback"
             return .init(error: .init(.cancelled, "\(what): \(by)"), mayHaveReachedServer: true)
         case CURLE_SEND_FAIL_REWIND:
             return .init(error: .init(.connection, "\(what): connection failed after the upload stream was read, and a stream cannot be read again"),
                          mayHaveReachedServer: true)
-        case CURLE_READ_ERROR:
-            let err = reader?.failure ?? AssemblyAIError(.io, "\(what): reading the upload failed")
-            return .init(error: err, mayHaveReachedServer: true)
         case CURLE_WRITE_ERROR where state.bodyTooLarge:
             return .init(error: .init(.proto, "\(what): response larger than \(CurlEasy.maxResponseBytes) bytes"), mayHaveReachedServer: true)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,

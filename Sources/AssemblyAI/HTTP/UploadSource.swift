@@ -65,28 +65,24 @@ final class UploadReader {
         // one more byte from the source means the source is longer than announced.
         var buffer = whole
         if let expected {
-            let remaining = expected - min(expected, bytesRead)
-            if remaining < UInt64(whole.count) { buffer = UnsafeMutableRawBufferPointer(rebasing: whole[..<Int(remaining)]) }
+            let left = expected - min(expected, bytesRead)
+            if left < UInt64(whole.count) { buffer = UnsafeMutableRawBufferPointer(rebasing: whole[..<Int(left)]) }
         }
         guard let n = readSource(into: buffer) else { return nil }
-        if let expected {
-            if n == 0 && bytesRead < expected {
-                failure = AssemblyAIError(.invalidArgument, "the upload source ended after \(bytesRead) of the \(expected) bytes announced (\(sourceKind))")
+        bytesRead += UInt64(n)
+        guard let expected else { return n }
+        if n == 0 && bytesRead < expected {
+            failure = AssemblyAIError(.invalidArgument, "the upload source ended after \(bytesRead) of the \(expected) bytes announced (\(sourceKind))")
+            return nil
+        }
+        if n > 0 && bytesRead == expected {
+            var probe: UInt8 = 0
+            guard let more = withUnsafeMutableBytes(of: &probe, { readSource(into: $0) }) else { return nil }
+            if more > 0 {
+                failure = AssemblyAIError(.invalidArgument, "the upload source has more than the \(expected) bytes announced (\(sourceKind))")
                 return nil
             }
-            bytesRead += UInt64(n)
-            if bytesRead == expected {
-                var probe: UInt8 = 0
-                let more = withUnsafeMutableBytes(of: &probe) { readSource(into: $0) }
-                guard let more else { return nil }
-                if more > 0 {
-                    failure = AssemblyAIError(.invalidArgument, "the upload source has more than the \(expected) bytes announced (\(sourceKind))")
-                    return nil
-                }
-            }
-            return n
         }
-        bytesRead += UInt64(n)
         return n
     }
 

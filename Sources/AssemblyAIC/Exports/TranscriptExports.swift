@@ -120,12 +120,7 @@ final class CTranscript: Sendable {
 /// Registers a core transcript and returns its new C handle.
 func transcriptHandle(_ t: Transcript) -> OpaquePointer { HandleTable.shared.insert(CTranscript(t)) }
 
-private func lookup(_ t: OpaquePointer?) -> CTranscript? {
-    do { return try resolve(t, CTranscript.self, "transcript") } catch {
-        recordGetterError(error)
-        return nil
-    }
-}
+private func lookup(_ t: OpaquePointer?) -> CTranscript? { resolveInGetter(t, CTranscript.self, "transcript") }
 
 @_cdecl("aai_transcript_free")
 public func aai_transcript_free_impl(_ t: OpaquePointer?) {
