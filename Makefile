@@ -5,8 +5,9 @@
 #   make docs            the C interface's reference documentation in build/docs/html (Doxygen)
 # The Swift runtime is linked statically into the .so (-static-stdlib), so users need no toolchain.
 
-VERSION   := 0.1.0
-SOVERSION := 0
+# The version is written once, in include/assemblyai.h (AAI_VERSION); everything else derives it.
+VERSION   := $(shell sed -n 's/^\#define AAI_VERSION "\(.*\)"$$/\1/p' include/assemblyai.h)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
 INCLUDEDIR?= $(PREFIX)/include
@@ -26,7 +27,13 @@ CLI_RPATH ?= -Wl,-rpath,'$$ORIGIN/../lib'
 .PHONY: all lib server cli examples test-c docs install uninstall clean
 all: lib server cli examples
 
-lib:
+# SwiftPM does not see a change of the header behind the CAssemblyAI module map: recompile the
+# generated conformance file when the header changed, so a drifting prototype stops this build.
+$(STAGE)/.header-built: include/assemblyai.h
+	touch Sources/AssemblyAIC/CABI/HeaderConformance.swift
+	mkdir -p $(STAGE) && touch $@
+
+lib: $(STAGE)/.header-built
 	$(SWIFT) build $(SWIFTFLAGS) --product assemblyai
 	mkdir -p $(STAGE)/lib
 	strip --strip-unneeded -o $(STAGE)/lib/libassemblyai.so.$(VERSION) $(REL)/libassemblyai.so

@@ -67,12 +67,7 @@ public struct Settings: Sendable, Equatable {
     }
 }
 
-/// The library's version, kept in one place for the C ABI, the User-Agent and the bindings.
-public enum LibraryVersion {
-    public static let major = 0
-    public static let minor = 1
-    public static let patch = 0
-    public static var string: String { "\(major).\(minor).\(patch)" }
-    public static var number: Int { major * 1_000_000 + minor * 1_000 + patch }
+extension LibraryVersion {
+    /// The User-Agent of every request (the version itself comes from the header: LibraryVersion.swift).
     public static var userAgent: String { "libassemblyai/\(string) AssemblyAI/1.0 (sdk=C/\(string))" }
 }

@@ -102,7 +102,7 @@ static void test_transcribe_bytes_and_requests_sent(void) {
     char auth[160];
     snprintf(auth, sizeof auth, "\"authorization\":\"%s\"", h_api_key);
     CHECK(strstr(log, auth) != NULL);   /* not CHECK_CONTAINS: it would print the log, key included */
-    CHECK_CONTAINS(log, "\"user-agent\":\"libassemblyai/0.1.0");
+    CHECK_CONTAINS(log, "\"user-agent\":\"libassemblyai/" AAI_VERSION);
     free(log);
     free(wav);
     aai_transcript_free(tr);

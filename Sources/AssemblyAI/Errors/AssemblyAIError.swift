@@ -1,23 +1,4 @@
-/// What kind of failure an ``AssemblyAIError`` is. The raw values are the C ABI's `aai_status` codes.
-public enum ErrorCode: Int32, Sendable {
-    case invalidArgument = 1
-    case notImplemented = 2
-    case io = 3
-    case connection = 4
-    case timeout = 5
-    case tls = 6
-    case http = 7
-    case auth = 8
-    case notFound = 9
-    case rateLimited = 10
-    case server = 11
-    case proto = 12
-    case transcriptFailed = 13
-    case cancelled = 14
-    case noMemory = 15
-    case state = 16
-    case `internal` = 99
-
+extension ErrorCode {
     /// Whether repeating the same call could succeed without any change by the caller.
     public var isRetryable: Bool {
         switch self {

@@ -11,17 +11,9 @@ public func aai_version_impl() -> UnsafePointer<CChar>? { UnsafePointer(versionC
 @_cdecl("aai_version_number")
 public func aai_version_number_impl() -> Int32 { Int32(LibraryVersion.number) }
 
-private let statusNames: [UInt32: StaticString] = [
-    0: "AAI_OK", 1: "AAI_ERR_INVALID_ARGUMENT", 2: "AAI_ERR_NOT_IMPLEMENTED", 3: "AAI_ERR_IO",
-    4: "AAI_ERR_CONNECTION", 5: "AAI_ERR_TIMEOUT", 6: "AAI_ERR_TLS", 7: "AAI_ERR_HTTP", 8: "AAI_ERR_AUTH",
-    9: "AAI_ERR_NOT_FOUND", 10: "AAI_ERR_RATE_LIMITED", 11: "AAI_ERR_SERVER", 12: "AAI_ERR_PROTOCOL",
-    13: "AAI_ERR_TRANSCRIPT", 14: "AAI_ERR_CANCELLED", 15: "AAI_ERR_NO_MEMORY", 16: "AAI_ERR_STATE",
-    99: "AAI_ERR_INTERNAL",
-]
-
 @_cdecl("aai_status_name")
 public func aai_status_name_impl(_ status: aai_status) -> UnsafePointer<CChar>? {
-    let name: StaticString = statusNames[status.rawValue] ?? "AAI_ERR_UNKNOWN"
+    let name = statusName(status.rawValue)
     return UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 

@@ -150,7 +150,7 @@ class Lemur:
     def _params(self, context: Optional[Context], final_model: Optional[Union[str, LemurModel]],
                 max_output_size: Optional[int], temperature: Optional[float],
                 input_text: Optional[str]) -> _ffi.Handle:
-        params = _ffi.new_handle(lib.aai_lemur_params_new, ctypes.c_void_p, lib.aai_lemur_params_free)
+        params = _ffi.new_handle(lib.aai_lemur_params_new, _ffi.LemurParamsP, lib.aai_lemur_params_free)
         ptr = params.ptr
         invalid = errors.InvalidArgumentError
         for tid in self._transcript_ids:
@@ -175,7 +175,7 @@ class Lemur:
 
     @staticmethod
     def _response(status: int, out: Any) -> _ffi.Handle:
-        handle = _ffi.Handle(out, lib.aai_lemur_response_free) if out.value else None
+        handle = _ffi.Handle(out, lib.aai_lemur_response_free) if out else None
         _ffi.check(status, errors.LemurError)
         if handle is None:
             raise errors.AssemblyAIError("libassemblyai returned AAI_OK but no LeMUR response", status="AAI_ERR_INTERNAL")
@@ -187,7 +187,7 @@ class Lemur:
         params = self._params(context, final_model, max_output_size, temperature, input_text)
         client = _client(timeout)
         arg = None if text is None else _ffi.encode(text, what)
-        out = ctypes.c_void_p()
+        out = _ffi.LemurResponseP()
         status = fn(client.ptr, params.ptr, arg, ctypes.byref(out))
         return cast(_R, _string_response(self._response(status, out), cls))
 
@@ -247,7 +247,7 @@ class Lemur:
                 item.answer_option_count = len(options)
         params = self._params(context, final_model, max_output_size, temperature, input_text)
         client = _client(timeout)
-        out = ctypes.c_void_p()
+        out = _ffi.LemurResponseP()
         status = lib.aai_lemur_question_answer(client.ptr, params.ptr, array, len(qs), ctypes.byref(out))
         return _question_response(self._response(status, out))
 
@@ -293,7 +293,7 @@ class Lemur:
 
 def _get_response(request_id: str, timeout: Optional[float]) -> Union[LemurStringResponse, LemurQuestionResponse]:
     client = _client(timeout)
-    out = ctypes.c_void_p()
+    out = _ffi.LemurResponseP()
     status = lib.aai_lemur_get_response(client.ptr, _ffi.encode(request_id, "request_id"), ctypes.byref(out))
     return _string_response(Lemur._response(status, out), LemurStringResponse)  # type: ignore[no-any-return]
 

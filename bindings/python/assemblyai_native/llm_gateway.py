@@ -222,7 +222,7 @@ class LLMGateway:
             extra: more request fields, merged into the request as given.
         """
         invalid = errors.InvalidArgumentError
-        req = _ffi.new_handle(lib.aai_llm_request_new, ctypes.c_void_p, lib.aai_llm_request_free,
+        req = _ffi.new_handle(lib.aai_llm_request_new, _ffi.LLMRequestP, lib.aai_llm_request_free,
                               _ffi.encode(model, "model"), kind=invalid)
         ptr = req.ptr
         msgs = [_message_dict(m) for m in (messages or ())]
@@ -280,7 +280,7 @@ class LLMGateway:
             _ffi.check(lib.aai_llm_request_set_json(ptr, _to_json(merged).encode()), invalid)
 
         client = self._client()
-        out = ctypes.c_void_p()
+        out = _ffi.LLMResponseP()
         status = lib.aai_llm_chat_completion(client.ptr, ptr, ctypes.byref(out))
         return _chat_response(_response(status, out))
 
@@ -297,7 +297,7 @@ class LLMGateway:
         if not isinstance(tid, str) or not tid:
             raise ValueError("understanding() needs a transcript or a transcript id")
         client = self._client()
-        out = ctypes.c_void_p()
+        out = _ffi.LLMResponseP()
         status = lib.aai_llm_understanding(client.ptr, _ffi.encode(tid, "transcript id"),
                                            _to_json(speech_understanding).encode(), ctypes.byref(out))
         handle = _response(status, out)
@@ -312,7 +312,7 @@ class LLMGateway:
 
 
 def _response(status: int, out: Any) -> _ffi.Handle:
-    handle = _ffi.Handle(out, lib.aai_llm_response_free) if out.value else None
+    handle = _ffi.Handle(out, lib.aai_llm_response_free) if out else None
     _ffi.check(status, errors.LLMGatewayError)
     if handle is None:
         raise errors.AssemblyAIError("libassemblyai returned AAI_OK but no LLM Gateway response", status="AAI_ERR_INTERNAL")

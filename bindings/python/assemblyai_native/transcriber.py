@@ -661,7 +661,7 @@ class Transcript:
 
     def _segments(self, fn: Callable[..., int], what: str, cls: Any) -> List[Any]:
         tid = self._completed_id(what)
-        out = ctypes.c_void_p()
+        out = _ffi.SegmentsP()
         _ffi.check(fn(self._transcriber_handle().ptr, tid, ctypes.byref(out)), errors.TranscriptError)
         return _segments(_ffi.Handle(out, lib.aai_segments_free), cls)
 
@@ -680,7 +680,7 @@ class Transcript:
             words = [words]
         items = [_ffi.encode(w, "words") for w in words]
         array = (ctypes.c_char_p * max(1, len(items)))(*items)
-        out = ctypes.c_void_p()
+        out = _ffi.WordSearchP()
         status = lib.aai_transcriber_word_search(self._transcriber_handle().ptr, tid, array, len(items), ctypes.byref(out))
         _ffi.check(status, errors.TranscriptError)
         handle = _ffi.Handle(out, lib.aai_word_search_free)
@@ -1077,7 +1077,7 @@ class Transcriber:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**31:
             raise errors.InvalidArgumentError(f"list limit must be 1..200, got {p.limit!r}")
         throttled = -1 if p.throttled_only is None else (1 if p.throttled_only else 0)
-        out = ctypes.c_void_p()
+        out = _ffi.TranscriptListP()
         status = lib.aai_transcriber_list(self._handle().ptr, limit, opt(p.status, "status"), opt(p.created_on, "created_on"),
                                           opt(p.before_id, "before_id"), opt(p.after_id, "after_id"), throttled,
                                           ctypes.byref(out))
@@ -1093,7 +1093,7 @@ class Transcriber:
             prev = page.page_details.prev_url
             if not prev:
                 return
-            out = ctypes.c_void_p()
+            out = _ffi.TranscriptListP()
             _ffi.check(lib.aai_transcriber_list_page(self._handle().ptr, _ffi.encode(prev, "prev_url"), ctypes.byref(out)))
             page = _list_page(_ffi.Handle(out, lib.aai_transcript_list_free))
 

@@ -20,7 +20,7 @@ from assemblyai_native import _ffi
 
 
 def test_version_and_path() -> None:
-    assert aai.__version__ == "0.1.0"
+    assert aai.__version__ == _ffi.AAI_VERSION  # both from the header
     assert re.fullmatch(r"\d+\.\d+\.\d+", aai.library_version)
     assert _ffi.VERSION_NUMBER >= 1000
     major, minor, patch = (int(x) for x in aai.library_version.split("."))
