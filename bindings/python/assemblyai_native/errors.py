@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms): 
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-    from .transcriber import Transcript
+    from .transcript import Transcript
 
 
 class AssemblyAIError(Exception):

@@ -11,22 +11,12 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, TypeVar, Union
 from . import _ffi, errors
 from ._ffi import lib
 from ._settings import _build_client, settings
-from .transcriber import Transcript, TranscriptGroup, _items, _shared_executor, _usage
-from .types import (
-    LemurActionItemsResponse,
-    LemurModel,
-    LemurPurgeResponse,
-    LemurQuestion,
-    LemurQuestionAnswer,
-    LemurQuestionResponse,
-    LemurSourceType,
-    LemurStringResponse,
-    LemurSummaryResponse,
-    LemurTaskResponse,
-    LemurUsage,
-    _plain,
-    _to_json,
-)
+from ._arrays import _items, _usage
+from ._pools import _shared_executor
+from .transcript import Transcript
+from .transcript_group import TranscriptGroup
+from .types import LemurActionItemsResponse, LemurModel, LemurPurgeResponse, LemurQuestion, LemurQuestionAnswer, LemurQuestionResponse, LemurSourceType, LemurStringResponse, LemurSummaryResponse, LemurTaskResponse, LemurUsage
+from .types._base import _plain, _to_json
 
 _dec = _ffi.text
 _R = TypeVar("_R", bound=LemurStringResponse)

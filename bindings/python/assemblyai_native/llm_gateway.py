@@ -27,8 +27,11 @@ from . import _ffi, errors
 from ._ffi import lib
 from ._model import field, model
 from ._settings import _build_client, settings
-from .transcriber import Transcript, _items, _shared_executor, _usage
-from .types import SpeechUnderstandingRequest, _JSONResponse, _Model, _plain, _to_json
+from ._arrays import _items, _usage
+from ._pools import _shared_executor
+from .transcript import Transcript
+from .types import SpeechUnderstandingRequest
+from .types._base import _JSONResponse, _Model, _plain, _to_json
 
 _dec = _ffi.text
 

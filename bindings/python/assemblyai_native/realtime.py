@@ -11,7 +11,7 @@ from typing import Any, Callable, Dict, Generator, Iterable, List, Optional, Uni
 from . import _ffi, _streaming, errors
 from ._ffi import lib
 from ._model import model
-from .types import _Model, _Received
+from .types._base import _Model, _Received
 
 
 class RealtimeMessageTypes(str, enum.Enum):

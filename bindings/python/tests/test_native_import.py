@@ -4,12 +4,14 @@ models' __init__, __repr__ and __eq__ (built by _model.model) are those @datacla
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any, Dict, List
 
 from native_testenv import PACKAGE_ROOT
@@ -91,7 +93,7 @@ def _as_dataclass(cls: type, copies: Dict[type, type]) -> type:
 
 def _models() -> List[type]:
     return [cls for module in (types, realtime, llm_gateway) for cls in vars(module).values()
-            if isinstance(cls, type) and "__model_fields__" in vars(cls) and cls.__module__ == module.__name__]
+            if isinstance(cls, type) and "__model_fields__" in vars(cls) and cls.__module__.startswith(module.__name__)]
 
 
 def test_models_are_built_as_dataclass_would_build_them() -> None:
@@ -121,3 +123,79 @@ def test_models_are_built_as_dataclass_would_build_them() -> None:
         assert cls.__hash__ is None, cls
     utterance, other = types.Utterance("a", 1, 2, 0.5), types.Utterance("a", 1, 2, 0.5)
     assert utterance.words == [] and utterance.words is not other.words  # a fresh list each
+
+
+# The package's layers, bottom first: a module imports (at module level) only from its own
+# layer or below. Lazy imports inside functions and TYPE_CHECKING imports do not count.
+LAYERS = [
+    {"__version__", "_abi", "_model", "errors"},                    # no library, no I/O
+    {"_ffi"},                                                        # ctypes: loading, statuses
+    {"_settings", "_futures", "_pools", "_defaults"},                             # client settings, completion plumbing
+    {"types", "_arrays", "_audio_input", "_streaming"},              # models and conversions
+]
+
+
+def _module_imports(path: Path, package: str) -> set:
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in tree.body:  # module level only
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+            target = ".".join(base + ([node.module] if node.module else []))
+            names = [target] if node.module else [f"{target}.{a.name}" for a in node.names]
+            found.update(names)
+    return found
+
+
+def test_imports_run_one_way() -> None:
+    root = Path(aai.__file__).parent
+    graph: Dict[str, set] = {}
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root.parent).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        name = ".".join(parts)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        graph[name] = {t for t in _module_imports(path, package) if t.startswith("assemblyai_native")}
+
+    def top(module: str) -> str:
+        return module.split(".")[1] if "." in module else ""
+
+    def layer(module: str) -> int:
+        return next((i for i, names in enumerate(LAYERS) if top(module) in names), len(LAYERS))
+
+    upward = [(m, t) for m, targets in graph.items() for t in targets
+              if top(m) and top(t) and top(m) != top(t) and layer(t) > layer(m)]
+    assert upward == [], f"imports from a higher layer: {upward}"
+    # No cycle among the modules (the package's own __init__ re-exports and is left out).
+    state: Dict[str, int] = {}
+
+    def visit(m: str, path: List[str]) -> None:
+        if state.get(m) == 2:
+            return
+        assert state.get(m) != 1, f"import cycle: {' -> '.join(path + [m])}"
+        state[m] = 1
+        for t in graph.get(m, ()):
+            if t != "assemblyai_native" and t in graph and not m.startswith(t + "."):
+                visit(t, path + [m])
+        state[m] = 2
+
+    for m in graph:
+        if m != "assemblyai_native":
+            visit(m, [])
+
+
+def test_private_names_come_from_private_modules() -> None:
+    """A helper shared between modules lives in a private module (``_arrays``, ``_pools``,
+    ``types._base``, ...), not inside a public one that other public modules then reach into."""
+    root = Path(aai.__file__).parent
+    reached = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level >= 1 and node.module:
+                last = node.module.split(".")[-1]
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                if private and not last.startswith("_"):
+                    reached.append(f"{path.relative_to(root)}: {private} from .{node.module}")
+    assert reached == [], "\n".join(reached)

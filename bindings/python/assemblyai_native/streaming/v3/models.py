@@ -10,7 +10,7 @@ import enum
 from datetime import datetime
 from typing import Any, Dict, List, Literal, Optional, Union
 
-from ...types import _Model, _Received, _drop_none, _asdict
+from ...types._base import _Model, _Received
 
 
 class _Params(_Model):
