@@ -30,7 +30,7 @@ all: lib server cli examples
 # SwiftPM does not see a change of the header behind the CAssemblyAI module map: recompile the
 # generated conformance file when the header changed, so a drifting prototype stops this build.
 $(STAGE)/.header-built: include/assemblyai.h
-	touch Sources/AssemblyAIC/CABI/HeaderConformance.swift
+	touch Sources/AssemblyAIC/Generated/HeaderConformance.swift
 	mkdir -p $(STAGE) && touch $@
 
 lib: $(STAGE)/.header-built

@@ -20,7 +20,7 @@ func buildRouter(state: ServerState) -> Router<ServerContext> {
         UploadRoutes(state: state),
         TranscriptRoutes(state: state),
         StreamingRoutes(state: state),
-        ExportRoutes(state: state),
+        LookupRoutes(state: state),
         LemurRoutes(state: state),
         GatewayRoutes(state: state),
     ]

@@ -3,7 +3,7 @@ import CAssemblyAI
 import Glibc
 
 // Non-blocking calls, groups and webhooks (the header's "async" section). The operations
-// themselves live in the core (Sources/AssemblyAI/Transcripts/Async); this file converts,
+// themselves live in the core (Sources/AssemblyAI/Transcripts, Sources/AssemblyAI/Concurrency); this file converts,
 // checks and maps.
 
 /// A future behind a C handle: any core future (`Future<Transcript>`, `Future<TranscriptGroup>`,

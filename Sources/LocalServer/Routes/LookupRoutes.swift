@@ -1,23 +1,23 @@
-// Exports of a completed transcript: /srt, /vtt, /sentences, /paragraphs, /word-search,
+// Lookups of a completed transcript: /srt, /vtt, /sentences, /paragraphs, /word-search,
 // /redacted-audio, and the redacted file itself (/_local/redacted-audio/<id>.wav).
 
 import Foundation
 import Hummingbird
 
-struct ExportRoutes: RouteGroup {
+struct LookupRoutes: RouteGroup {
     let state: ServerState
 
     func register(on router: Router<ServerContext>) {
         for format in ["srt", "vtt"] {
             router.get("/v2/transcript/:id/\(format)") { request, context in
                 let (_, content) = try completed(context)
-                var limit = Exports.defaultCharsPerCaption
+                var limit = Lookups.defaultCharsPerCaption
                 if let raw = parseQuery(request.uri.query).last(where: { $0.0 == "chars_per_caption" })?.1, let n = Int(raw) {
                     guard n > 0 else { throw APIError.badRequest("chars_per_caption must be greater than 0") }
                     limit = n
                 }
-                let captions = Exports.captions(content, maxChars: limit)
-                let text = format == "srt" ? Exports.srt(captions) : Exports.vtt(captions)
+                let captions = Lookups.captions(content, maxChars: limit)
+                let text = format == "srt" ? Lookups.srt(captions) : Lookups.vtt(captions)
                 return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
             }
@@ -25,18 +25,18 @@ struct ExportRoutes: RouteGroup {
 
         router.get("/v2/transcript/:id/sentences") { _, context in
             let (job, content) = try completed(context)
-            return jsonResponse(Exports.sentences(id: job.id, content))
+            return jsonResponse(Lookups.sentences(id: job.id, content))
         }
 
         router.get("/v2/transcript/:id/paragraphs") { _, context in
             let (job, content) = try completed(context)
-            return jsonResponse(Exports.paragraphs(id: job.id, content))
+            return jsonResponse(Lookups.paragraphs(id: job.id, content))
         }
 
         router.get("/v2/transcript/:id/word-search") { request, context in
             let (job, content) = try completed(context)
             let terms = parseQuery(request.uri.query).filter { $0.0 == "words" }.map(\.1).joined(separator: ",")
-            return jsonResponse(Exports.wordSearch(id: job.id, terms: terms, content))
+            return jsonResponse(Lookups.wordSearch(id: job.id, terms: terms, content))
         }
 
         router.get("/v2/transcript/:id/redacted-audio") { _, context in

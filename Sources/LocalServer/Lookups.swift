@@ -1,10 +1,10 @@
-// Transcript exports: SRT/VTT captions, sentences, paragraphs, word search. Pure functions of
+// Transcript lookups: SRT/VTT captions, sentences, paragraphs, word search. Pure functions of
 // the transcript's content; docs/local-server.md states the rules (the library reproduces the
 // captions and the search locally, and tests compare both).
 
 import Foundation
 
-enum Exports {
+enum Lookups {
     /// The caption length when the request gives no chars_per_caption: the spec's SRT example
     /// (lines of 68, 69 and 42 characters) is what this limit produces.
     static let defaultCharsPerCaption = 70
