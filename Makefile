@@ -44,8 +44,8 @@ server:
 	$(SWIFT) build $(SWIFTFLAGS) --product assemblyai-server
 	mkdir -p $(STAGE)/bin
 	strip -o $(SERVER) $(REL)/assemblyai-server
-	rm -rf $(STAGE)/bin/libassemblyai_LocalServer.resources
-	cp -r $(REL)/libassemblyai_LocalServer.resources $(STAGE)/bin/
+	rm -rf $(STAGE)/bin/spec
+	cp -r spec $(STAGE)/bin/spec
 
 # aai, the command-line tool: C over the public header only, as curl's src/ uses libcurl.
 # `aai stream` is built only when the header has its streaming section (AAI_CLI_STREAMING).
@@ -113,8 +113,8 @@ install:
 	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/aai.1 $(DESTDIR)$(MANDIR)/man1/; fi
 	if [ -x $(SERVER) ]; then install -d $(DESTDIR)$(LIBEXECDIR)/assemblyai; \
 	  install -m 0755 $(SERVER) $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
-	  rm -rf $(DESTDIR)$(LIBEXECDIR)/assemblyai/libassemblyai_LocalServer.resources; \
-	  cp -r $(STAGE)/bin/libassemblyai_LocalServer.resources $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
+	  rm -rf $(DESTDIR)$(LIBEXECDIR)/assemblyai/spec; \
+	  cp -r $(STAGE)/bin/spec $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
 	  ln -sf $(shell realpath -m -s --relative-to=$(BINDIR) $(LIBEXECDIR)/assemblyai/assemblyai-server) \
 	    $(DESTDIR)$(BINDIR)/assemblyai-server; \
 	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/assemblyai-server.1 $(DESTDIR)$(MANDIR)/man1/; fi

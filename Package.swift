@@ -5,7 +5,8 @@
 //   CCurl           libcurl, with C shims for its variadic calls
 //   CAssemblyAI     include/assemblyai.h as a module, so the exports use the header's own types
 //   CALSA           ALSA's headers; libasound2 itself is loaded at run time, only for the microphone
-//   LocalServer     assemblyai-server, the local AssemblyAI-compatible server (never linked into the library)
+//   LocalServer     assemblyai-server, the local AssemblyAI-compatible server (never linked into the library);
+//                   it reads the API specs in spec/ (staged beside its binary), which the generators read too
 import PackageDescription
 
 let root = Context.packageDirectory
@@ -47,8 +48,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            resources: [.copy("spec")]
+            ]
         ),
         .testTarget(name: "AssemblyAITests", dependencies: ["AssemblyAI"]),
     ]

@@ -124,18 +124,16 @@ struct ServerCommand: AsyncParsableCommand {
         return path
     }
 
-    /// The spec copy SwiftPM puts next to the executable (`<package>_LocalServer.resources/spec`),
-    /// else the source tree's copy this binary was built from. Bundle.module is not used: it
-    /// aborts the process when the bundle is missing, and this should be a clear error.
+    /// The spec copy staged beside the executable (`spec/` next to it: `make` and `make install`
+    /// put it there), else the source tree's `spec/` this binary was built from.
     private static func bundledSpecDirectory() throws -> String {
         let fm = FileManager.default
         var candidates: [String] = []
         if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent().path {
-            for entry in (try? fm.contentsOfDirectory(atPath: exe)) ?? [] where entry.hasSuffix("_LocalServer.resources") {
-                candidates.append("\(exe)/\(entry)/spec")
-            }
+            candidates.append("\(exe)/spec")
         }
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("spec").path)
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("spec").path)
         guard let found = candidates.first(where: { fm.fileExists(atPath: "\($0)/openapi.yml") }) else {
             throw ValidationError("cannot find the OpenAPI specs (looked in \(candidates.joined(separator: ", "))); pass --spec-dir")
         }
