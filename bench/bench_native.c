@@ -10,6 +10,11 @@
  *                                             (once per transcript), "seconds" is the second call
  *                                             (words already in memory)
  *   bench_native search-local ID WORD         the same for a local word search
+ *   bench_native results ID                   fetch the transcript, then time the first calls of every result
+ *                                             view (utterances with their words, chapters, sentiments,
+ *                                             entities, key phrases, content moderation, topics): "seconds"
+ *                                             is all of them, "utterances_seconds" the utterances alone,
+ *                                             "cpu_seconds" and "utterances_cpu_seconds" the same in CPU time
  *   bench_native hold ID N                    fetch and free the transcript N times; RSS before/after
  *   bench_native group URL...                 transcribe a group of URLs (default concurrency) and wait
  * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL, AAI_BENCH_POLL_MS (polling interval).
@@ -25,6 +30,13 @@
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: what the work costs, whatever else the machine runs. */
+static double cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -148,6 +160,58 @@ int main(int argc, char **argv) {
         }
         printf("{\"seconds\": %.6f, \"first_seconds\": %.6f, \"rss_kb\": %ld, \"bytes\": %zu}\n", took[1], took[0],
                peak_rss_kb(), bytes);
+        aai_transcript_free(tr);
+    } else if (strcmp(what, "results") == 0) {
+        aai_transcript *tr = NULL;
+        aai_status s = aai_transcriber_get(t, argv[2], &tr);
+        if (s != AAI_OK) return fail("get", s);
+        int64_t check = 0;
+        size_t items = 0, n = 0;
+        t0 = now();  /* building the views alone (each is built on its first call) */
+        double c0 = cpu_now();
+        const aai_utterance *u;
+        if ((s = aai_transcript_utterances(tr, &u, &n)) != AAI_OK) return fail("utterances", s);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < u[i].word_count; j++) check += u[i].words[j].end - u[i].words[j].start;
+            items += u[i].word_count;
+        }
+        double utterances = now() - t0, utterances_cpu = cpu_now() - c0;
+        const aai_chapter *c;
+        if ((s = aai_transcript_chapters(tr, &c, &n)) != AAI_OK) return fail("chapters", s);
+        for (size_t i = 0; i < n; i++) check += c[i].end - c[i].start;
+        items += n;
+        const aai_sentiment *se;
+        if ((s = aai_transcript_sentiment_analysis(tr, &se, &n)) != AAI_OK) return fail("sentiments", s);
+        for (size_t i = 0; i < n; i++) check += se[i].kind;
+        items += n;
+        const aai_entity *e;
+        if ((s = aai_transcript_entities(tr, &e, &n)) != AAI_OK) return fail("entities", s);
+        for (size_t i = 0; i < n; i++) check += e[i].end - e[i].start;
+        items += n;
+        const aai_auto_highlight *h;
+        if ((s = aai_transcript_auto_highlights(tr, &h, &n)) != AAI_OK) return fail("highlights", s);
+        for (size_t i = 0; i < n; i++) check += (int64_t)h[i].timestamp_count;
+        items += n;
+        const aai_content_safety_result *cs;
+        if ((s = aai_transcript_content_safety(tr, &cs, &n)) != AAI_OK) return fail("content safety", s);
+        for (size_t i = 0; i < n; i++) check += (int64_t)cs[i].label_count;
+        items += n;
+        const aai_label_score *ls;
+        if ((s = aai_transcript_content_safety_summary(tr, &ls, &n)) != AAI_OK) return fail("content safety summary", s);
+        items += n;
+        const aai_severity_score_summary *ss;
+        if ((s = aai_transcript_content_safety_severity_scores(tr, &ss, &n)) != AAI_OK) return fail("severity", s);
+        items += n;
+        const aai_iab_result *ia;
+        if ((s = aai_transcript_iab_categories(tr, &ia, &n)) != AAI_OK) return fail("topics", s);
+        for (size_t i = 0; i < n; i++) check += (int64_t)ia[i].label_count;
+        items += n;
+        if ((s = aai_transcript_iab_categories_summary(tr, &ls, &n)) != AAI_OK) return fail("topics summary", s);
+        items += n;
+        double secs = now() - t0, cpu = cpu_now() - c0;
+        printf("{\"seconds\": %.6f, \"utterances_seconds\": %.6f, \"cpu_seconds\": %.6f, \"utterances_cpu_seconds\": %.6f, "
+               "\"rss_kb\": %ld, \"items\": %zu, \"check\": %lld}\n", secs, utterances, cpu, utterances_cpu, peak_rss_kb(), items,
+               (long long)check);
         aai_transcript_free(tr);
     } else if (strcmp(what, "hold") == 0) {
         int cycles = argc > 3 ? atoi(argv[3]) : 100;
