@@ -44,48 +44,68 @@ final class CArena {
         return p.bindMemory(to: T.self, capacity: count)
     }
 
-    /// A NUL-terminated copy of a JSON string node (unescaped); nil for absent, null or non-strings.
-    func string(_ node: JSONNode?) -> UnsafePointer<CChar>? {
-        guard let node, node.kind == .string else { return nil }
-        scratch.removeAll(keepingCapacity: true)
-        _ = node.appendUnescapedString(to: &scratch)
-        return bytes(scratch)
+    /// A NUL-terminated copy of a Swift string.
+    func string(_ value: String) -> UnsafePointer<CChar> {
+        var value = value
+        return value.withUTF8 { bytes($0) }
     }
 
     /// A NUL-terminated copy of a Swift string; nil for nil.
-    func string(_ value: String?) -> UnsafePointer<CChar>? {
-        guard let value else { return nil }
-        return bytes(Array(value.utf8))
-    }
+    func string(_ value: String?) -> UnsafePointer<CChar>? { value.map { string($0) } }
 
-    private var scratch: [UInt8] = []
-
-    private func bytes(_ b: [UInt8]) -> UnsafePointer<CChar> {
+    private func bytes(_ b: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar> {
         let p = allocate(bytes: b.count + 1, alignment: 1)
-        b.withUnsafeBytes { src in if let base = src.baseAddress { memcpy(p, base, b.count) } }
+        if let base = b.baseAddress { memcpy(p, base, b.count) }
         p.storeBytes(of: 0, toByteOffset: b.count, as: UInt8.self)
         return UnsafePointer(p.assumingMemoryBound(to: CChar.self))
     }
 
-    /// The words of a JSON array of `Word` objects as an aai_word array in this arena.
-    func words(_ array: JSONNode?) -> (UnsafePointer<aai_word>?, Int) {
-        guard let array, array.kind == .array, array.count > 0 else { return (nil, 0) }
-        let n = array.count
-        let out = self.array(aai_word.self, count: n)!
-        var labels: [String: UnsafePointer<CChar>] = [:]  // speakers and channels, stored once
-        func label(_ node: JSONNode?) -> UnsafePointer<CChar>? {
-            guard let s = node?.string else { return nil }
-            if let p = labels[s] { return p }
-            let p = string(s)!
-            labels[s] = p
-            return p
-        }
+    /// An array of `T` made by `make` from each of `values`, in order; nil for none.
+    func array<S: Collection, T>(_ values: S, _ make: (S.Element) -> T) -> UnsafePointer<T>? {
+        guard let out = array(T.self, count: values.count) else { return nil }
         var i = 0
-        for w in array.elements {
-            out[i] = aai_word(text: string(w["text"]) ?? string(""), start: w["start"]?.int64 ?? 0, end: w["end"]?.int64 ?? 0,
-                              confidence: w["confidence"]?.double ?? 0, speaker: label(w["speaker"]), channel: label(w["channel"]))
+        for value in values {
+            out[i] = make(value)
             i += 1
         }
-        return (UnsafePointer(out), i)
+        return UnsafePointer(out)
+    }
+
+    /// `words` as an aai_word array in this arena (nil, 0 for none), labels through `strings`.
+    func words(_ words: [Word], _ strings: inout CStrings) -> (UnsafePointer<aai_word>?, Int) {
+        let out = array(words) { w in
+            aai_word(text: strings.text(w.text), start: w.start, end: w.end, confidence: w.confidence,
+                     speaker: strings.label(w.speaker), channel: strings.label(w.channel))
+        }
+        return (out, out == nil ? 0 : words.count)
+    }
+}
+
+/// Copies the strings of one C view (a struct array and what it points to) into an arena,
+/// following the header's rule: a string documented "or NULL" is NULL when the value is nil
+/// (`label`), every other string is "" then (`text`; the core decodes a missing text as "").
+/// Labels (speakers, channels, sentiments, entity types, topics, ...) are stored once each per
+/// view, so equal labels share one pointer.
+struct CStrings {
+    let arena: CArena
+    private var labels: [String: UnsafePointer<CChar>] = [:]
+
+    init(_ arena: CArena) { self.arena = arena }
+
+    /// A string that is never NULL.
+    func text(_ value: String) -> UnsafePointer<CChar> { arena.string(value) }
+
+    /// A label: NULL for nil, otherwise stored once.
+    mutating func label(_ value: String?) -> UnsafePointer<CChar>? {
+        guard let value else { return nil }
+        return label(value)
+    }
+
+    /// A label that is never NULL, stored once.
+    mutating func label(_ value: String) -> UnsafePointer<CChar> {
+        if let stored = labels[value] { return stored }
+        let stored = arena.string(value)
+        labels[value] = stored
+        return stored
     }
 }

@@ -3,8 +3,8 @@ import Glibc
 /// Subtitle formats of `GET /v2/transcript/{id}/{subtitle_format}`.
 public enum SubtitleFormat: String, Sendable { case srt, vtt }
 
-/// A JSON answer kept whole: the parsed document, with typed views built from it on demand
-/// (sentences, paragraphs, word search results, transcript lists).
+/// A JSON answer kept whole: the parsed document, with typed values decoded from it on demand
+/// (``sentences``, ``paragraphs``, ``wordSearchResult``, ``transcriptList``; see ExportResponses.swift).
 public struct JSONResponse: Sendable {
     public let document: JSONDocument
     public var json: JSONNode { document.root }
@@ -127,16 +127,6 @@ extension Transcriber {
         guard !id.isEmpty else { throw .invalidArgument("transcript id is empty") }
         return escapePathSegment(id)
     }
-}
-
-/// `before_id` of a list page's `prev_url`: the cursor to the next older page (as the official
-/// SDK's `before_id_of_prev_url`).
-public func beforeIdOfPrevURL(_ list: JSONNode) -> String? {
-    guard let prev = list["page_details"]?["prev_url"]?.string, let q = prev.firstIndex(of: "?") else { return nil }
-    for pair in prev[prev.index(after: q)...].split(separator: "&") where pair.hasPrefix("before_id=") {
-        return String(pair.dropFirst("before_id=".count))
-    }
-    return nil
 }
 
 /// Percent-encodes a query value (unreserved characters kept); commas are escaped too, since the

@@ -4,6 +4,10 @@ import Glibc
 /// (`aai_transcript_words`) and the local exports (captions, sentences, paragraphs, word search)
 /// both work on it, so neither walks the JSON again nor keeps a second copy.
 ///
+/// The stated exception to "the core decodes, the C ABI converts its values": this table is
+/// shaped for C on purpose (`Record` is laid out like `aai_word` and read straight from the parse
+/// tape, no Swift value per word), so `aai_transcript_words` hands out its records as they are.
+///
 /// Immutable after init; everything it points to is freed with it.
 public final class WordTable: @unchecked Sendable {
     /// One word, laid out like the C ABI's `aai_word` (the C layer hands these records out as they are).

@@ -3,17 +3,18 @@ import CAssemblyAI
 import Glibc
 import Synchronization
 
-/// A JSON answer behind a C handle, with its C view built once at creation. Immutable after
-/// init; the arena owns every pointer the view hands out.
+/// A JSON answer behind a C handle, with its C view built once at creation (a subclass converts
+/// the core's decoded value of the answer into `arena`). Immutable after init; the arena owns
+/// every pointer the view hands out.
 class CResponse: @unchecked Sendable {
     let response: JSONResponse
-    let arena = CArena()
-    private(set) lazy var jsonText: UnsafePointer<CChar> = arena.string(
-        String(decoding: response.document.bytes.prefix(response.document.length), as: UTF8.self))!
+    let arena: CArena
+    let jsonText: UnsafePointer<CChar>
 
-    init(_ response: JSONResponse) {
+    init(_ response: JSONResponse, arena: CArena = CArena()) {
         self.response = response
-        _ = jsonText  // built now: the object is shared between threads afterwards
+        self.arena = arena
+        jsonText = arena.string(String(decoding: response.document.bytes.prefix(response.document.length), as: UTF8.self))
     }
 
     func json(_ out: UnsafeMutablePointer<UnsafePointer<CChar>?>?, _ length: UnsafeMutablePointer<Int>?) throws(AssemblyAIError) {
@@ -36,19 +37,18 @@ final class CSegments: @unchecked Sendable {
     private var jsonLength = 0
     private let lock = Mutex(())
 
-    init(_ response: JSONResponse, key: String) {
+    /// The server's sentences or paragraphs (`segments`, decoded by the core from `response`).
+    init(_ response: JSONResponse, _ values: [TranscriptSegment]) {
         source = response
         makeJSON = { String(decoding: response.document.bytes.prefix(response.document.length), as: UTF8.self) }
-        guard let list = response.json[key], list.kind == .array, list.count > 0 else { return }
-        let out = arena.array(aai_segment.self, count: list.count)!
-        for s in list.elements {
-            let (words, n) = arena.words(s["words"])
-            out[count] = aai_segment(text: arena.string(s["text"]), start: s["start"]?.int64 ?? 0, end: s["end"]?.int64 ?? 0,
-                                     confidence: s["confidence"]?.double ?? 0, speaker: arena.string(s["speaker"]),
-                                     channel: arena.string(s["channel"]), words: words, word_count: n)
-            count += 1
+        var strings = CStrings(arena)
+        let arena = self.arena
+        segments = arena.array(values) { s in
+            let (words, n) = arena.words(s.words, &strings)
+            return aai_segment(text: strings.text(s.text), start: s.start, end: s.end, confidence: s.confidence,
+                               speaker: strings.label(s.speaker), channel: strings.label(s.channel), words: words, word_count: n)
         }
-        segments = UnsafePointer(out)
+        count = segments == nil ? 0 : values.count
     }
 
     init(local ranges: [Transcript.WordRange], of transcript: CTranscript, key: String) throws(AssemblyAIError) {
@@ -110,17 +110,12 @@ final class CWordSearch: @unchecked Sendable {
 
     private func add(_ n: Int) -> UnsafeMutablePointer<aai_word_match>? { arena.array(aai_word_match.self, count: n) }
 
-    init(_ response: JSONResponse) {
-        total = response.json["total_count"]?.int64 ?? 0
-        guard let list = response.json["matches"], list.kind == .array, let out = arena.array(aai_word_match.self, count: list.count) else { return }
-        for m in list.elements {
-            var stamps: [(Int64, Int64)] = []
-            if let ts = m["timestamps"], ts.kind == .array {
-                for pair in ts.elements { stamps.append((pair[0]?.int64 ?? 0, pair[1]?.int64 ?? 0)) }
-            }
-            var indexes: [Int64] = []
-            if let ix = m["indexes"], ix.kind == .array { for i in ix.elements { indexes.append(i.int64 ?? 0) } }
-            out[count] = entry(arena.string(m["text"]), m["count"]?.int64 ?? 0, stamps, indexes)
+    /// The server's answer, decoded by the core.
+    init(_ result: WordSearchResult) {
+        total = result.totalCount
+        guard let out = arena.array(aai_word_match.self, count: result.matches.count) else { return }
+        for m in result.matches {
+            out[count] = entry(arena.string(m.text), m.count, m.timestamps.map { ($0.start, $0.end) }, m.indexes)
             count += 1
         }
         matches = UnsafePointer(out)
@@ -147,35 +142,28 @@ final class CWordSearch: @unchecked Sendable {
 }
 
 final class CTranscriptList: CResponse, @unchecked Sendable {
-    private(set) var items: UnsafePointer<aai_transcript_list_item>? = nil
-    private(set) var count = 0
+    let items: UnsafePointer<aai_transcript_list_item>?
+    let count: Int
     let limit: Int32, resultCount: Int32
     let currentURL, prevURL, nextURL, beforeId: UnsafePointer<CChar>?
 
-    override init(_ response: JSONResponse) {
-        let arena = CArena()
-        let page = response.json["page_details"]
-        limit = Int32(truncatingIfNeeded: page?["limit"]?.int64 ?? -1)
-        resultCount = Int32(truncatingIfNeeded: page?["result_count"]?.int64 ?? -1)
-        currentURL = arena.string(page?["current_url"])
-        prevURL = arena.string(page?["prev_url"])
-        nextURL = arena.string(page?["next_url"])
-        beforeId = arena.string(beforeIdOfPrevURL(response.json))
-        pageArena = arena
-        super.init(response)
-        guard let list = response.json["transcripts"], list.kind == .array, list.count > 0 else { return }
-        let out = self.arena.array(aai_transcript_list_item.self, count: list.count)!
-        for t in list.elements {
-            out[count] = aai_transcript_list_item(id: self.arena.string(t["id"]), resource_url: self.arena.string(t["resource_url"]),
-                                                  status: self.arena.string(t["status"]), created: self.arena.string(t["created"]),
-                                                  completed: self.arena.string(t["completed"]), audio_url: self.arena.string(t["audio_url"]),
-                                                  error: self.arena.string(t["error"]))
-            count += 1
+    /// A page as the core decodes it (``TranscriptList``); a string it lacks is NULL, a number -1.
+    override init(_ response: JSONResponse, arena: CArena = CArena()) {
+        let page = response.transcriptList
+        limit = Int32(truncatingIfNeeded: page.limit ?? -1)
+        resultCount = Int32(truncatingIfNeeded: page.resultCount ?? -1)
+        currentURL = arena.string(page.currentURL)
+        prevURL = arena.string(page.prevURL)
+        nextURL = arena.string(page.nextURL)
+        beforeId = arena.string(page.beforeIdOfPrevURL)
+        items = arena.array(page.transcripts) { t in
+            aai_transcript_list_item(id: arena.string(t.id), resource_url: arena.string(t.resourceURL), status: arena.string(t.status),
+                                     created: arena.string(t.created), completed: arena.string(t.completed),
+                                     audio_url: arena.string(t.audioURL), error: arena.string(t.error))
         }
-        items = UnsafePointer(out)
+        count = items == nil ? 0 : page.transcripts.count
+        super.init(response, arena: arena)
     }
-
-    private let pageArena: CArena  // owns the page-detail strings
 }
 
 /// The C subtitle format as the core's, or an invalid-argument error.
@@ -207,7 +195,8 @@ public func aai_transcriber_export_subtitles_impl(_ t: OpaquePointer?, _ id: Uns
 public func aai_transcriber_get_sentences_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
     transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
         let target = try out(o, "out")
-        target.pointee = HandleTable.shared.insert(CSegments(try tr.sentences(id: try string(id, "transcript_id")), key: "sentences"))
+        let response = try tr.sentences(id: try string(id, "transcript_id"))
+        target.pointee = HandleTable.shared.insert(CSegments(response, response.sentences))
     }
 }
 
@@ -215,7 +204,8 @@ public func aai_transcriber_get_sentences_impl(_ t: OpaquePointer?, _ id: Unsafe
 public func aai_transcriber_get_paragraphs_impl(_ t: OpaquePointer?, _ id: UnsafePointer<CChar>?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
     transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
         let target = try out(o, "out")
-        target.pointee = HandleTable.shared.insert(CSegments(try tr.paragraphs(id: try string(id, "transcript_id")), key: "paragraphs"))
+        let response = try tr.paragraphs(id: try string(id, "transcript_id"))
+        target.pointee = HandleTable.shared.insert(CSegments(response, response.paragraphs))
     }
 }
 
@@ -246,7 +236,7 @@ public func aai_transcriber_word_search_impl(_ t: OpaquePointer?, _ id: UnsafePo
     transcriberCall(t) { (tr: Transcriber) throws(AssemblyAIError) in
         let target = try out(o, "out")
         let result = try tr.wordSearch(id: try string(id, "transcript_id"), words: try strings(words, count, "words"))
-        target.pointee = HandleTable.shared.insert(CWordSearch(result))
+        target.pointee = HandleTable.shared.insert(CWordSearch(result.wordSearchResult))
     }
 }
 

@@ -12,66 +12,46 @@ final class LLMRequestBox: Sendable {
     init(_ request: LLMRequest) { state = Mutex(request) }
 }
 
+/// A LeMUR response behind a C handle: the core's ``LemurResponse`` converted once, at creation,
+/// into the response's arena (a string the response lacks is NULL, a token count -1).
 final class CLemurResponse: CResponse, @unchecked Sendable {
-    let requestId: UnsafePointer<CChar>?
-    let text: UnsafePointer<CChar>?
-    private(set) var answers: UnsafePointer<aai_lemur_answer>? = nil
-    private(set) var answerCount = 0
-    let inputTokens: Int64, outputTokens: Int64
+    let requestId, text: UnsafePointer<CChar>?
+    let answers: UnsafePointer<aai_lemur_answer>?
+    let answerCount: Int
+    let inputTokens, outputTokens: Int64
 
-    override init(_ response: JSONResponse) {
-        let root = response.json
-        let arena = CArena()
-        requestId = arena.string(root["request_id"])
-        text = arena.string(root["response"])  // a string for task/summary/action items, an array for QA
-        inputTokens = root["usage"]?["input_tokens"]?.int64 ?? -1
-        outputTokens = root["usage"]?["output_tokens"]?.int64 ?? -1
-        ownArena = arena
-        super.init(response)
-        if let list = root["response"], list.kind == .array, let out = self.arena.array(aai_lemur_answer.self, count: list.count) {
-            for a in list.elements {
-                out[answerCount] = aai_lemur_answer(question: self.arena.string(a["question"]), answer: self.arena.string(a["answer"]))
-                answerCount += 1
-            }
-            answers = UnsafePointer(out)
-        }
+    override init(_ response: JSONResponse, arena: CArena = CArena()) {
+        let value = LemurResponse(json: response.json)
+        requestId = arena.string(value.requestId)
+        text = arena.string(value.text)
+        answers = arena.array(value.answers) { aai_lemur_answer(question: arena.string($0.question), answer: arena.string($0.answer)) }
+        answerCount = answers == nil ? 0 : value.answers.count
+        inputTokens = value.inputTokens ?? -1
+        outputTokens = value.outputTokens ?? -1
+        super.init(response, arena: arena)
     }
-
-    private let ownArena: CArena
 }
 
+/// An LLM Gateway response behind a C handle: the core's ``LLMResponse`` converted once, at
+/// creation (a string the response lacks is NULL, a token count -1).
 final class CLLMResponse: CResponse, @unchecked Sendable {
     let text, finishReason, requestId: UnsafePointer<CChar>?
-    private(set) var calls: UnsafePointer<aai_llm_tool_call>? = nil
-    private(set) var callCount = 0
+    let calls: UnsafePointer<aai_llm_tool_call>?
+    let callCount: Int
     let usage: (Int64, Int64, Int64)
 
-    override init(_ response: JSONResponse) {
-        let root = response.json
-        let arena = CArena()
-        let choice = root["choices"]?[0]
-        text = arena.string(choice?["message"]?["content"])
-        finishReason = arena.string(choice?["finish_reason"])
-        requestId = arena.string(root["request_id"])
-        let u = root["usage"]
-        usage = (u?["input_tokens"]?.int64 ?? -1, u?["output_tokens"]?.int64 ?? -1, u?["total_tokens"]?.int64 ?? -1)
-        ownArena = arena
-        super.init(response)
-        // Tool calls sit on the message (OpenAI shape) or on the choice (the gateway's spec).
-        let list = choice?["message"]?["tool_calls"] ?? choice?["tool_calls"]
-        if let list, list.kind == .array, let out = self.arena.array(aai_llm_tool_call.self, count: list.count) {
-            for c in list.elements {
-                let f = c["function"]
-                let args = f?["arguments"]
-                out[callCount] = aai_llm_tool_call(id: self.arena.string(c["id"]), name: self.arena.string(f?["name"]),
-                                                   arguments: args?.kind == .string ? self.arena.string(args) : self.arena.string(args?.rawJSON))
-                callCount += 1
-            }
-            calls = UnsafePointer(out)
+    override init(_ response: JSONResponse, arena: CArena = CArena()) {
+        let value = LLMResponse(json: response.json)
+        text = arena.string(value.text)
+        finishReason = arena.string(value.finishReason)
+        requestId = arena.string(value.requestId)
+        usage = (value.inputTokens ?? -1, value.outputTokens ?? -1, value.totalTokens ?? -1)
+        calls = arena.array(value.toolCalls) { c in
+            aai_llm_tool_call(id: arena.string(c.id), name: arena.string(c.name), arguments: arena.string(c.arguments))
         }
+        callCount = calls == nil ? 0 : value.toolCalls.count
+        super.init(response, arena: arena)
     }
-
-    private let ownArena: CArena
 }
 
 // MARK: Client settings for LLM calls
@@ -211,7 +191,7 @@ public func aai_lemur_purge_request_data_impl(_ c: OpaquePointer?, _ id: UnsafeP
     abiCall { () throws(AssemblyAIError) in
         let lemur = Lemur(client: try resolve(c, Client.self, "client"))
         let result = try lemur.purge(requestId: try string(id, "request_id"))
-        deleted?.pointee = result.json["deleted"]?.bool == true ? 1 : 0
+        deleted?.pointee = LemurPurgeResponse(json: result.json).deleted ? 1 : 0
     }
 }
 

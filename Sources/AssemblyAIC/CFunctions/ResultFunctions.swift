@@ -1,167 +1,128 @@
 import AssemblyAI
 import CAssemblyAI
 
-// Transcript results (utterances and audio intelligence) as C struct arrays. Each view is built
-// straight from the parsed document's tape into the transcript's arena, once, on first use
-// (CTranscript.view): one call hands C the whole array, whatever its size.
+// Transcript results (utterances and audio intelligence) as C struct arrays. The core decodes
+// each result (`Transcript.utterances`, `.chapters`, ... in Sources/AssemblyAI/Transcripts/Results);
+// this file only converts those values into C structs in the transcript's arena, once, on first
+// use (CTranscript.view): one call hands C the whole array, whatever its size.
+//
+// The one stated exception to "the core decodes, this layer converts": the transcript's own words
+// (aai_transcript_words, and the local sentences/paragraphs that point into them) are the core's
+// WordTable, which is laid out like aai_word and read straight from the parse tape, so C gets its
+// records without a conversion (see WordTable and CTranscript.words()).
+//
+// The header's rules that the Swift values do not carry are applied here, and only here:
+// - a string documented "or NULL" is NULL when the value is nil; every other string is "" then
+//   (the core already decodes a missing text as "");
+// - labels (speakers, channels, sentiments, entity types, content and topic labels) are stored
+//   once each per view: equal labels share one pointer (CStrings, in CArena.swift);
+// - a topic detection result without a timestamp has {-1, -1};
+// - a sentiment the enum does not know is AAI_SENTIMENT_UNKNOWN (the string says what it was);
+// - a model status that is absent (decoded as "") is NULL, like the status of a model not requested.
 
-/// Keys looked up in the build loops, encoded once (the core's table).
-private typealias K = ResultKeys
+/// The C view of one result: a struct array in the arena and its length; (nil, 0) for none.
+typealias CView = (base: UnsafeRawPointer?, count: Int)
 
-/// Copies strings of one view into the arena, following the header's rule: a string documented
-/// "or NULL" is NULL when absent or null (`label`), every other string is "" then (`text`, or
-/// `label(...) ?? empty`). Labels (speakers, channels, sentiments, ...) are stored once each.
-private struct Strings {
-    let arena: CArena
-    let empty: UnsafePointer<CChar>
-    private var labels: [String: UnsafePointer<CChar>] = [:]
-
-    init(_ arena: CArena) {
-        self.arena = arena
-        let nul = arena.allocate(bytes: 1, alignment: 1)
-        nul.storeBytes(of: 0, as: UInt8.self)
-        empty = UnsafePointer(nul.assumingMemoryBound(to: CChar.self))
-    }
-
-    func text(_ node: JSONNode?) -> UnsafePointer<CChar> { arena.string(node) ?? empty }
-
-    mutating func label(_ node: JSONNode?) -> UnsafePointer<CChar>? {
-        guard let value = node?.string else { return nil }
-        if let stored = labels[value] { return stored }
-        let stored = arena.string(value)
-        labels[value] = stored
-        return stored
-    }
+/// The view of `values` (nil: the result is absent), each made into a `T` by `make`.
+private func view<T, S: Collection>(_ values: S?, _ arena: CArena, _ make: (S.Element) -> T) -> CView {
+    guard let values, let base = arena.array(values, make) else { return (nil, 0) }
+    return (UnsafeRawPointer(base), values.count)
 }
 
-private extension JSONNode {
-    func int64(_ key: JSONKey) -> Int64 { self[key]?.int64 ?? 0 }
-    func double(_ key: JSONKey) -> Double { self[key]?.double ?? 0 }
+private extension aai_timestamp {
+    init(_ t: Timestamp) { self.init(start: t.start, end: t.end) }
 }
 
-private func timestamp(_ node: JSONNode?, missing: Int64 = 0) -> aai_timestamp {
-    guard let node, node.isObject else { return aai_timestamp(start: missing, end: missing) }
-    return aai_timestamp(start: node.int64(K.start), end: node.int64(K.end))
-}
-
-/// An array of `T` for at most `n` of `items`, filled by `make`; (nil, 0) for none.
-private func fill<T, S: Sequence>(_ n: Int, _ items: S, _ arena: CArena,
-                                  _ make: (S.Element) -> T) -> (base: UnsafeRawPointer?, count: Int) {
-    guard n > 0, let out = arena.array(T.self, count: n) else { return (nil, 0) }
-    var i = 0
-    for item in items where i < n {
-        out[i] = make(item)
-        i += 1
-    }
-    return (UnsafeRawPointer(out), i)
-}
-
-/// An array of `T` for the elements of `array`, filled by `make`; (nil, 0) for no elements.
-private func build<T>(_ array: JSONNode?, _ arena: CArena, _ type: T.Type,
-                      _ make: (JSONNode) -> T) -> (base: UnsafeRawPointer?, count: Int) {
-    guard let array, array.isArray else { return (nil, 0) }
-    return fill(array.count, array.elements, arena, make)
-}
-
-/// An array of `T` for the members of `object`, filled by `make` from the key (as a C string)
-/// and the value; (nil, 0) for no members.
-private func buildMembers<T>(_ object: JSONNode?, _ arena: CArena,
-                             _ make: (UnsafePointer<CChar>, JSONNode) -> T) -> (base: UnsafeRawPointer?, count: Int) {
-    guard let object, object.isObject, object.count > 0 else { return (nil, 0) }
-    let strings = Strings(arena)
-    return fill(object.count, object.memberNodes, arena) { member in make(strings.text(member.key), member.value) }
-}
-
-/// An aai_label_score array for the members of an object (label to number).
-private func labelScores(_ object: JSONNode?, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    buildMembers(object, arena) { label, value in aai_label_score(label: label, score: value.double ?? 0) }
-}
-
-// MARK: builders
-
-private func utterances(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    var strings = Strings(arena)
-    return build(t.utteranceNodes, arena, aai_utterance.self) { u in
-        let (words, wordCount) = arena.words(u[K.words])
-        return aai_utterance(text: strings.text(u[K.text]), start: u.int64(K.start), end: u.int64(K.end),
-                             confidence: u.double(K.confidence), speaker: strings.label(u[K.speaker]),
-                             channel: strings.label(u[K.channel]), words: words, word_count: wordCount)
+private func kind(_ sentiment: Sentiment) -> aai_sentiment_kind {
+    switch sentiment {
+    case .positive: return AAI_SENTIMENT_POSITIVE
+    case .neutral: return AAI_SENTIMENT_NEUTRAL
+    case .negative: return AAI_SENTIMENT_NEGATIVE
+    case .other: return AAI_SENTIMENT_UNKNOWN
     }
 }
 
-private func chapters(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    let strings = Strings(arena)
-    return build(t.chapterNodes, arena, aai_chapter.self) { c in
-        aai_chapter(gist: strings.text(c[K.gist]), headline: strings.text(c[K.headline]),
-                    summary: strings.text(c[K.summary]), start: c.int64(K.start), end: c.int64(K.end))
+// MARK: conversions
+
+private func utterances(_ t: Transcript, _ arena: CArena) -> CView {
+    var s = CStrings(arena)
+    return view(t.utterances, arena) { u in
+        let (words, wordCount) = arena.words(u.words, &s)
+        return aai_utterance(text: s.text(u.text), start: u.start, end: u.end, confidence: u.confidence, speaker: s.label(u.speaker),
+                             channel: s.label(u.channel), words: words, word_count: wordCount)
     }
 }
 
-private func sentimentKind(_ node: JSONNode?) -> aai_sentiment_kind {
-    guard let node else { return AAI_SENTIMENT_UNKNOWN }
-    if node.stringEquals("POSITIVE") { return AAI_SENTIMENT_POSITIVE }
-    if node.stringEquals("NEUTRAL") { return AAI_SENTIMENT_NEUTRAL }
-    if node.stringEquals("NEGATIVE") { return AAI_SENTIMENT_NEGATIVE }
-    return AAI_SENTIMENT_UNKNOWN
-}
-
-private func sentiments(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    var strings = Strings(arena)
-    return build(t.sentimentAnalysisNodes, arena, aai_sentiment.self) { s in
-        let sentiment = s[K.sentiment]
-        return aai_sentiment(text: strings.text(s[K.text]), start: s.int64(K.start), end: s.int64(K.end),
-                             confidence: s.double(K.confidence), sentiment: strings.label(sentiment) ?? strings.empty,
-                             kind: sentimentKind(sentiment), speaker: strings.label(s[K.speaker]),
-                             channel: strings.label(s[K.channel]))
+private func chapters(_ t: Transcript, _ arena: CArena) -> CView {
+    let s = CStrings(arena)
+    return view(t.chapters, arena) { c in
+        aai_chapter(gist: s.text(c.gist), headline: s.text(c.headline), summary: s.text(c.summary), start: c.start, end: c.end)
     }
 }
 
-private func entities(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    var strings = Strings(arena)
-    return build(t.entityNodes, arena, aai_entity.self) { e in
-        aai_entity(entity_type: strings.label(e[K.entityType]) ?? strings.empty, text: strings.text(e[K.text]),
-                   start: e.int64(K.start), end: e.int64(K.end))
+private func sentiments(_ t: Transcript, _ arena: CArena) -> CView {
+    var s = CStrings(arena)
+    return view(t.sentimentAnalysisResults, arena) { r in
+        aai_sentiment(text: s.text(r.text), start: r.start, end: r.end, confidence: r.confidence,
+                      sentiment: s.label(r.sentiment.rawValue), kind: kind(r.sentiment), speaker: s.label(r.speaker),
+                      channel: s.label(r.channel))
     }
 }
 
-private func autoHighlights(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    let strings = Strings(arena)
-    return build(t.autoHighlightsNode?[K.results], arena, aai_auto_highlight.self) { h in
-        let (spans, spanCount) = build(h[K.timestamps], arena, aai_timestamp.self) { timestamp($0) }
-        return aai_auto_highlight(text: strings.text(h[K.text]), rank: h.double(K.rank), count: h.int64(K.count),
-                                  timestamps: spans?.assumingMemoryBound(to: aai_timestamp.self), timestamp_count: spanCount)
+private func entities(_ t: Transcript, _ arena: CArena) -> CView {
+    var s = CStrings(arena)
+    return view(t.entities, arena) { e in
+        aai_entity(entity_type: s.label(e.entityType), text: s.text(e.text), start: e.start, end: e.end)
     }
 }
 
-private func contentSafety(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    var strings = Strings(arena)
-    return build(t.contentSafetyNode?[K.results], arena, aai_content_safety_result.self) { r in
-        let (labels, labelCount) = build(r[K.labels], arena, aai_content_safety_label.self) { l in
-            aai_content_safety_label(label: strings.label(l[K.label]) ?? strings.empty, confidence: l.double(K.confidence),
-                                     severity: l.double(K.severity))
+private func autoHighlights(_ t: Transcript, _ arena: CArena) -> CView {
+    let s = CStrings(arena)
+    return view(t.autoHighlightsResult?.results, arena) { h in
+        let spans = arena.array(h.timestamps) { aai_timestamp($0) }
+        return aai_auto_highlight(text: s.text(h.text), rank: h.rank, count: h.count, timestamps: spans,
+                                  timestamp_count: spans == nil ? 0 : h.timestamps.count)
+    }
+}
+
+private func contentSafety(_ t: Transcript, _ arena: CArena) -> CView {
+    var s = CStrings(arena)
+    return view(t.contentSafetyLabels?.results, arena) { r in
+        let labels = arena.array(r.labels) { l in
+            aai_content_safety_label(label: s.label(l.label), confidence: l.confidence, severity: l.severity)
         }
-        return aai_content_safety_result(text: strings.text(r[K.text]),
-                                         labels: labels?.assumingMemoryBound(to: aai_content_safety_label.self),
-                                         label_count: labelCount, sentences_idx_start: r.int64(K.sentencesIdxStart),
-                                         sentences_idx_end: r.int64(K.sentencesIdxEnd), timestamp: timestamp(r[K.timestamp]))
+        return aai_content_safety_result(text: s.text(r.text), labels: labels, label_count: labels == nil ? 0 : r.labels.count,
+                                         sentences_idx_start: r.sentencesIdxStart, sentences_idx_end: r.sentencesIdxEnd,
+                                         timestamp: aai_timestamp(r.timestamp))
     }
 }
 
-private func severityScores(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    buildMembers(t.contentSafetyNode?[K.severityScoreSummary], arena) { label, value in
-        aai_severity_score_summary(label: label, low: value.double(K.low), medium: value.double(K.medium), high: value.double(K.high))
+/// A summary (label to score) as aai_label_score entries, in the server's order.
+private func labelScores(_ summary: [Labeled<Double>]?, _ arena: CArena) -> CView {
+    let s = CStrings(arena)
+    return view(summary, arena) { aai_label_score(label: s.text($0.label), score: $0.value) }
+}
+
+private func severityScores(_ t: Transcript, _ arena: CArena) -> CView {
+    let s = CStrings(arena)
+    return view(t.contentSafetyLabels?.severityScoreSummary, arena) { e in
+        aai_severity_score_summary(label: s.text(e.label), low: e.value.low, medium: e.value.medium, high: e.value.high)
     }
 }
 
-private func iabCategories(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRawPointer?, count: Int) {
-    var strings = Strings(arena)
-    return build(t.iabCategoriesNode?[K.results], arena, aai_iab_result.self) { r in
-        let (labels, labelCount) = build(r[K.labels], arena, aai_label_score.self) { l in
-            aai_label_score(label: strings.label(l[K.label]) ?? strings.empty, score: l.double(K.relevance))
-        }
-        return aai_iab_result(text: strings.text(r[K.text]), labels: labels?.assumingMemoryBound(to: aai_label_score.self),
-                              label_count: labelCount, timestamp: timestamp(r[K.timestamp], missing: -1))
+private func iabCategories(_ t: Transcript, _ arena: CArena) -> CView {
+    var s = CStrings(arena)
+    return view(t.iabCategoriesResult?.results, arena) { r in
+        let labels = arena.array(r.labels) { l in aai_label_score(label: s.label(l.label), score: l.relevance) }
+        return aai_iab_result(text: s.text(r.text), labels: labels, label_count: labels == nil ? 0 : r.labels.count,
+                              timestamp: r.timestamp.map { aai_timestamp($0) } ?? aai_timestamp(start: -1, end: -1))
     }
+}
+
+/// A model's status as the server spelled it; nil when the result or its status is absent.
+private func statusText(_ status: AudioIntelligenceModelStatus?) -> String? {
+    guard let text = status?.rawValue, !text.isEmpty else { return nil }
+    return text
 }
 
 // MARK: exports
@@ -170,7 +131,7 @@ private func iabCategories(_ t: Transcript, _ arena: CArena) -> (base: UnsafeRaw
 /// transcript's cache), writes the out-parameters (`name`: the array's parameter, for messages).
 private func exportView<T>(_ t: OpaquePointer?, _ key: String, _ name: String, _ type: T.Type,
                            _ outArray: UnsafeMutablePointer<UnsafePointer<T>?>?, _ outCount: UnsafeMutablePointer<Int>?,
-                           _ build: (Transcript, CArena) -> (base: UnsafeRawPointer?, count: Int)) -> aai_status {
+                           _ build: (Transcript, CArena) -> CView) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let array = try out(outArray, name), count = try out(outCount, "count")
         let view = try resolve(t, CTranscript.self, "transcript").view(key, build)
@@ -180,7 +141,6 @@ private func exportView<T>(_ t: OpaquePointer?, _ key: String, _ name: String, _
 }
 
 private func lookup(_ t: OpaquePointer?) -> CTranscript? { resolveInGetter(t, CTranscript.self, "transcript") }
-
 @_cdecl("aai_transcript_from_json")
 public func aai_transcript_from_json_impl(_ json: UnsafePointer<CChar>?, _ length: Int,
                                           _ outTranscript: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
@@ -227,7 +187,7 @@ public func aai_transcript_auto_highlights_impl(_ t: OpaquePointer?,
 
 @_cdecl("aai_transcript_auto_highlights_status")
 public func aai_transcript_auto_highlights_status_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
-    lookup(t)?.cString("auto_highlights_result.status") { $0.autoHighlightsNode?[K.status]?.string }
+    lookup(t)?.cString("auto_highlights_result.status") { statusText($0.autoHighlightsResult?.status) }
 }
 
 @_cdecl("aai_transcript_content_safety")
@@ -242,7 +202,7 @@ public func aai_transcript_content_safety_summary_impl(_ t: OpaquePointer?,
                                                        _ outArray: UnsafeMutablePointer<UnsafePointer<aai_label_score>?>?,
                                                        _ outCount: UnsafeMutablePointer<Int>?) -> aai_status {
     exportView(t, "content_safety_labels.summary", "summary", aai_label_score.self, outArray, outCount) { t, arena in
-        labelScores(t.contentSafetyNode?[K.summary], arena)
+        labelScores(t.contentSafetyLabels?.summary, arena)
     }
 }
 
@@ -256,7 +216,7 @@ public func aai_transcript_content_safety_severity_scores_impl(
 
 @_cdecl("aai_transcript_content_safety_status")
 public func aai_transcript_content_safety_status_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
-    lookup(t)?.cString("content_safety_labels.status") { $0.contentSafetyNode?[K.status]?.string }
+    lookup(t)?.cString("content_safety_labels.status") { statusText($0.contentSafetyLabels?.status) }
 }
 
 @_cdecl("aai_transcript_iab_categories")
@@ -271,13 +231,13 @@ public func aai_transcript_iab_categories_summary_impl(_ t: OpaquePointer?,
                                                        _ outArray: UnsafeMutablePointer<UnsafePointer<aai_label_score>?>?,
                                                        _ outCount: UnsafeMutablePointer<Int>?) -> aai_status {
     exportView(t, "iab_categories_result.summary", "summary", aai_label_score.self, outArray, outCount) { t, arena in
-        labelScores(t.iabCategoriesNode?[K.summary], arena)
+        labelScores(t.iabCategoriesResult?.summary, arena)
     }
 }
 
 @_cdecl("aai_transcript_iab_categories_status")
 public func aai_transcript_iab_categories_status_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
-    lookup(t)?.cString("iab_categories_result.status") { $0.iabCategoriesNode?[K.status]?.string }
+    lookup(t)?.cString("iab_categories_result.status") { statusText($0.iabCategoriesResult?.status) }
 }
 
 @_cdecl("aai_transcript_summary")

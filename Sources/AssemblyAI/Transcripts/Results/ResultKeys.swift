@@ -30,11 +30,31 @@ public enum ResultKeys {
     public static let low: JSONKey = "low"
     public static let medium: JSONKey = "medium"
     public static let high: JSONKey = "high"
+    public static let sentences: JSONKey = "sentences"
+    public static let paragraphs: JSONKey = "paragraphs"
+    public static let totalCount: JSONKey = "total_count"
+    public static let matches: JSONKey = "matches"
+    public static let indexes: JSONKey = "indexes"
+    public static let id: JSONKey = "id"
+    public static let resourceURL: JSONKey = "resource_url"
+    public static let created: JSONKey = "created"
+    public static let completed: JSONKey = "completed"
+    public static let audioURL: JSONKey = "audio_url"
+    public static let error: JSONKey = "error"
+    public static let transcripts: JSONKey = "transcripts"
+    public static let pageDetails: JSONKey = "page_details"
+    public static let limit: JSONKey = "limit"
+    public static let resultCount: JSONKey = "result_count"
+    public static let currentURL: JSONKey = "current_url"
+    public static let prevURL: JSONKey = "prev_url"
+    public static let nextURL: JSONKey = "next_url"
 }
 
 /// Decoding rules shared by every result type. The API's results are read leniently, like the
 /// words: a missing or mistyped number is 0, a missing text is "", an optional string that is
 /// absent or null is nil. A container that is absent, null or of the wrong type is "no result".
+/// These decoders are the only ones: the C ABI converts their values into its structs and never
+/// reads the JSON itself (the transcript's words excepted: see ``WordTable``).
 extension JSONNode {
     /// The array's elements decoded with `decode`, or nil when this is not an array.
     func decodedArray<T>(_ decode: (JSONNode) -> T) -> [T]? {

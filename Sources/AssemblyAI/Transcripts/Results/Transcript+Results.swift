@@ -2,8 +2,8 @@
 ///
 /// Each accessor decodes its field from the parsed document when called (the document is parsed
 /// once; decoding allocates only the values returned). A result is nil when its field is absent
-/// or null: the feature was not requested, or the transcript is not completed yet. The raw nodes
-/// (`...Node`) are there for callers that walk a result without building values, as the C ABI does.
+/// or null: the feature was not requested, or the transcript is not completed yet. These are the
+/// results' only decoders: the C ABI builds its structs from these values.
 extension Transcript {
     /// Makes a transcript from its JSON text: one stored earlier (``JSONDocument/bytes`` of a
     /// transcript), or the body of a `GET /v2/transcript/{id}` received by other means. The text
@@ -34,22 +34,22 @@ extension Transcript {
     /// The summary made by Summarization (`summary`); nil when not requested.
     public var summary: String? { json["summary"]?.string }
 
-    // MARK: raw nodes
+    // MARK: the results' nodes
 
     /// `utterances` when it is an array.
-    public var utteranceNodes: JSONNode? { json["utterances"]?.ifArray }
+    var utteranceNodes: JSONNode? { json["utterances"]?.ifArray }
     /// `chapters` when it is an array.
-    public var chapterNodes: JSONNode? { json["chapters"]?.ifArray }
+    var chapterNodes: JSONNode? { json["chapters"]?.ifArray }
     /// `sentiment_analysis_results` when it is an array.
-    public var sentimentAnalysisNodes: JSONNode? { json["sentiment_analysis_results"]?.ifArray }
+    var sentimentAnalysisNodes: JSONNode? { json["sentiment_analysis_results"]?.ifArray }
     /// `entities` when it is an array.
-    public var entityNodes: JSONNode? { json["entities"]?.ifArray }
+    var entityNodes: JSONNode? { json["entities"]?.ifArray }
     /// `auto_highlights_result` when it is an object.
-    public var autoHighlightsNode: JSONNode? { json["auto_highlights_result"]?.ifObject }
+    var autoHighlightsNode: JSONNode? { json["auto_highlights_result"]?.ifObject }
     /// `content_safety_labels` when it is an object.
-    public var contentSafetyNode: JSONNode? { json["content_safety_labels"]?.ifObject }
+    var contentSafetyNode: JSONNode? { json["content_safety_labels"]?.ifObject }
     /// `iab_categories_result` when it is an object.
-    public var iabCategoriesNode: JSONNode? { json["iab_categories_result"]?.ifObject }
+    var iabCategoriesNode: JSONNode? { json["iab_categories_result"]?.ifObject }
 
     // MARK: values
 
