@@ -44,13 +44,20 @@ private func kind(_ sentiment: Sentiment) -> aai_sentiment_kind {
 
 // MARK: conversions
 
+/// Decoded by the core one utterance at a time (``Utterance/init(json:)``) and converted at once,
+/// so the words of a long transcript are never all held as Swift values.
 private func utterances(_ t: Transcript, _ arena: CArena) -> CView {
     var s = CStrings(arena)
-    return view(t.utterances, arena) { u in
+    guard let nodes = t.utteranceNodes, let out = arena.array(aai_utterance.self, count: nodes.count) else { return (nil, 0) }
+    var i = 0
+    for node in nodes.elements {
+        let u = Utterance(json: node)
         let (words, wordCount) = arena.words(u.words, &s)
-        return aai_utterance(text: s.text(u.text), start: u.start, end: u.end, confidence: u.confidence, speaker: s.label(u.speaker),
-                             channel: s.label(u.channel), words: words, word_count: wordCount)
+        out[i] = aai_utterance(text: s.text(u.text), start: u.start, end: u.end, confidence: u.confidence, speaker: s.label(u.speaker),
+                               channel: s.label(u.channel), words: words, word_count: wordCount)
+        i += 1
     }
+    return (UnsafeRawPointer(out), i)
 }
 
 private func chapters(_ t: Transcript, _ arena: CArena) -> CView {

@@ -1,6 +1,6 @@
-/// The typed answers of the transcript lookups that come back as JSON (`JSONResponse`):
-/// sentences and paragraphs, word search, and a page of the transcript list. Read leniently, like
-/// the results: a missing number is 0 (or nil where said), a missing text "" (or nil where said).
+// The typed answers of the transcript lookups that come back as JSON (`JSONResponse`):
+// sentences and paragraphs, word search, and a page of the transcript list. Read leniently, like
+// the results: a missing number is 0 (or nil where said), a missing text "" (or nil where said).
 
 /// A sentence or a paragraph of a transcript (`TranscriptSentence` / `TranscriptParagraph` in
 /// the API), with its words: the shape of an ``Utterance`` without translations.

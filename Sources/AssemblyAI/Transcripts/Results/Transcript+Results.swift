@@ -3,7 +3,9 @@
 /// Each accessor decodes its field from the parsed document when called (the document is parsed
 /// once; decoding allocates only the values returned). A result is nil when its field is absent
 /// or null: the feature was not requested, or the transcript is not completed yet. These are the
-/// results' only decoders: the C ABI builds its structs from these values.
+/// results' only decoders: the C ABI builds its structs from these values (the utterances one at
+/// a time, from ``utteranceNodes`` through ``Utterance/init(json:)``, so that a long transcript's
+/// words are never all held as Swift values).
 extension Transcript {
     /// Makes a transcript from its JSON text: one stored earlier (``JSONDocument/bytes`` of a
     /// transcript), or the body of a `GET /v2/transcript/{id}` received by other means. The text
@@ -36,8 +38,8 @@ extension Transcript {
 
     // MARK: the results' nodes
 
-    /// `utterances` when it is an array.
-    var utteranceNodes: JSONNode? { json["utterances"]?.ifArray }
+    /// `utterances` when it is an array: for callers that decode one ``Utterance`` at a time.
+    public var utteranceNodes: JSONNode? { json["utterances"]?.ifArray }
     /// `chapters` when it is an array.
     var chapterNodes: JSONNode? { json["chapters"]?.ifArray }
     /// `sentiment_analysis_results` when it is an array.
