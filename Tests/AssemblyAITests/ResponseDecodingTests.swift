@@ -123,4 +123,21 @@ final class ResponseDecodingTests: XCTestCase {
         XCTAssertEqual(bare, TranscriptList(transcripts: [], limit: nil, resultCount: nil, currentURL: nil, prevURL: nil, nextURL: nil))
         XCTAssertNil(bare.beforeIdOfPrevURL)
     }
+
+    /// The LLM Gateway's transcript context reads the utterances through their decoder: a
+    /// missing speaker is "?", a missing text "".
+    func testTranscriptContextLines() throws {
+        let t = try Transcript(json: Array(#"{"id": "t1", "status": "completed", "text": "Hi. Yo.", "utterances": [{"speaker": "A", "text": "Hi."}, {"text": "Yo."}, {"speaker": "B"}]}"#.utf8))
+        var request = try LLMRequest(model: "m")
+        try request.addTranscriptContext(t, withSpeakers: true)
+        var plain = try LLMRequest(model: "m")
+        try plain.addTranscriptContext(t, withSpeakers: false)
+        let content = { (r: LLMRequest) -> String? in
+            guard case .array(let messages)? = r.fields["messages"], case .object(let m)? = messages.first,
+                  case .string(let text)? = m["content"] else { return nil }
+            return text
+        }
+        XCTAssertEqual(content(request), "Transcript t1:\nSpeaker A: Hi.\nSpeaker ?: Yo.\nSpeaker B: \n")
+        XCTAssertEqual(content(plain), "Transcript t1:\nHi. Yo.")
+    }
 }

@@ -61,9 +61,9 @@ public struct LLMRequest: Sendable, Equatable {
     /// utterance ("Speaker A: ...") when `withSpeakers` and the transcript has utterances.
     public mutating func addTranscriptContext(_ transcript: Transcript, withSpeakers: Bool) throws(AssemblyAIError) {
         var text = ""
-        if withSpeakers, let utterances = transcript.json["utterances"], utterances.kind == .array, utterances.count > 0 {
-            for u in utterances.elements {
-                text += "Speaker \(u["speaker"]?.string ?? "?"): \(u["text"]?.string ?? "")\n"
+        if withSpeakers, let utterances = transcript.utterances, !utterances.isEmpty {
+            for u in utterances {
+                text += "Speaker \(u.speaker ?? "?"): \(u.text)\n"
             }
         } else if let t = transcript.text {
             text = t
