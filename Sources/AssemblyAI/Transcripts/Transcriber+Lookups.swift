@@ -4,7 +4,7 @@ import Glibc
 public enum SubtitleFormat: String, Sendable { case srt, vtt }
 
 /// A JSON answer kept whole: the parsed document, with typed values decoded from it on demand
-/// (``sentences``, ``paragraphs``, ``wordSearchResult``, ``transcriptList``; see ExportResponses.swift).
+/// (``sentences``, ``paragraphs``, ``wordSearchResult``, ``transcriptList``; see Results/LookupResponses.swift).
 public struct JSONResponse: Sendable {
     public let document: JSONDocument
     public var json: JSONNode { document.root }

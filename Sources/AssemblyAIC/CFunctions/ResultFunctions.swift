@@ -4,21 +4,25 @@ import CAssemblyAI
 // Transcript results (utterances and audio intelligence) as C struct arrays. The core decodes
 // each result (`Transcript.utterances`, `.chapters`, ... in Sources/AssemblyAI/Transcripts/Results);
 // this file only converts those values into C structs in the transcript's arena, once, on first
-// use (CTranscript.view): one call hands C the whole array, whatever its size.
+// use (CTranscript.view): one call hands C the whole array, whatever its size. The other answers
+// with C views do the same with their core types (LemurFunctions.swift: LemurResponse, LLMResponse;
+// CaptionsAndListFunctions.swift: TranscriptSegment, WordSearchResult, TranscriptList): no file
+// of this layer reads the JSON of an answer itself.
 //
 // The one stated exception to "the core decodes, this layer converts": the transcript's own words
 // (aai_transcript_words, and the local sentences/paragraphs that point into them) are the core's
 // WordTable, which is laid out like aai_word and read straight from the parse tape, so C gets its
 // records without a conversion (see WordTable and CTranscript.words()).
 //
-// The header's rules that the Swift values do not carry are applied here, and only here:
+// The header's rules that the Swift values do not carry are applied in the conversions:
 // - a string documented "or NULL" is NULL when the value is nil; every other string is "" then
-//   (the core already decodes a missing text as "");
+//   (the core already decodes a missing text as ""): CStrings, in CArena.swift;
 // - labels (speakers, channels, sentiments, entity types, content and topic labels) are stored
-//   once each per view: equal labels share one pointer (CStrings, in CArena.swift);
-// - a topic detection result without a timestamp has {-1, -1};
-// - a sentiment the enum does not know is AAI_SENTIMENT_UNKNOWN (the string says what it was);
-// - a model status that is absent (decoded as "") is NULL, like the status of a model not requested.
+//   once each per view: equal labels share one pointer (CStrings);
+// - a topic detection result without a timestamp has {-1, -1} (iabCategories below);
+// - a sentiment the enum does not know is AAI_SENTIMENT_UNKNOWN, its string says what it was (kind below);
+// - a model status that is absent (decoded as "") is NULL, like the status of a model not
+//   requested (statusText below).
 
 /// The C view of one result: a struct array in the arena and its length; (nil, 0) for none.
 typealias CView = (base: UnsafeRawPointer?, count: Int)

@@ -16,7 +16,7 @@ final class CTranscript: Sendable {
         var words: UnsafeMutablePointer<aai_word>? = nil
         var json: UnsafeMutablePointer<CChar>? = nil
         var jsonLength = 0
-        /// The other C views (utterances, chapters, ...; see ResultExports.swift): a struct array
+        /// The other C views (utterances, chapters, ...; see ResultFunctions.swift): a struct array
         /// each, keyed by name, all in one arena that lives as long as this transcript.
         var arena: CArena? = nil
         var views: [String: (base: UnsafeRawPointer?, count: Int)] = [:]
