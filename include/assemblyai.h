@@ -1507,10 +1507,21 @@ aai_status aai_streaming_url(const aai_streaming *session, char **out);
     server's reason. Never leaves a callback pending. AAI_ERR_STATE if already connected. */
 aai_status aai_streaming_connect(aai_streaming *session);
 
-/** Queues `size` bytes of audio (copied) in the session's encoding, sent as one WebSocket
-    message. From any thread. v3 accepts 50 to 1000 ms per message: other sizes fail with
-    AAI_ERR_INVALID_ARGUMENT before anything is sent. Fails with AAI_ERR_STATE when the
-    session is not open and AAI_ERR_TIMEOUT when the queue stayed full for the send timeout. */
+/** Queues `size` bytes (>= 1) of audio (copied) in the session's encoding, in pieces of any size,
+    from any thread. The session frames the audio into the messages the API accepts (v3: 50 to
+    1000 ms per message; v2: 100 to 2000 ms), exactly so:
+    - pieces are appended to a pending buffer; once it holds at least the minimum duration it is
+      sent, whole when it is at most the maximum, otherwise in messages of the maximum (the last
+      two balanced so none is under the minimum). A piece of a valid duration that arrives with
+      nothing pending goes out unchanged, as one message, at once;
+    - messages hold whole samples (pcm_s16le: an odd byte waits for the next piece);
+    - aai_streaming_close() and aai_streaming_force_endpoint() first send a pending tail shorter
+      than the minimum, completed with silence (zero samples; 0xFF for pcm_mulaw) to the minimum
+      (v3 50 ms, v2 100 ms): nothing sent is lost and the server accepts every message. Other
+      control messages go out at once, ahead of such a tail;
+    - encodings other than pcm_s16le and pcm_mulaw are sent as given, one message per call.
+    Fails with AAI_ERR_STATE when the session is not open and AAI_ERR_TIMEOUT when the queue
+    stayed full for the send timeout. */
 aai_status aai_streaming_send_audio(aai_streaming *session, const void *data, size_t size);
 
 /** Ends the current utterance / turn now: v2 {"force_end_utterance": true}, v3 ForceEndpoint. */
@@ -1554,8 +1565,9 @@ const char *aai_streaming_close_reason(const aai_streaming *session);
     long", v3 3007 "Input duration violation ..."), or NULL for an unknown code. Static storage. */
 const char *aai_streaming_close_code_meaning(aai_streaming_protocol protocol, int close_code);
 
-/** Audio bytes accepted by send calls so far (*queued) and handed to the connection (*written).
-    Either pointer may be NULL. */
+/** Audio bytes accepted by send calls so far (*queued) and handed to the connection (*written;
+    the silence that completes a short tail is not counted, and a tail still pending in the
+    framer is not written yet). Either pointer may be NULL. */
 aai_status aai_streaming_audio_bytes(const aai_streaming *session, uint64_t *queued, uint64_t *written);
 
 /* ---- Audio sources ---- */
@@ -1564,15 +1576,16 @@ aai_status aai_streaming_audio_bytes(const aai_streaming *session, uint64_t *que
     failing, while the queue is full). The file must be 16-bit PCM mono at the session's
     sample rate and the session's encoding pcm_s16le: anything else (not a WAV, stereo, 8-bit,
     another rate) is AAI_ERR_INVALID_ARGUMENT naming the problem, before anything is sent; a
-    missing file is AAI_ERR_IO. `chunk_ms` is the duration of each message (0: 100 ms; v3 needs
-    50..1000, and a last piece under 50 ms goes with the chunk before it). `realtime` non-zero
+    missing file is AAI_ERR_IO. `chunk_ms` is the duration of each piece read (0: 100 ms; any
+    duration: the pieces are framed as aai_streaming_send_audio() says). `realtime` non-zero
     paces the chunks at the audio's own speed, as a live source would. Do not call it from a
     callback (it blocks the callback thread). */
 aai_status aai_streaming_send_wav_file(aai_streaming *session, const char *path, int chunk_ms, int realtime);
 
 /** Starts capturing from an ALSA capture device (NULL: "default"; e.g. "hw:1,0", or a PCM
     defined in an ALSA configuration file) at the session's sample rate, 16-bit mono, and sends
-    chunks of `chunk_ms` (0: 100 ms) from a capture thread of the session. Stops by itself after
+    chunks of `chunk_ms` (0: 100 ms; framed as aai_streaming_send_audio() says) from a capture
+    thread of the session. Stops by itself after
     `max_duration_ms` of audio (0: runs until stopped, closed or freed). A device that cannot be
     opened is AAI_ERR_IO, here; errors while capturing arrive as ERROR events (the session goes
     on). The session must be open and its encoding pcm_s16le. */

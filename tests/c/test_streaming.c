@@ -401,10 +401,9 @@ static void test_wav_file_checks(void) {
     CHECK_STATUS(aai_streaming_send_wav_file(s, "/tmp/aai_not.wav", 100, 0), AAI_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(aai_last_error_message(), "not a WAV file");
     CHECK_STATUS(aai_streaming_send_wav_file(s, "/tmp/does/not/exist.wav", 100, 0), AAI_ERR_IO);
-    CHECK_STATUS(aai_streaming_send_wav_file(s, WAV_HELLO, 20, 0), AAI_ERR_INVALID_ARGUMENT);   /* v3: 50..1000 ms */
-    short pcm[320] = {0};   /* 20 ms */
-    CHECK_STATUS(aai_streaming_send_audio(s, pcm, sizeof pcm), AAI_ERR_INVALID_ARGUMENT);
-    CHECK_CONTAINS(aai_last_error_message(), "50 to 1000 ms");
+    CHECK_STATUS(aai_streaming_send_wav_file(s, WAV_HELLO, -1, 0), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_streaming_send_audio(s, "", 0), AAI_ERR_INVALID_ARGUMENT);   /* empty */
+    CHECK_STATUS(aai_streaming_send_audio(s, NULL, 10), AAI_ERR_INVALID_ARGUMENT);
     uint64_t queued = 1;
     aai_streaming_audio_bytes(s, &queued, NULL);
     CHECK(queued == 0);    /* nothing was sent */
@@ -853,6 +852,170 @@ static void test_connect_refused_and_timeout(void) {
     aai_client_free(c);
 }
 
+/* ---- audio in any chunk size (the session frames it) ---- */
+
+/* The only session the server recorded since the last clear: its audio message sizes (up to
+   `max`) and the last text message the client sent. Returns the message count, -1 on failure. */
+static int recorded_chunks(int *sizes, int max, char *last_text, size_t last_size) {
+    char url[256];
+    snprintf(url, sizeof url, "%s/_local/streaming/sessions", h_server_url);
+    long status = 0;
+    char *body = h_http("GET", url, NULL, &status, NULL);
+    if (!body || status != 200) { free(body); return -1; }
+    int n = -1;
+    const char *p = strstr(body, "\"audio_chunk_bytes\"");
+    if (p && (p = strchr(p, '['))) {
+        n = 0;
+        p++;
+        while (*p && *p != ']') {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p) { p++; continue; }
+            if (n < max) sizes[n] = (int)v;
+            n++;
+            p = end;
+        }
+    }
+    last_text[0] = 0;
+    const char *t = strstr(body, "\"text_messages\"");
+    const char *close = t ? strchr(t, ']') : NULL;
+    if (t && close) {
+        /* the last string of the array */
+        const char *q = close;
+        while (q > t && *q != '"') q--;           /* its closing quote */
+        const char *e = q;
+        q--;
+        while (q > t && !(*q == '"' && q[-1] != '\\')) q--;
+        size_t len = (size_t)(e - q - 1);
+        if (len >= last_size) len = last_size - 1;
+        memcpy(last_text, q + 1, len);
+        last_text[len] = 0;
+    }
+    free(body);
+    return n;
+}
+
+static void clear_recorded_sessions(void) {
+    char url[256];
+    snprintf(url, sizeof url, "%s/_local/streaming/sessions", h_server_url);
+    long status = 0;
+    free(h_http("DELETE", url, NULL, &status, NULL));
+}
+
+/* Streams `bytes` of the hello audio in pieces of `piece` bytes (0: all in one call), closes,
+   and checks the transcript, the Terminate, and that every message the server got had a size
+   the API accepts and that the audio arrived whole (plus at most one minimum of silence). */
+static void stream_in_pieces(aai_streaming_protocol p, size_t piece, size_t extra_bytes) {
+    aai_client *c = h_client();
+    static recorder r;
+    rec_init(&r);
+    clear_recorded_sessions();
+    aai_streaming *s = new_session(c, p, &r);
+    if (p == AAI_STREAMING_V3) aai_streaming_set_format_turns(s, 1);
+    CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+    size_t count;
+    int16_t *samples = stream_samples(TEXT_HELLO, 2000, 3.0, 16000, &count);
+    size_t total = count * 2 + extra_bytes;    /* extra: a tail that is no whole chunk (maybe an odd byte) */
+    unsigned char *audio = calloc(1, total);
+    memcpy(audio, samples, count * 2);
+    free(samples);
+    if (piece == 0) piece = total;
+    for (size_t i = 0; i < total; i += piece) {
+        size_t n = total - i < piece ? total - i : piece;
+        aai_status st = aai_streaming_send_audio(s, audio + i, n);
+        if (st != AAI_OK) { CHECK_STATUS(st, AAI_OK); break; }
+    }
+    CHECK_STATUS(aai_streaming_close(s, 10000), AAI_OK);
+    CHECK(rec_count(&r, AAI_STREAMING_EVENT_TERMINATED) == 1);
+    CHECK(rec_count(&r, AAI_STREAMING_EVENT_ERROR) == 0);
+    char finals[512];
+    if (p == AAI_STREAMING_V3) v3_final_turns(&r, finals, sizeof finals); else v2_finals(&r, finals, sizeof finals);
+    CHECK_STR(finals, "Hello world. | How are you?");
+    uint64_t queued = 0, written = 0;
+    CHECK_STATUS(aai_streaming_audio_bytes(s, &queued, &written), AAI_OK);
+    CHECK(queued == total && written == total);
+    static int sizes[200000];
+    char last[64];
+    int n = recorded_chunks(sizes, 200000, last, sizeof last);
+    CHECK(n > 0);
+    int lo = p == AAI_STREAMING_V3 ? 1600 : 3200, hi = p == AAI_STREAMING_V3 ? 32000 : 64000;
+    long sum = 0;
+    int bad = 0;
+    for (int i = 0; i < n && i < 200000; i++) {
+        sum += sizes[i];
+        if (sizes[i] < lo || sizes[i] > hi || sizes[i] % 2) bad++;
+    }
+    CHECK(bad == 0);
+    CHECK(sum >= (long)total && sum < (long)total + lo + 2);   /* everything, plus silence up to the minimum */
+    if (p == AAI_STREAMING_V3) CHECK_CONTAINS(last, "Terminate"); else CHECK_CONTAINS(last, "terminate_session");
+    if (bad || sum < (long)total) fprintf(stderr, "   piece %zu: %d messages, %ld bytes for %zu\n", piece, n, sum, total);
+    free(audio);
+    aai_streaming_free(s);
+    aai_client_free(c);
+}
+
+/* The loop people write over a WAV read whole: 3200-byte pieces, the last one 112 bytes. */
+static void test_v3_any_chunk_size_3200_loop(void) { stream_in_pieces(AAI_STREAMING_V3, 3200, 112); }
+static void test_v3_any_chunk_size_odd(void) {
+    stream_in_pieces(AAI_STREAMING_V3, 1, 0);      /* 1 byte at a time */
+    stream_in_pieces(AAI_STREAMING_V3, 7, 3);      /* 7 bytes, and an odd byte count in all */
+    stream_in_pieces(AAI_STREAMING_V3, 0, 1);      /* 3 s + 1 byte in one call: split */
+    stream_in_pieces(AAI_STREAMING_V3, 960, 0);    /* 30 ms pieces: coalesced */
+}
+static void test_v2_any_chunk_size(void) {
+    stream_in_pieces(AAI_STREAMING_V2, 3200, 112);
+    stream_in_pieces(AAI_STREAMING_V2, 7, 1);
+    stream_in_pieces(AAI_STREAMING_V2, 0, 0);
+}
+
+/* 10 s in one call: messages of at most 1000 ms, every byte delivered. */
+static void test_v3_ten_seconds_in_one_call(void) {
+    aai_client *c = h_client();
+    static recorder r;
+    rec_init(&r);
+    clear_recorded_sessions();
+    aai_streaming *s = new_session(c, AAI_STREAMING_V3, &r);
+    aai_streaming_set_format_turns(s, 1);
+    CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+    size_t count;
+    int16_t *samples = stream_samples(TEXT_HELLO, 2000, 10.0, 16000, &count);
+    CHECK_STATUS(aai_streaming_send_audio(s, samples, count * 2), AAI_OK);
+    CHECK_STATUS(aai_streaming_close(s, 10000), AAI_OK);
+    char finals[512];
+    v3_final_turns(&r, finals, sizeof finals);
+    CHECK_STR(finals, "Hello world. | How are you?");
+    static int sizes[64];
+    char last[64];
+    int n = recorded_chunks(sizes, 64, last, sizeof last);
+    CHECK(n == 10);
+    for (int i = 0; i < n && i < 64; i++) CHECK(sizes[i] == 32000);
+    CHECK_CONTAINS(last, "Terminate");
+    free(samples);
+    aai_streaming_free(s);
+    aai_client_free(c);
+}
+
+/* ForceEndpoint sends a short pending tail first (completed with silence). */
+static void test_v3_force_endpoint_flushes_tail(void) {
+    aai_client *c = h_client();
+    clear_recorded_sessions();
+    aai_streaming *s = new_session(c, AAI_STREAMING_V3, NULL);
+    CHECK_STATUS(aai_streaming_connect(s), AAI_OK);
+    short pcm[320] = {0};   /* 20 ms: under the minimum, pending */
+    CHECK_STATUS(aai_streaming_send_audio(s, pcm, sizeof pcm), AAI_OK);
+    CHECK_STATUS(aai_streaming_force_endpoint(s), AAI_OK);
+    CHECK_STATUS(aai_streaming_close(s, 10000), AAI_OK);
+    int sizes[8];
+    char last[64];
+    CHECK(recorded_chunks(sizes, 8, last, sizeof last) == 1);
+    CHECK(sizes[0] == 1600);
+    uint64_t queued = 0, written = 0;
+    aai_streaming_audio_bytes(s, &queued, &written);
+    CHECK(queued == 640 && written == 640);
+    aai_streaming_free(s);
+    aai_client_free(c);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     if (h_start_server(NULL) != 0) return 1;
@@ -880,5 +1043,10 @@ int main(void) {
     RUN(test_latency_server_to_callback);
     RUN(test_received_ns);
     RUN(test_many_sessions_at_once);
+    RUN(test_v3_any_chunk_size_3200_loop);
+    RUN(test_v3_any_chunk_size_odd);
+    RUN(test_v2_any_chunk_size);
+    RUN(test_v3_ten_seconds_in_one_call);
+    RUN(test_v3_force_endpoint_flushes_tail);
     return h_finish();
 }

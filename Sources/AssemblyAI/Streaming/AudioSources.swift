@@ -77,17 +77,14 @@ public struct WAVFormat: Sendable, Equatable {
 extension StreamingSession {
     /// Streams a PCM16 mono WAV file on the calling thread and returns when all of it is queued.
     ///
-    /// - chunkMs: duration of each audio message (v3 accepts 50 to 1000 ms; default 100). On v3 a
-    ///   last piece shorter than 50 ms is sent with the chunk before it.
+    /// - chunkMs: duration of each piece read from the file (default 100); the session frames
+    ///   the pieces into messages the API accepts (AudioFramer), so any duration works.
     /// - realtime: pace the chunks at the audio's own speed (chunk i leaves at i x chunkMs),
     ///   as a live source would; otherwise as fast as the connection takes them.
     /// A full queue makes this wait (it never fails for that); a session that ends stops it.
     public func sendWAVFile(path: String, chunkMs: Int = 100, realtime: Bool = false) throws(AssemblyAIError) {
         let options = self.options
         guard chunkMs > 0 else { throw AssemblyAIError(.invalidArgument, "chunk duration must be > 0 ms, got \(chunkMs)") }
-        if options.protocolVersion == .v3, !(50...1000).contains(chunkMs) {
-            throw AssemblyAIError(.invalidArgument, "Universal Streaming accepts chunks of 50 to 1000 ms, got \(chunkMs) ms")
-        }
         guard options.encoding == "pcm_s16le" else {
             throw AssemblyAIError(.invalidArgument, "a WAV file streams as pcm_s16le; the session's encoding is \(options.encoding)")
         }
@@ -100,15 +97,12 @@ extension StreamingSession {
         defer { fclose(file) }
         fseeko(file, off_t(format.dataOffset), SEEK_SET)
         let chunkBytes = max(2, options.sampleRate * 2 * chunkMs / 1000 & ~1)
-        let minBytes = options.protocolVersion == .v3 ? (options.sampleRate * 2 * 50 / 1000 + 1) & ~1 : 2
         var remaining = format.dataLength & ~1
         let start = monotonicMs()
         var sentMs = 0.0
         var index = 0
         while remaining > 0 {
-            var n = min(chunkBytes, remaining)
-            // Keep the last piece from being too short for v3.
-            if remaining - n > 0, remaining - n < minBytes { n = remaining }
+            let n = min(chunkBytes, remaining)
             var chunk = [UInt8](repeating: 0, count: n)
             let got = fread(&chunk, 1, n, file)
             guard got == n else { throw AssemblyAIError(.io, "reading \(path) failed after \(format.dataLength - remaining) bytes of audio") }
@@ -134,9 +128,6 @@ extension StreamingSession {
             throw AssemblyAIError(.invalidArgument, "the microphone captures pcm_s16le; the session's encoding is \(options.encoding)")
         }
         guard chunkMs > 0 else { throw AssemblyAIError(.invalidArgument, "chunk duration must be > 0 ms, got \(chunkMs)") }
-        if options.protocolVersion == .v3, !(50...1000).contains(chunkMs) {
-            throw AssemblyAIError(.invalidArgument, "Universal Streaming accepts chunks of 50 to 1000 ms, got \(chunkMs) ms")
-        }
         guard maxDurationMs >= 0 else { throw AssemblyAIError(.invalidArgument, "max duration must be >= 0 ms") }
         guard isOpen else { throw AssemblyAIError(.state, "the microphone needs an open session") }
         let mic = try MicrophoneCapture(device: device, sampleRate: options.sampleRate)
@@ -152,8 +143,6 @@ extension StreamingSession {
                     do throws(AssemblyAIError) {
                         let samples = try mic.read(frames: want)
                         if samples.isEmpty { continue }
-                        // On v3 a final piece under 50 ms would be refused: drop it.
-                        if self.protocolVersion == .v3, samples.count < options.sampleRate * 50 / 1000 * 2 { break }
                         try self.sendAudio(samples, waitMs: nil)
                         total += samples.count / 2
                     } catch {

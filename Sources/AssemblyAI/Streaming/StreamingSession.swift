@@ -21,7 +21,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
 
     private enum State { case idle, connecting, open, closing, closed }
     private enum Outgoing {
-        case audio([UInt8])
+        case audio([UInt8], padding: Int)  // padding: silence the framer added (not the application's audio)
         case json(String)
     }
 
@@ -49,6 +49,8 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
     private var closeReasonValue: String?
     private var audioBytesQueued = 0
     private var audioBytesWritten = 0
+    /// Frames the application's audio into messages the API accepts (set at connect).
+    private var framer: AudioFramer?
 
     public init(client: Client, protocol p: StreamingProtocol) throws(AssemblyAIError) {
         self.client = client
@@ -120,6 +122,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             try monitor.withLock { () throws(AssemblyAIError) in
                 guard !stopRequested else { throw AssemblyAIError(.state, "the \(what) was freed while connecting") }
                 state = .open
+                framer = AudioFramer(protocol: options.protocolVersion, encoding: options.encoding, sampleRate: options.sampleRate)
                 sessionIDValue = begin.sessionID
                 events.append(begin)
                 if options.protocolVersion == .v2, let threshold = options.endUtteranceSilenceThreshold {
@@ -233,23 +236,50 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
 
     // MARK: sending
 
-    /// Queues audio (copied). Waits up to `waitMs` (default: the options' send timeout; nil
+    /// Queues audio (copied), of any size: the session frames it into messages the API accepts
+    /// (AudioFramer says how). Waits up to `waitMs` (default: the options' send timeout; nil
     /// waits until there is room or the session ends) when the queue is full.
     public func sendAudio(_ bytes: UnsafeRawBufferPointer, waitMs: Int? = -1) throws(AssemblyAIError) {
         guard bytes.count > 0 else { throw AssemblyAIError(.invalidArgument, "audio is empty (size 0)") }
-        let options = self.options
-        if options.protocolVersion == .v3 {
-            let bytesPerSample = options.encoding == "pcm_mulaw" ? 1 : (options.encoding == "pcm_s16le" ? 2 : 0)
-            if bytesPerSample > 0 {
-                let ms = Double(bytes.count) * 1000 / Double(options.sampleRate * bytesPerSample)
-                guard ms >= 50, ms <= 1000 else {
-                    throw AssemblyAIError(.invalidArgument, "Universal Streaming accepts audio chunks of 50 to 1000 ms; \(bytes.count) bytes "
-                                          + "of \(options.encoding) at \(options.sampleRate) Hz are \(Int(ms.rounded())) ms")
-                }
+        let wait = waitMs == -1 ? monitor.withLock { opts.sendTimeoutMs } : waitMs
+        let deadline = wait.map { monotonicMs() + $0 }
+        try monitor.withLock { () throws(AssemblyAIError) in
+            try waitForRoom(bytes.count, deadline: deadline)
+            guard var f = framer else { return }
+            let messages = f.push(bytes)
+            framer = f
+            for m in messages {
+                outgoing.append(.audio(m, padding: 0))
+                queuedAudioBytes += m.count
+            }
+            audioBytesQueued += bytes.count
+        }
+        wake.signal()
+    }
+
+    /// Waits (lock held) while the queue has no room for `count` more bytes; throws when the
+    /// session is not open or the deadline passed.
+    private func waitForRoom(_ count: Int, deadline: Int?) throws(AssemblyAIError) {
+        while true {
+            guard state == .open, !stopRequested else {
+                let why = state == .closing ? "closing" : stateName
+                throw AssemblyAIError(.state, "cannot send on a \(what) that is \(why)")
+            }
+            let capacity = opts.queueCapacityBytes
+            if count == 0 || queuedAudioBytes == 0 || queuedAudioBytes + count <= capacity { return }
+            if !monitor.wait(untilMs: deadline) {
+                throw AssemblyAIError(.timeout, "\(what): the audio queue is full (\(queuedAudioBytes) bytes waiting, capacity \(capacity)): "
+                                      + "the connection is not keeping up with the audio")
             }
         }
-        let data = [UInt8](bytes)
-        try enqueue(.audio(data), audioBytes: data.count, waitMs: waitMs == -1 ? options.sendTimeoutMs : waitMs)
+    }
+
+    /// Queues the framer's pending tail, completed with silence (lock held).
+    private func flushFramer() {
+        guard var f = framer, let (message, padding) = f.flush() else { return }
+        framer = f
+        outgoing.append(.audio(message, padding: padding))
+        queuedAudioBytes += message.count
     }
 
     public func sendAudio(_ bytes: [UInt8], waitMs: Int? = -1) throws(AssemblyAIError) {
@@ -266,7 +296,8 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
 
     /// v2 `force_end_utterance`, v3 `ForceEndpoint`.
     public func forceEndpoint() throws(AssemblyAIError) {
-        try enqueue(.json(protocolVersion == .v2 ? "{\"force_end_utterance\":true}" : "{\"type\":\"ForceEndpoint\"}"), audioBytes: 0, waitMs: 0)
+        try enqueue(.json(protocolVersion == .v2 ? "{\"force_end_utterance\":true}" : "{\"type\":\"ForceEndpoint\"}"), audioBytes: 0, waitMs: 0,
+                    flushAudio: true)
     }
 
     /// v3 `UpdateConfiguration` with the fields of `fields` (a JSON object; `type` is added).
@@ -358,21 +389,11 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
         }
     }
 
-    private func enqueue(_ item: Outgoing, audioBytes: Int, waitMs: Int?) throws(AssemblyAIError) {
+    private func enqueue(_ item: Outgoing, audioBytes: Int, waitMs: Int?, flushAudio: Bool = false) throws(AssemblyAIError) {
         let deadline = waitMs.map { monotonicMs() + $0 }
         try monitor.withLock { () throws(AssemblyAIError) in
-            while true {
-                guard state == .open, !stopRequested else {
-                    let why = state == .closing ? "closing" : stateName
-                    throw AssemblyAIError(.state, "cannot send on a \(what) that is \(why)")
-                }
-                let capacity = opts.queueCapacityBytes
-                if audioBytes == 0 || queuedAudioBytes == 0 || queuedAudioBytes + audioBytes <= capacity { break }
-                if !monitor.wait(untilMs: deadline) {
-                    throw AssemblyAIError(.timeout, "\(what): the audio queue is full (\(queuedAudioBytes) bytes waiting, capacity \(capacity)): "
-                                          + "the connection is not keeping up with the audio")
-                }
-            }
+            try waitForRoom(audioBytes, deadline: deadline)
+            if flushAudio { flushFramer() }
             outgoing.append(item)
             queuedAudioBytes += audioBytes
             audioBytesQueued += audioBytes
@@ -402,6 +423,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
                 state = .closing
                 closeTimeoutMs = timeoutMs
                 closeDeadlineMs = monotonicMs() + timeoutMs
+                flushFramer()  // the last audio, completed with silence to the minimum
                 outgoing.append(.json(protocolVersion == .v2 ? "{\"terminate_session\":true}" : "{\"type\":\"Terminate\"}"))
                 monitor.broadcast()  // senders waiting for room now fail
             case .closing, .closed:
@@ -525,9 +547,9 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
                     var room = StreamingSession.maxPendingWrite - (out.count - outOffset)
                     var n = 0
                     while n < outgoing.count, room > 0 {
-                        if case .audio(let bytes) = outgoing[n] {
+                        if case .audio(let bytes, let padding) = outgoing[n] {
                             queuedAudioBytes -= bytes.count
-                            audioBytesWritten += bytes.count
+                            audioBytesWritten += bytes.count - padding
                             room -= bytes.count
                         }
                         n += 1
@@ -546,7 +568,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
                 }
                 for item in taken {
                     switch item {
-                    case .audio(let bytes): c.encode(.binary, bytes, into: &out)
+                    case .audio(let bytes, _): c.encode(.binary, bytes, into: &out)
                     case .json(let text): c.encode(.text, Array(text.utf8), into: &out)
                     }
                 }

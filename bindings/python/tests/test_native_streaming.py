@@ -586,3 +586,52 @@ def test_microphone_stream_alsa_file(local: Any, tmp_path: Path, monkeypatch: An
     t.close()
     assert rec.errors == [], rec.errors
     assert rec.finals() and rec.finals()[0] == "Hello."
+
+
+# ---------------------------------------------------------------------------------------
+# Audio in any chunk size: the library frames it for the API (issue 18)
+# ---------------------------------------------------------------------------------------
+
+
+def _pcm(path: Path) -> bytes:
+    with wave.open(str(path), "rb") as w:
+        return w.readframes(w.getnframes())
+
+
+def _check_record(srv: Any, total: int, lo: int, hi: int, terminate: str) -> None:
+    rec = sessions(srv)[-1]
+    sizes = rec["audio_chunk_bytes"]
+    assert sizes and all(lo <= n <= hi and n % 2 == 0 for n in sizes), sizes
+    assert total <= sum(sizes) < total + lo + 2  # every byte, plus silence up to the minimum
+    assert terminate in rec["text_messages"][-1]
+
+
+@pytest.mark.parametrize("piece,extra", [(3200, 112), (1, 0), (7, 3), (10 ** 7, 1)])
+def test_v3_stream_in_any_chunk_size(local: Any, stream_wav: Any, piece: int, extra: int) -> None:
+    """The loop people write over a WAV read whole (3200-byte pieces, a 112-byte last one),
+    single bytes, odd sizes and an odd byte count, everything in one call: the whole file is
+    transcribed and the session ends with Terminate."""
+    data = _pcm(stream_wav()) + bytes(extra)
+    clear_sessions(local)
+    client = StreamingClient(StreamingClientOptions(api_key=API_KEY))
+    rec = V3Recorder(client)
+    client.connect(StreamingParameters(sample_rate=16000, format_turns=True))
+    for i in range(0, len(data), piece):
+        client.stream(data[i:i + piece])
+    client.disconnect(terminate=True)
+    assert rec.errors == [] and len(rec.terms) == 1
+    assert rec.ends() == FINALS
+    _check_record(local, len(data), 1600, 32000, "Terminate")
+
+
+def test_v2_stream_in_any_chunk_size(local: Any, stream_wav: Any) -> None:
+    data = _pcm(stream_wav()) + bytes(112)
+    clear_sessions(local)
+    r = V2Recorder()
+    t = r.transcriber(sample_rate=16000)
+    t.connect()
+    for i in range(0, len(data), 3200):
+        t.stream(data[i:i + 3200])
+    t.close()
+    assert r.errors == [] and r.finals() == FINALS
+    _check_record(local, len(data), 3200, 64000, "terminate_session")

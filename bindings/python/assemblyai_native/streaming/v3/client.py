@@ -269,8 +269,10 @@ class StreamingClient:
         session.free()
 
     def stream(self, data: Union[bytes, Generator[bytes, None, None], Iterable[bytes]]) -> None:
-        """Sends audio: ``bytes`` or an iterable of ``bytes`` (50 to 1000 ms each), or an
-        ``extras`` source. A no-op once the session ended, as in the official SDK."""
+        """Sends audio: ``bytes`` or an iterable of ``bytes`` of any size (the library frames
+        them into 50 to 1000 ms messages; a short tail is completed with silence at
+        ``disconnect``), or an ``extras`` source. A no-op once the session ended, as in the
+        official SDK."""
         if self._session is None:
             return
         self._session.stream(data)
