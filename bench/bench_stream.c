@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <dirent.h>
+#include <unistd.h>
 #include "../tests/c/stream_audio.h"   /* h_stream_samples(): the local server's streaming test audio */
 
 #define RATE 16000
@@ -69,6 +71,26 @@ static void on_event(const aai_streaming_event *e, void *user) {
     if (e->type == AAI_STREAMING_EVENT_ERROR) fprintf(stderr, "session error: %s\n", e->text ? e->text : "");
 }
 
+/* Entries of a /proc/self directory (threads: task, descriptors: fd). */
+static int count_dir(const char *path) {
+    int n = 0;
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static long rss_kb_now(void) {
+    long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f) return -1;
+    if (fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = -1;
+    fclose(f);
+    return rss * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 static int cmp_i64(const void *a, const void *b) {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);
@@ -96,7 +118,9 @@ int main(int argc, char **argv) {
     size_t samples = (size_t)(seconds * RATE), chunk = RATE * CHUNK_MS / 1000;
     session *ss = calloc((size_t)n, sizeof *ss);
     int16_t **audio = calloc((size_t)n, sizeof *audio);
+    int threads0 = count_dir("/proc/self/task"), fds0 = count_dir("/proc/self/fd") - 1;
     for (int i = 0; i < n; i++) {
+        /* the audio first, for an RSS baseline without the sessions */
         /* Sentences of four words, 400 ms each, naming the session: a turn from another session
            or out of order shows in the comparison with the server's record. */
         char text[2048] = "";
@@ -106,12 +130,17 @@ int main(int argc, char **argv) {
             snprintf(text + len, sizeof text - len, "%sSession %d sentence %d.", w ? " " : "", i, w / 4);
         }
         audio[i] = h_stream_samples(text, words * 400, samples);
+    }
+    long rss0 = rss_kb_now();
+    for (int i = 0; i < n; i++) {
         aai_status st = aai_streaming_new(client, AAI_STREAMING_V3, &ss[i].s);
         if (st == AAI_OK) st = aai_streaming_set_callback(ss[i].s, on_event, &ss[i]);
         if (st == AAI_OK) st = aai_streaming_set_sample_rate(ss[i].s, RATE);
         if (st == AAI_OK) st = aai_streaming_connect(ss[i].s);
         if (st != AAI_OK) { fprintf(stderr, "session %d: %s: %s\n", i, aai_status_name(st), aai_last_error_message()); return 1; }
     }
+    int threads1 = count_dir("/proc/self/task"), fds1 = count_dir("/proc/self/fd") - 1;
+    long rss1 = rss_kb_now();
     double cpu0 = cpu_seconds();
     int64_t t0 = now_ns();
     for (size_t k = 0; (k + 1) * chunk <= samples; k++) {  /* whole chunks: v3 takes 50..1000 ms a message */
@@ -132,6 +161,8 @@ int main(int argc, char **argv) {
         aai_status st = aai_streaming_close(ss[i].s, 30000);
         if (st != AAI_OK) { fprintf(stderr, "close %d: %s\n", i, aai_last_error_message()); return 1; }
     }
+    long rss2 = rss_kb_now();
+    int threads2 = count_dir("/proc/self/task");
     double wall = (now_ns() - t0) / 1e9, cpu = cpu_seconds() - cpu0;
 
     FILE *dump = fopen(argv[3], "w");
@@ -164,9 +195,12 @@ int main(int argc, char **argv) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"sessions\": %d, \"messages\": %zu, \"read_to_cb_p50_us\": %.1f, "
-           "\"read_to_cb_p99_us\": %.1f, \"read_to_cb_max_us\": %.1f, \"cpu_ms_per_session\": %.2f, \"cpu_s\": %.3f}\n",
+           "\"read_to_cb_p99_us\": %.1f, \"read_to_cb_max_us\": %.1f, \"cpu_ms_per_session\": %.2f, \"cpu_s\": %.3f, "
+           "\"threads_before\": %d, \"threads_open\": %d, \"threads_end\": %d, \"fds_before\": %d, \"fds_open\": %d, "
+           "\"fds_per_session\": %.2f, \"rss_kb_per_session\": %.1f}\n",
            wall, ru.ru_maxrss, n, m, m ? lat[m / 2] / 1e3 : 0.0, m ? lat[m * 99 / 100] / 1e3 : 0.0, m ? lat[m - 1] / 1e3 : 0.0,
-           cpu * 1000 / n, cpu);
+           cpu * 1000 / n, cpu, threads0, threads1, threads2, fds0, fds1, (double)(fds1 - fds0) / n,
+           (double)((rss2 > rss1 ? rss2 : rss1) - rss0) / n);
     free(lat);
     free(ss);
     free(audio);

@@ -1277,20 +1277,28 @@ aai_status aai_webhook_parse_redacted_audio(const char *body, size_t length, con
  * Threads. aai_streaming_connect() runs on the calling thread and returns only when the server
  * has begun the session (SessionBegins / Begin), or with an error: the close code and reason the
  * server gave are in the message and in aai_streaming_close_code() / aai_streaming_close_reason().
- * No callback runs for a failed connect. Once connected, the session has two threads of its own:
- * an I/O thread (the only one that touches the connection: it writes queued audio and messages
- * in order, reads the server's messages, answers pings, sends keep-alive pings) and a CALLBACK
- * THREAD, on which every event is delivered, one at a time, in the order received. OPENED is
- * always the first event and CLOSED always the last. Callbacks must not block for long (audio
- * keeps flowing meanwhile, but events wait). Inside a callback, every function of the session
+ * No callback runs for a failed connect. Once connected, a session has no thread of its own: all
+ * the sessions of the process share ONE I/O THREAD (an epoll loop; the only thread that touches
+ * the connections: it writes queued audio and messages in order, reads the servers' messages,
+ * answers pings, sends keep-alive pings) and a fixed POOL OF CALLBACK THREADS (4 unless
+ * aai_streaming_set_callback_threads() chose another number before the first session connected),
+ * on which events are delivered: a session's events one at a time, in the order received, never
+ * two of the same session at once (different sessions' callbacks run in parallel on the pool).
+ * So a process with any number of sessions has 1 + 4 streaming threads (more only while
+ * callbacks block in aai_streaming_close() of another session, see there; plus one capture
+ * thread per microphone), and per session its socket and the two descriptors of libcurl's
+ * handle that opened it. OPENED is always the first event and CLOSED always the last. Callbacks
+ * must not block for long (audio keeps flowing meanwhile, but that session's events wait, and a
+ * pool thread is busy). Inside a callback, every function of the session
  * may be called, including aai_streaming_close() (which then starts the termination and returns
  * at once; the remaining events follow after the callback returns) and aai_streaming_free()
  * (no further callback runs once the current one returns). Audio and control messages may be
  * sent from any thread: they go to a bounded queue (aai_streaming_set_queue_capacity()); a
  * send never blocks longer than the send timeout (aai_streaming_set_send_timeout_ms()), then
  * fails with AAI_ERR_TIMEOUT, and fails at once with AAI_ERR_STATE when the session is not open
- * (not connected yet, closing or closed). aai_streaming_free() stops the threads and drops the
- * events not delivered yet: once it returns, no callback runs.
+ * (not connected yet, closing or closed); sending never waits for the network itself.
+ * aai_streaming_free() takes the session out of the I/O loop (its socket is closed when it
+ * returns) and drops the events not delivered yet: once it returns, no callback of it runs.
  *
  * Errors and close codes. An ERROR event reports a server error message (v2 RealtimeError, v3
  * Error), a close code that means an error, a broken connection or a missed deadline; it comes
@@ -1545,8 +1553,10 @@ aai_status aai_streaming_send_json(aai_streaming *session, const char *json_obje
     If `timeout_ms` passes first, the connection is closed and AAI_ERR_TIMEOUT is returned
     (ERROR and CLOSED events still come). If the session had already ended with an error (a
     close code, a lost connection), that error is returned. Closing a session that is not
-    connected, or already closed, is AAI_OK. Called from a callback: starts the termination and
-    returns AAI_OK at once. */
+    connected, or already closed, is AAI_OK. Called from a callback of this session: starts the
+    termination and returns AAI_OK at once. Called from a callback of another session, it waits
+    as from any thread; the pool starts a temporary callback thread if needed so that this
+    session's events can still be delivered (it ends once no callback waits). */
 aai_status aai_streaming_close(aai_streaming *session, long timeout_ms);
 
 /** The session id from SessionBegins / Begin, or NULL before the session began. Borrowed: valid
@@ -1594,6 +1604,20 @@ aai_status aai_streaming_start_microphone(aai_streaming *session, const char *de
 /** Stops the microphone and waits for its thread (the audio it captured is queued before this
     returns). aai_streaming_close() and aai_streaming_free() stop it too. No-op when not capturing. */
 aai_status aai_streaming_stop_microphone(aai_streaming *session);
+
+/* ---- The process's streaming threads ---- */
+
+/** Sets how many callback threads deliver the events of all the process's streaming sessions
+    (1..64; default 4). Only before the first session connects (AAI_ERR_STATE afterwards: the
+    pool has started). 1 delivers every session's events on one thread, in one global order
+    (no two callbacks ever run at once); more threads let slow callbacks of different sessions
+    overlap. The I/O thread is always one. A process-wide setting: thread-safe, no handle. */
+aai_status aai_streaming_set_callback_threads(int threads);
+
+/** The process's streaming threads now: *io_threads (0 before the first session connected, then
+    1), *callback_threads (the pool, including temporary ones) and *sessions (sessions in the I/O
+    loop now). Any pointer may be NULL. Thread-safe. */
+aai_status aai_streaming_threads(int *io_threads, int *callback_threads, int *sessions);
 
 /* ---- Temporary tokens ---- */
 

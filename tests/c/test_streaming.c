@@ -5,6 +5,7 @@
 #include "harness.h"
 #include <curl/curl.h>
 #include <stdint.h>
+#include <dirent.h>
 
 /* ---- audio whose streaming transcript is `text` (harness.h) ---- */
 static int16_t *stream_samples(const char *text, int span_ms, double seconds, int rate, size_t *count) {
@@ -1016,6 +1017,120 @@ static void test_v3_force_endpoint_flushes_tail(void) {
     aai_client_free(c);
 }
 
+/* ---- the process's threads: one I/O loop and a fixed callback pool, whatever the sessions ---- */
+
+static int count_threads(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static int count_fds(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (!d) return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) n += e->d_name[0] != '.';
+    closedir(d);
+    return n - 1;   /* the directory's own */
+}
+
+static void test_thread_model(void) {
+    CHECK_STATUS(aai_streaming_set_callback_threads(0), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_streaming_set_callback_threads(65), AAI_ERR_INVALID_ARGUMENT);
+    int io = -1, cbs = -1, live = -1;
+    CHECK_STATUS(aai_streaming_threads(&io, &cbs, &live), AAI_OK);
+    CHECK(io == 1 && cbs == 4);   /* earlier tests started the loop and the pool of 4 */
+    CHECK_STATUS(aai_streaming_set_callback_threads(2), AAI_ERR_STATE);
+    CHECK_CONTAINS(aai_last_error_message(), "before the first streaming session");
+    aai_client *c = h_client();
+    enum { N = 64 };
+    static recorder r[N];
+    aai_streaming *s[N];
+    int threads0 = count_threads(), fds0 = count_fds();
+    for (int i = 0; i < N; i++) {
+        rec_init(&r[i]);
+        s[i] = new_session(c, i % 2 ? AAI_STREAMING_V2 : AAI_STREAMING_V3, &r[i]);
+        if (i % 2 == 0) aai_streaming_set_format_turns(s[i], 1);
+        CHECK_STATUS(aai_streaming_connect(s[i]), AAI_OK);
+    }
+    CHECK_STATUS(aai_streaming_threads(&io, &cbs, &live), AAI_OK);
+    CHECK(live == N);
+    int threads1 = count_threads(), fds1 = count_fds();
+    printf("# %d open sessions: %d threads (before: %d), %d descriptors (before: %d)\n", N, threads1, threads0, fds1, fds0);
+    CHECK(threads1 == threads0);          /* no thread per session */
+    CHECK(fds1 - fds0 <= N + 4);          /* one socket per session (and the loop's own, once) */
+    size_t count;
+    int16_t *samples = stream_samples(TEXT_HELLO, 2000, 3.0, 16000, &count);
+    for (size_t k = 0; k < count; k += 1600)
+        for (int i = 0; i < N; i++) CHECK_STATUS(aai_streaming_send_audio(s[i], samples + k, 3200), AAI_OK);
+    for (int i = 0; i < N; i++) CHECK_STATUS(aai_streaming_close(s[i], 20000), AAI_OK);
+    for (int i = 0; i < N; i++) {
+        char finals[512];
+        if (i % 2) v2_finals(&r[i], finals, sizeof finals); else v3_final_turns(&r[i], finals, sizeof finals);
+        CHECK_STR(finals, "Hello world. | How are you?");
+        CHECK(r[i].events[r[i].count - 1].type == AAI_STREAMING_EVENT_CLOSED);
+        aai_streaming_free(s[i]);
+    }
+    free(samples);
+    CHECK_STATUS(aai_streaming_threads(&io, &cbs, &live), AAI_OK);
+    CHECK(live == 0);
+    CHECK(count_threads() == threads0);
+    CHECK(count_fds() == fds0);            /* nothing leaked */
+    aai_client_free(c);
+}
+
+/* A callback that closes ANOTHER session waits for that session's events, which the pool must
+   still deliver even when every pool thread is inside such a callback. */
+typedef struct { aai_streaming *other; aai_status st; int done; pthread_mutex_t lock; } cross_arg;
+static void on_cross(const aai_streaming_event *e, void *user) {
+    cross_arg *a = user;
+    if (e->type != AAI_STREAMING_EVENT_OPENED || !a->other) return;
+    aai_status st = aai_streaming_close(a->other, 10000);
+    pthread_mutex_lock(&a->lock);
+    a->st = st;
+    a->done = 1;
+    pthread_mutex_unlock(&a->lock);
+}
+
+static void test_close_other_session_from_callback(void) {
+    aai_client *c = h_client();
+    enum { N = 8 };   /* more than the pool's threads */
+    static recorder r[N];
+    static cross_arg a[N];
+    aai_streaming *other[N], *s[N];
+    for (int i = 0; i < N; i++) {
+        rec_init(&r[i]);
+        other[i] = new_session(c, AAI_STREAMING_V3, &r[i]);
+        CHECK_STATUS(aai_streaming_connect(other[i]), AAI_OK);
+    }
+    for (int i = 0; i < N; i++) {
+        a[i] = (cross_arg){other[i], (aai_status)-1, 0, PTHREAD_MUTEX_INITIALIZER};
+        CHECK_STATUS(aai_streaming_new(c, AAI_STREAMING_V3, &s[i]), AAI_OK);
+        aai_streaming_set_callback(s[i], on_cross, &a[i]);
+        CHECK_STATUS(aai_streaming_connect(s[i]), AAI_OK);
+    }
+    double end = h_now_ms() + 15000;
+    int done = 0;
+    while (done < N && h_now_ms() < end) {
+        done = 0;
+        for (int i = 0; i < N; i++) { pthread_mutex_lock(&a[i].lock); done += a[i].done; pthread_mutex_unlock(&a[i].lock); }
+        usleep(5000);
+    }
+    CHECK(done == N);
+    for (int i = 0; i < N; i++) {
+        CHECK(a[i].st == AAI_OK);
+        CHECK(rec_wait_closed(&r[i], 1000));
+        aai_streaming_free(s[i]);
+        aai_streaming_free(other[i]);
+    }
+    aai_client_free(c);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     if (h_start_server(NULL) != 0) return 1;
@@ -1048,5 +1163,7 @@ int main(void) {
     RUN(test_v2_any_chunk_size);
     RUN(test_v3_ten_seconds_in_one_call);
     RUN(test_v3_force_endpoint_flushes_tail);
+    RUN(test_thread_model);
+    RUN(test_close_other_session_from_callback);
     return h_finish();
 }

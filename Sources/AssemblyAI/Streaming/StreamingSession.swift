@@ -2,32 +2,33 @@
 //
 // Threads, and who owns what:
 // - connect() runs on the caller's thread: it opens the connection, performs the handshake and
-//   reads until SessionBegins/Begin (or fails, with no event delivered). It then starts:
-// - the I/O thread, which alone owns the libcurl connection from then on: it writes the
+//   reads until SessionBegins/Begin (or fails, with no event delivered). It then hands the
+//   connection to:
+// - the process's streaming loop (StreamingLoop: one I/O thread for every session), which alone
+//   owns the libcurl connection from then on: through this session's IODriver it writes the
 //   outgoing queue (audio and control messages, in order), reads and parses the server's
 //   messages, answers pings, sends keep-alive pings, and enforces the close deadline. It never
 //   runs user code, so a slow callback cannot stall the audio.
-// - the callback thread, which delivers events in order to the handler. CLOSED is always the
-//   last event; the thread then ends.
-// Any thread may send audio or control messages: they go to a bounded queue (`monitor`).
-// shutdown() (the C ABI's free) stops and joins both threads; from inside a callback it joins the
-// I/O thread and lets the callback thread end once the callback returns. No callback runs after
-// shutdown() returns, except the one that called it.
+// - the process's callback pool (CallbackPool), which delivers this session's events in order
+//   to the handler, one at a time. CLOSED is always the last event.
+// Any thread may send audio or control messages: they go to a bounded queue (`monitor`) and the
+// loop is woken. shutdown() (the C ABI's free) asks the loop to drop the connection and waits
+// until it did and until no callback of this session runs (except the one that called it).
 
+import CCurl
 import Glibc
 
-public final class StreamingSession: @unchecked Sendable {  // mutable state is guarded by `monitor`
+public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // mutable state is guarded by `monitor`
     public typealias EventHandler = @Sendable (StreamingEvent) -> Void
 
     private enum State { case idle, connecting, open, closing, closed }
-    private enum Outgoing {
+    fileprivate enum Outgoing {
         case audio([UInt8], padding: Int)  // padding: silence the framer added (not the application's audio)
         case json(String)
     }
 
     public let client: Client
     private let monitor = Monitor()
-    private let wake: WakeUpFD
 
     // Guarded by `monitor`.
     private var opts: StreamingOptions
@@ -41,8 +42,15 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
     private var closedDelivered = false
     private var stopRequested = false
     private var endError: AssemblyAIError?
-    private var ioThread: NativeThread?
-    private var eventThread: NativeThread?
+    /// The loop's id of this session (0 while not in the loop), and whether the loop is done with it.
+    private var loopID = 0
+    private var ioFinished = true
+    /// The loop's answer to connect.
+    private var connectOutcome: Result<Void, AssemblyAIError>?
+    /// Events are queued on the callback pool (or being delivered).
+    private var deliveryScheduled = false
+    /// The thread running a callback of this session now, if one does.
+    private var deliveringThread: pthread_t?
     private var microphone: MicrophoneCapture?
     private var sessionIDValue: String?
     private var closeCodeValue = 0
@@ -55,8 +63,6 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
     public init(client: Client, protocol p: StreamingProtocol) throws(AssemblyAIError) {
         self.client = client
         self.opts = StreamingOptions(protocol: p)
-        guard let wake = WakeUpFD() else { throw AssemblyAIError(.internal, "could not create an eventfd (errno \(errno))") }
-        self.wake = wake
     }
 
     public var protocolVersion: StreamingProtocol { opts.protocolVersion }
@@ -117,34 +123,99 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             closeReasonValue = nil
             return opts
         }
-        do {
-            let (connection, begin) = try open(options)
-            try monitor.withLock { () throws(AssemblyAIError) in
-                guard !stopRequested else { throw AssemblyAIError(.state, "the \(what) was freed while connecting") }
-                state = .open
-                framer = AudioFramer(protocol: options.protocolVersion, encoding: options.encoding, sampleRate: options.sampleRate)
-                sessionIDValue = begin.sessionID
-                events.append(begin)
-                if options.protocolVersion == .v2, let threshold = options.endUtteranceSilenceThreshold {
-                    outgoing.append(.json("{\"end_utterance_silence_threshold\":\(threshold)}"))
-                }
-                guard let io = NativeThread.start(name: "aai-stream-io", { [self] in ioLoop(connection, options) }) else {
-                    state = .idle
-                    throw AssemblyAIError(.internal, "could not start the session's I/O thread")
-                }
-                ioThread = io
-                guard let ev = NativeThread.start(name: "aai-stream-cb", { [self] in eventLoop() }) else {
-                    // The I/O thread ends on stop; the session is unusable.
-                    stopRequested = true
-                    state = .closed
-                    throw AssemblyAIError(.internal, "could not start the session's callback thread")
-                }
-                eventThread = ev
+        do throws(AssemblyAIError) {
+            guard let loop = StreamingLoop.shared, let pool = CallbackPool.shared else {
+                throw AssemblyAIError(.internal, "could not start the streaming loop (epoll, eventfd or a thread refused)")
             }
+            if StreamingSession.blockingConnect {
+                // The connect of versions before the loop: on this thread, then handed over.
+                let (connection, begin) = try open(options)
+                try monitor.withLock { () throws(AssemblyAIError) in
+                    guard !stopRequested else { throw AssemblyAIError(.state, "the \(what) was freed while connecting") }
+                    ioFinished = false
+                    opened(begin, options)
+                    loopID = loop.register(IODriver(session: self, connection: connection, options: options))
+                }
+                pool.schedule(self)
+                return
+            }
+            // Through the loop: libcurl's multi handle connects (no thread blocks on the network),
+            // the loop performs the handshake and reads until Begin; this thread waits.
+            let (url, headers) = try target(options)
+            let driver = try IODriver(session: self, options: options, url: url, headers: headers,
+                                      deadlineMs: monotonicMs() + options.connectTimeoutMs)
+            let failure = monitor.withLock { () -> AssemblyAIError? in
+                connectOutcome = nil
+                ioFinished = false
+                loopID = loop.register(driver)
+                while connectOutcome == nil { monitor.wait(untilMs: nil) }
+                guard case .failure(let error)? = connectOutcome else { return nil }
+                return error
+            }
+            if let failure { throw failure }
         } catch {
             monitor.withLock { if state == .connecting { state = .idle } }
             throw error.redacting(client.settings.apiKey).redacting(options.token)
         }
+    }
+
+    /// AAI_STREAMING_BLOCKING_CONNECT=1: connect on the calling thread (the path before the
+    /// loop connected sessions itself), for comparison.
+    static let blockingConnect: Bool = getenv("AAI_STREAMING_BLOCKING_CONNECT").map { String(cString: $0) == "1" } ?? false
+
+    /// The session began (lock held): the state, the framer, the OPENED event, the v2 threshold.
+    private func opened(_ begin: StreamingEvent, _ options: StreamingOptions) {
+        state = .open
+        framer = AudioFramer(protocol: options.protocolVersion, encoding: options.encoding, sampleRate: options.sampleRate)
+        sessionIDValue = begin.sessionID
+        events.append(begin)
+        if options.protocolVersion == .v2, let threshold = options.endUtteranceSilenceThreshold {
+            outgoing.append(.json("{\"end_utterance_silence_threshold\":\(threshold)}"))
+        }
+        deliveryScheduled = true
+    }
+
+    /// From the loop: the session began. False when it is being freed (the driver then ends it).
+    fileprivate func loopConnected(_ begin: StreamingEvent, _ options: StreamingOptions) -> Bool {
+        let ok = monitor.withLock { () -> Bool in
+            guard !stopRequested else {
+                connectOutcome = .failure(AssemblyAIError(.state, "the \(what) was freed while connecting"))
+                monitor.broadcast()
+                return false
+            }
+            opened(begin, options)
+            connectOutcome = .success(())
+            monitor.broadcast()
+            return true
+        }
+        if ok { CallbackPool.shared?.schedule(self) }
+        return ok
+    }
+
+    /// From the loop: connecting failed (the close code and reason if the server closed).
+    fileprivate func loopConnectFailed(_ error: AssemblyAIError, closeCode: Int?, closeReason: String?) {
+        monitor.withLock {
+            if let closeCode {
+                closeCodeValue = closeCode
+                closeReasonValue = closeReason
+            }
+            ioFinished = true
+            connectOutcome = .failure(error)
+            monitor.broadcast()
+        }
+    }
+
+    /// The URL and headers of the connection.
+    private func target(_ options: StreamingOptions) throws(AssemblyAIError) -> (WebSocketURL, [(String, String)]) {
+        let settings = client.settings
+        var headers: [(String, String)] = [("User-Agent", settings.userAgent)]
+        if options.token == nil {
+            guard let key = settings.apiKey, !key.isEmpty else {
+                throw AssemblyAIError(.auth, "no API key and no temporary token: set ASSEMBLYAI_API_KEY, give one to the client, or set a token")
+            }
+            headers.append(("Authorization", key))
+        }
+        return (try WebSocketURL(options.sessionURL(settings: settings)), headers)
     }
 
     private func open(_ options: StreamingOptions) throws(AssemblyAIError) -> (WebSocketConnection, StreamingEvent) {
@@ -254,7 +325,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             }
             audioBytesQueued += bytes.count
         }
-        wake.signal()
+        wakeLoop()
     }
 
     /// Waits (lock held) while the queue has no room for `count` more bytes; throws when the
@@ -398,7 +469,18 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
             queuedAudioBytes += audioBytes
             audioBytesQueued += audioBytes
         }
-        wake.signal()
+        wakeLoop()
+    }
+
+    /// Asks the loop to look at this session's queue.
+    private func wakeLoop() {
+        let id = monitor.withLock { loopID }
+        if id != 0 { StreamingLoop.shared?.wake(id) }
+    }
+
+    /// Whether the calling thread is running one of this session's callbacks.
+    private var inOwnCallback: Bool {
+        monitor.withLock { deliveringThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
     }
 
     // MARK: close and shutdown
@@ -409,7 +491,7 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
     /// is closed and this throws a timeout). Throws the error that ended the session, if one did.
     /// Called from a callback, it starts the termination and returns at once.
     public func close(timeoutMs: Int) throws(AssemblyAIError) {
-        let onCallbackThread = monitor.withLock { eventThread?.isCurrent ?? false }
+        let onCallbackThread = inOwnCallback
         stopMicrophone()  // its last audio goes before the termination message
         try monitor.withLock { () throws(AssemblyAIError) in
             switch state {
@@ -430,12 +512,17 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
                 break
             }
         }
-        wake.signal()
+        wakeLoop()
         if onCallbackThread { return }
-        let error = monitor.withLock { () -> AssemblyAIError? in
-            while !closedDelivered && !stopRequested { monitor.wait(untilMs: nil) }
-            return endError
+        let wait = { () -> AssemblyAIError? in
+            self.monitor.withLock { () -> AssemblyAIError? in
+                while !self.closedDelivered && !self.stopRequested { self.monitor.wait(untilMs: nil) }
+                return self.endError
+            }
         }
+        // In another session's callback: the pool makes sure a worker is free to deliver ours.
+        let pool = CallbackPool.shared
+        let error = pool?.isWorker == true ? pool!.blocking(wait) : wait()
         if let error { throw error }
     }
 
@@ -443,277 +530,117 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
     /// the connection is open), the callback thread. Undelivered events are dropped. Returns once
     /// no thread of the session runs (except the calling callback, which finishes normally).
     public func shutdown() {
-        let (mic, io, ev) = monitor.withLock { () -> (MicrophoneCapture?, NativeThread?, NativeThread?) in
+        let own = inOwnCallback
+        let mic = monitor.withLock { () -> MicrophoneCapture? in
             stopRequested = true
             monitor.broadcast()
             let m = microphone
             microphone = nil
-            return (m, ioThread, eventThread)
+            return m
         }
-        wake.signal()
+        wakeLoop()
         mic?.stop()
-        io?.join()
-        if let ev {
-            if ev.isCurrent { ev.detach() } else { ev.join() }
-        }
         monitor.withLock {
-            ioThread = nil
-            eventThread = nil
+            while !ioFinished { monitor.wait(untilMs: nil) }
+            if !own { while deliveringThread != nil { monitor.wait(untilMs: nil) } }
+            events.removeAll()
             if state != .idle { state = .closed }
         }
     }
 
-    // MARK: the callback thread
+    // MARK: delivery (on the callback pool)
 
-    private func eventLoop() {
-        while true {
+    /// Delivers up to `limit` events in order; true when more are waiting.
+    func deliverSome(limit: Int) -> Bool {
+        for _ in 0..<limit {
             monitor.lock()
-            while events.isEmpty && !stopRequested { monitor.wait(untilMs: nil) }
-            if stopRequested {
+            if stopRequested || events.isEmpty {
+                if stopRequested { events.removeAll() }
+                deliveryScheduled = false
                 monitor.unlock()
-                return
+                return false
             }
             let event = events.removeFirst()
             let h = handler
+            deliveringThread = pthread_self()
             monitor.unlock()
             h?(event)
+            monitor.lock()
+            deliveringThread = nil
             if event.kind == .closed {
-                monitor.withLock {
-                    closedDelivered = true
-                    monitor.broadcast()
-                }
-                return
+                closedDelivered = true
+                events.removeAll()
+                deliveryScheduled = false
             }
+            monitor.broadcast()
+            let done = event.kind == .closed
+            monitor.unlock()
+            if done { return false }
         }
+        return true
     }
 
-    private func post(_ event: StreamingEvent) {
-        monitor.withLock { events.append(event) }
-        // After unlocking: a callback thread woken under the lock would at once block on it
-        // again, and pay a second wake-up (two scheduler delays on a busy machine).
-        monitor.broadcast()
+    fileprivate func post(_ event: StreamingEvent) {
+        let schedule = monitor.withLock { () -> Bool in
+            events.append(event)
+            guard !deliveryScheduled, !stopRequested else { return false }
+            deliveryScheduled = true
+            return true
+        }
+        if schedule { CallbackPool.shared?.schedule(self) }
     }
 
-    // MARK: the I/O thread
+    // MARK: the I/O (on the streaming loop's thread)
 
-    private func ioLoop(_ c: WebSocketConnection, _ options: StreamingOptions) {
-        var out: [UInt8] = []
-        var outOffset = 0
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        var lastActivity = monotonicMs()
-        var pingSentAt: Int?
-        var closeSent = false
-        var closeReceived: (code: UInt16, reason: String)?
-        var failure: AssemblyAIError?
-        var terminated = false
-        var eof = false
-        var stopped = false
-        let keepAlive = options.keepAliveMs
-        let p = options.protocolVersion
-
-        func sendClose(_ code: UInt16, _ reason: String) {
-            guard !closeSent else { return }
-            closeSent = true
-            c.encode(.close, WebSocketCodec.closePayload(code: code, reason: reason), into: &out)
-        }
-
-        func flush() throws(AssemblyAIError) {
-            while outOffset < out.count {
-                let n = try out.withBytes { (raw) throws(AssemblyAIError) -> Int in
-                    try c.send(UnsafeRawBufferPointer(rebasing: raw[outOffset...]), what: what)
-                }
-                if n == 0 { break }
-                outOffset += n
-                lastActivity = monotonicMs()
-            }
-            if outOffset == out.count {
-                out.removeAll(keepingCapacity: out.capacity <= 1 << 20)
-                outOffset = 0
-            }
-        }
-
-        do {
-            loop: while true {
-                // 1. Take what other threads queued.
-                // Only while little is waiting for the socket: the queue's bound stays the bound
-                // of what is buffered, so a slow connection pushes back on the senders.
-                var taken: [Outgoing] = []
-                var deadline: Int?
-                var moreQueued = false
-                monitor.withLock {
-                    stopped = stopRequested
-                    deadline = closeDeadlineMs
-                    guard !closeSent else { return }
-                    var room = StreamingSession.maxPendingWrite - (out.count - outOffset)
-                    var n = 0
-                    while n < outgoing.count, room > 0 {
-                        if case .audio(let bytes, let padding) = outgoing[n] {
-                            queuedAudioBytes -= bytes.count
-                            audioBytesWritten += bytes.count - padding
-                            room -= bytes.count
-                        }
-                        n += 1
-                    }
-                    if n > 0 {
-                        taken = Array(outgoing[0..<n])
-                        outgoing.removeFirst(n)
-                        monitor.broadcast()
-                    }
-                    moreQueued = !outgoing.isEmpty
-                }
-                if stopped {
-                    sendClose(WebSocketCloseCode.normal, "")
-                    try? flush()
-                    break loop
-                }
-                for item in taken {
-                    switch item {
-                    case .audio(let bytes, _): c.encode(.binary, bytes, into: &out)
-                    case .json(let text): c.encode(.text, Array(text.utf8), into: &out)
-                    }
-                }
-                // 2. The close deadline.
-                let now = monotonicMs()
-                if let deadline, now >= deadline {
-                    if !terminated {
-                        let expected = p == .v2 ? "SessionTerminated" : "Termination"
-                        failure = AssemblyAIError(.timeout, "\(what): no \(expected) within \(closeTimeoutMsSnapshot()) ms of close; the connection was closed")
-                    }
-                    sendClose(WebSocketCloseCode.normal, "")
-                    try? flush()
-                    break loop
-                }
-                // 3. Write.
-                try flush()
-                // 4. Read everything available (frames already buffered first: the handshake or
-                // connect may have read past what they needed).
-                var pendingFrames = c.parser.bufferedBytes > 0
-                reading: while true {
-                    if !pendingFrames {
-                        switch try c.recv(into: &buffer, what: what) {
-                        case .data(let n):
-                            buffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                            lastActivity = monotonicMs()
-                            pingSentAt = nil
-                        case .again:
-                            break reading
-                        case .eof:
-                            eof = true
-                            break reading
-                        }
-                    }
-                    pendingFrames = false
-                    do {
-                        while let frame = try c.parser.next() {
-                            guard let message = try c.assembler.push(frame) else { continue }
-                            switch message {
-                            case .text(let text):
-                                var event = StreamingEvent.parse(Array(text.utf8), protocol: p)
-                                event.receivedNs = c.lastDataNs
-                                if event.kind == .terminated { terminated = true }
-                                post(event)
-                            case .binary:
-                                break  // both protocols send JSON only
-                            case .ping(let payload):
-                                if !closeSent { c.encode(.pong, payload, into: &out) }
-                            case .pong:
-                                break
-                            case .close(let code, let reason):
-                                closeReceived = (code, reason)
-                                sendClose(code == WebSocketCloseCode.noStatus ? WebSocketCloseCode.normal : code, "")
-                                break reading
-                            }
-                        }
-                    }
-                }
-                if closeReceived != nil || eof {
-                    try? flush()
-                    break loop
-                }
-                // 5. Keep-alive.
-                var timeout = 1000
-                if keepAlive > 0 {
-                    let t = monotonicMs()
-                    if let sent = pingSentAt {
-                        if t - sent >= keepAlive {
-                            failure = AssemblyAIError(.connection, "\(what): no answer to a keep-alive ping within \(keepAlive) ms; the connection is considered lost")
-                            sendClose(WebSocketCloseCode.goingAway, "")
-                            try? flush()
-                            break loop
-                        }
-                        timeout = min(timeout, sent + keepAlive - t)
-                    } else if t - lastActivity >= keepAlive {
-                        var stamp = UInt64(t).bigEndian
-                        let payload = withUnsafeBytes(of: &stamp) { Array($0) }
-                        c.encode(.ping, payload, into: &out)
-                        pingSentAt = t
-                        try flush()
-                        timeout = min(timeout, keepAlive)
-                    } else {
-                        timeout = min(timeout, lastActivity + keepAlive - t)
-                    }
-                }
-                if let deadline { timeout = min(timeout, max(0, deadline - monotonicMs())) }
-                if moreQueued && outOffset == out.count { timeout = 0 }  // the queue has more to take now
-                // 6. Wait for the socket or a wake-up.
-                var fds = [pollfd(fd: c.fd, events: Int16(POLLIN) | (outOffset < out.count ? Int16(POLLOUT) : 0), revents: 0),
-                           pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)]
-                let rc = poll(&fds, 2, Int32(max(0, timeout)))
-                if rc > 0, fds[1].revents != 0 { wake.drain() }
-            }
-        } catch let error as WebSocketProtocolError {
-            failure = AssemblyAIError(.proto, "\(what): the server broke the WebSocket protocol: \(error.message)")
-            sendClose(error.closeCode, String(error.message.prefix(100)))
-            try? flush()
-        } catch let error as AssemblyAIError {
-            failure = error
-            // A send that failed (a reset met while writing audio) must not lose what the
-            // server sent before: those bytes are still in the socket. Deliver them first.
-            if !stopped, closeReceived == nil, let close = deliverReceived(c, p, buffer: &buffer) {
-                closeReceived = close  // the server's close explains the end better (see below)
-                failure = nil
-            }
-        } catch {
-            failure = AssemblyAIError(.internal, "\(what): \(error)")
-        }
-
-        c.close()  // the server sees the TCP close now, not when the session is freed
-        // The end: report it (unless the session is being freed) and let waiters go.
-        let closeCode: Int
-        let closeReason: String
-        if let (code, reason) = closeReceived {
-            closeCode = Int(code)
-            closeReason = reason
-            if failure == nil, !StreamingCloseCodes.isNormal(closeCode) {
-                failure = StreamingCloseCodes.error(code: closeCode, reason: reason, protocol: p, during: "by the server")
-            }
-        } else if eof {
-            closeCode = Int(WebSocketCloseCode.abnormal)
-            closeReason = ""
-            if failure == nil {
-                failure = AssemblyAIError(.connection, "\(what): the connection closed without a close frame"
-                                          + (terminated ? " (after the session terminated)" : ""))
-                if terminated { failure = nil }
-            }
-        } else {
-            closeCode = failure == nil ? Int(WebSocketCloseCode.normal) : Int(WebSocketCloseCode.abnormal)
-            closeReason = ""
-        }
-        failure = failure.map { $0.redacting(client.settings.apiKey).redacting(options.token) }
+    /// Takes what other threads queued, while little waits for the socket (the queue's bound
+    /// stays the bound of what is buffered, so a slow connection pushes back on the senders).
+    /// Returns the items, whether the session is being freed, the close deadline, and whether
+    /// more is queued.
+    fileprivate func takeOutgoing(room: Int) -> (items: [Outgoing], stopped: Bool, deadline: Int?, more: Bool) {
         monitor.withLock {
+            var room = room
+            var n = 0
+            while n < outgoing.count, room > 0 {
+                if case .audio(let bytes, let padding) = outgoing[n] {
+                    queuedAudioBytes -= bytes.count
+                    audioBytesWritten += bytes.count - padding
+                    room -= bytes.count
+                }
+                n += 1
+            }
+            var taken: [Outgoing] = []
+            if n > 0 {
+                taken = Array(outgoing[0..<n])
+                outgoing.removeFirst(n)
+                monitor.broadcast()
+            }
+            return (taken, stopRequested, closeDeadlineMs, !outgoing.isEmpty)
+        }
+    }
+
+    fileprivate func stopRequestedNow() -> (Bool, Int?) { monitor.withLock { (stopRequested, closeDeadlineMs) } }
+
+    /// The end of the connection (from the loop): records it, lets waiters go, and posts
+    /// ERROR (if any) and CLOSED unless the session is being freed.
+    fileprivate func ended(closeCode: Int, closeReason: String, failure: AssemblyAIError?, closeFrameReceived: Bool, stopped: Bool) {
+        let p = protocolVersion
+        let failure = failure.map { $0.redacting(client.settings.apiKey).redacting(monitor.withLock { opts.token }) }
+        let stop = monitor.withLock { () -> Bool in
             closeCodeValue = closeCode
             closeReasonValue = closeReason
             endError = failure
             state = .closed
+            ioFinished = true
             monitor.broadcast()
+            return stopped || stopRequested
         }
-        if stopped { return }
+        if stop { return }
         if let failure {
             var e = StreamingEvent(kind: .error, protocolVersion: p)
             e.text = failure.message
             e.error = failure
-            e.closeCode = closeReceived == nil ? 0 : closeCode
-            e.closeReason = closeReceived == nil ? nil : closeReason
+            e.closeCode = closeFrameReceived ? closeCode : 0
+            e.closeReason = closeFrameReceived ? closeReason : nil
             post(e)
         }
         var closed = StreamingEvent(kind: .closed, protocolVersion: p)
@@ -723,31 +650,9 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
         post(closed)
     }
 
-    private func closeTimeoutMsSnapshot() -> Int { monitor.withLock { closeTimeoutMs } }
+    fileprivate func closeTimeoutMsSnapshot() -> Int { monitor.withLock { closeTimeoutMs } }
 
-    /// After the connection failed: reads what is left in the socket and posts the messages in
-    /// it, up to a close frame (returned) or anything unreadable.
-    private func deliverReceived(_ c: WebSocketConnection, _ p: StreamingProtocol,
-                                 buffer: inout [UInt8]) -> (code: UInt16, reason: String)? {
-        var reads = 0
-        while reads < 256, case .data(let n)? = try? c.recv(into: &buffer, what: what) {  // up to EOF, at most 16 MiB
-            buffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            reads += 1
-        }
-        while let frame = try? c.parser.next() {  // nil: incomplete, or a protocol error
-            let pushed: WebSocketMessage?
-            do { pushed = try c.assembler.push(frame) } catch { break }
-            guard let message = pushed else { continue }  // a fragment
-            switch message {
-            case .text(let text): post(StreamingEvent.parse(Array(text.utf8), protocol: p))
-            case .close(let code, let reason): return (code, reason)
-            case .binary, .ping, .pong: break
-            }
-        }
-        return nil
-    }
-
-    /// Encoded bytes the I/O thread keeps waiting for the socket before it takes more from the queue.
+    /// Encoded bytes the loop keeps waiting for the socket before it takes more from the queue.
     static let maxPendingWrite = 256 * 1024
 
     // MARK: microphone (see MicrophoneCapture)
@@ -775,5 +680,510 @@ public final class StreamingSession: @unchecked Sendable {  // mutable state is 
         e.error = error
         let deliver = monitor.withLock { state == .open || state == .closing }
         if deliver { post(e) }
+    }
+}
+
+/// One session's connection in the streaming loop: the state the session's own I/O thread kept
+/// on its stack before the loop existed. Used only on the loop thread.
+final class IODriver: LoopClient {
+    private enum Phase {
+        case connecting          // libcurl's multi handle opens the connection
+        case handshake           // the upgrade request is out; reading the answer's head
+        case refused(WebSocketHandshake.Response, bodyDeadline: Int)  // a non-101 answer: reading its body
+        case begin               // upgraded; reading until SessionBegins / Begin
+        case open
+    }
+    private let session: StreamingSession
+    private var connection: WebSocketConnection?
+    private let options: StreamingOptions
+    private let p: StreamingProtocol
+    private let keepAlive: Int
+    private let what: String
+    private var phase: Phase
+    private var out: [UInt8] = []
+    private var outOffset = 0
+    private var lastActivity = monotonicMs()
+    private var pingSentAt: Int?
+    private var closeSent = false
+    private var closeReceived: (code: UInt16, reason: String)?
+    private var failure: AssemblyAIError?
+    private var terminated = false
+    private var eof = false
+    private var stopped = false
+    // Connecting through the loop.
+    private var easy: UnsafeMutableRawPointer?
+    private var errorBuffer: UnsafeMutablePointer<CChar>?
+    private var connectDeadline = 0
+    private var key = ""
+    private var request: [UInt8] = []
+    private var received: [UInt8] = []
+    private var errorText: String?
+    private var wsWhat = ""
+
+    /// A connection opened by connect() on its own thread (AAI_STREAMING_BLOCKING_CONNECT).
+    init(session: StreamingSession, connection: WebSocketConnection, options: StreamingOptions) {
+        self.session = session
+        self.connection = connection
+        self.options = options
+        self.p = options.protocolVersion
+        self.keepAlive = options.keepAliveMs
+        self.what = "\(options.protocolVersion.name) session"
+        self.phase = .open
+    }
+
+    /// A connection the loop opens: libcurl's handle for its multi handle, then the handshake
+    /// and the wait for Begin, all without blocking, before `deadlineMs`.
+    init(session: StreamingSession, options: StreamingOptions, url: WebSocketURL, headers: [(String, String)],
+         deadlineMs: Int) throws(AssemblyAIError) {
+        self.session = session
+        self.options = options
+        self.p = options.protocolVersion
+        self.keepAlive = options.keepAliveMs
+        self.what = "\(options.protocolVersion.name) session"
+        self.phase = .connecting
+        self.connectDeadline = deadlineMs
+        self.wsWhat = "WebSocket \(url.target.prefix { $0 != "?" })"
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        buffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer = buffer
+        easy = try WebSocketConnection.makeEasy(url: url, deadlineMs: deadlineMs, errorBuffer: buffer)
+        key = WebSocketHandshake.makeKey()
+        request = WebSocketHandshake.request(host: url.hostHeader, target: url.target, key: key, headers: headers)
+    }
+
+    deinit { releaseCurl() }
+
+    /// Frees the libcurl handle of a connect that never produced a connection, and the error buffer.
+    private func releaseCurl() {
+        if let easy {
+            if let multi = StreamingLoop.ifStarted?.multi { _ = curl_multi_remove_handle(multi, easy) }
+            curl_easy_cleanup(easy)
+            self.easy = nil
+        }
+        errorBuffer?.deallocate()
+        errorBuffer = nil
+    }
+
+    var fd: Int32 { connection?.fd ?? -1 }
+    var connectingHandle: UnsafeMutableRawPointer? { if case .connecting = phase { return easy } else { return nil } }
+
+    func connected(result: CURLcode, multi: UnsafeMutableRawPointer) -> Int32 {
+        guard let easy else { return -1 }
+        let detail = errorBuffer.map { String(cString: $0) } ?? ""
+        _ = aai_curl_setopt_ptr(easy, CURLOPT_ERRORBUFFER, nil)
+        guard result == CURLE_OK else {
+            failure = WebSocketConnection.connectError(result, detail: detail, what: wsWhat)
+            return -1
+        }
+        var socket: curl_socket_t = -1
+        _ = aai_curl_getinfo_socket(easy, &socket)
+        guard socket >= 0 else {
+            failure = AssemblyAIError(.connection, "\(wsWhat): libcurl gave no socket")
+            return -1
+        }
+        connection = WebSocketConnection.opened(easy: easy, fd: Int32(socket), multi: multi)
+        self.easy = nil  // the connection's now
+        errorBuffer?.deallocate()
+        errorBuffer = nil
+        phase = .handshake
+        out = request
+        outOffset = 0
+        request = []
+        return Int32(socket)
+    }
+
+    private func sendClose(_ code: UInt16, _ reason: String) {
+        guard !closeSent, let c = connection else { return }
+        closeSent = true
+        c.encode(.close, WebSocketCodec.closePayload(code: code, reason: reason), into: &out)
+    }
+
+    private func flush() throws(AssemblyAIError) {
+        guard let c = connection else { return }
+        while outOffset < out.count {
+            let n = try out.withBytes { (raw) throws(AssemblyAIError) -> Int in
+                try c.send(UnsafeRawBufferPointer(rebasing: raw[outOffset...]), what: what)
+            }
+            if n == 0 { break }
+            outOffset += n
+            lastActivity = monotonicMs()
+        }
+        if outOffset == out.count {
+            out.removeAll(keepingCapacity: out.capacity <= 64 * 1024)
+            outOffset = 0
+        }
+    }
+
+    func service(readable: Bool, nowMs: Int, buffer: inout [UInt8]) -> LoopVerdict {
+        switch phase {
+        case .open: return serviceOpen(readable: readable, nowMs: nowMs, buffer: &buffer)
+        case .connecting:
+            if session.stopRequestedNow().0 {
+                failure = AssemblyAIError(.state, "the \(what) was freed while connecting")
+                return .done
+            }
+            if nowMs >= connectDeadline {
+                failure = AssemblyAIError(.timeout, "\(wsWhat): connecting timed out after \(options.connectTimeoutMs) ms")
+                return .done
+            }
+            return .keep(wantWrite: false, deadlineMs: connectDeadline, again: false)
+        default:
+            return serviceConnecting(readable: readable, nowMs: nowMs, buffer: &buffer)
+        }
+    }
+
+    private func serviceOpen(readable: Bool, nowMs: Int, buffer: inout [UInt8]) -> LoopVerdict {
+        guard let c = connection else { return .done }
+        do {
+            // 1. Take what other threads queued.
+            var deadline: Int?
+            var moreQueued = false
+            if closeSent {
+                (stopped, deadline) = session.stopRequestedNow()
+            } else {
+                let t = session.takeOutgoing(room: StreamingSession.maxPendingWrite - (out.count - outOffset))
+                stopped = t.stopped
+                deadline = t.deadline
+                moreQueued = t.more
+                if !stopped {
+                    for item in t.items {
+                        switch item {
+                        case .audio(let bytes, _): c.encode(.binary, bytes, into: &out)
+                        case .json(let text): c.encode(.text, Array(text.utf8), into: &out)
+                        }
+                    }
+                }
+            }
+            if stopped {
+                sendClose(WebSocketCloseCode.normal, "")
+                try? flush()
+                return .done
+            }
+            // 2. The close deadline.
+            if let deadline, nowMs >= deadline {
+                if !terminated {
+                    let expected = p == .v2 ? "SessionTerminated" : "Termination"
+                    failure = AssemblyAIError(.timeout, "\(what): no \(expected) within \(session.closeTimeoutMsSnapshot()) ms of close; the connection was closed")
+                }
+                sendClose(WebSocketCloseCode.normal, "")
+                try? flush()
+                return .done
+            }
+            // 3. Write.
+            try flush()
+            // 4. Read everything available (frames already buffered first: the handshake or
+            // connect may have read past what they needed).
+            if readable || c.parser.bufferedBytes > 0 {
+                var pendingFrames = c.parser.bufferedBytes > 0
+                reading: while true {
+                    if !pendingFrames {
+                        switch try c.recv(into: &buffer, what: what) {
+                        case .data(let n):
+                            buffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                            lastActivity = monotonicMs()
+                            pingSentAt = nil
+                        case .again:
+                            break reading
+                        case .eof:
+                            eof = true
+                            break reading
+                        }
+                    }
+                    pendingFrames = false
+                    while let frame = try c.parser.next() {
+                        guard let message = try c.assembler.push(frame) else { continue }
+                        switch message {
+                        case .text(let text):
+                            var event = StreamingEvent.parse(Array(text.utf8), protocol: p)
+                            event.receivedNs = c.lastDataNs
+                            if event.kind == .terminated { terminated = true }
+                            session.post(event)
+                        case .binary:
+                            break  // both protocols send JSON only
+                        case .ping(let payload):
+                            if !closeSent { c.encode(.pong, payload, into: &out) }
+                        case .pong:
+                            break
+                        case .close(let code, let reason):
+                            closeReceived = (code, reason)
+                            sendClose(code == WebSocketCloseCode.noStatus ? WebSocketCloseCode.normal : code, "")
+                            break reading
+                        }
+                    }
+                }
+                if closeReceived != nil || eof {
+                    try? flush()
+                    return .done
+                }
+                try flush()  // pongs
+            }
+            // 5. Keep-alive.
+            var next: Int? = deadline
+            if keepAlive > 0 {
+                let t = monotonicMs()
+                if let sent = pingSentAt {
+                    if t - sent >= keepAlive {
+                        failure = AssemblyAIError(.connection, "\(what): no answer to a keep-alive ping within \(keepAlive) ms; the connection is considered lost")
+                        sendClose(WebSocketCloseCode.goingAway, "")
+                        try? flush()
+                        return .done
+                    }
+                    next = min(next ?? Int.max, sent + keepAlive)
+                } else if t - lastActivity >= keepAlive {
+                    var stamp = UInt64(t).bigEndian
+                    let payload = withUnsafeBytes(of: &stamp) { Array($0) }
+                    c.encode(.ping, payload, into: &out)
+                    pingSentAt = t
+                    try flush()
+                    next = min(next ?? Int.max, t + keepAlive)
+                } else {
+                    next = min(next ?? Int.max, lastActivity + keepAlive)
+                }
+            }
+            return .keep(wantWrite: outOffset < out.count, deadlineMs: next, again: moreQueued && outOffset == out.count)
+        } catch let error as WebSocketProtocolError {
+            failure = AssemblyAIError(.proto, "\(what): the server broke the WebSocket protocol: \(error.message)")
+            sendClose(error.closeCode, String(error.message.prefix(100)))
+            try? flush()
+            return .done
+        } catch let error as AssemblyAIError {
+            failure = error
+            // A send that failed (a reset met while writing audio) must not lose what the
+            // server sent before: those bytes are still in the socket. Deliver them first.
+            if !stopped, closeReceived == nil, let close = deliverReceived(buffer: &buffer) {
+                closeReceived = close  // the server's close explains the end better (see finish)
+                failure = nil
+            }
+            return .done
+        } catch {
+            failure = AssemblyAIError(.internal, "\(what): \(error)")
+            return .done
+        }
+    }
+
+    private var isBeginPhase: Bool { if case .begin = phase { return true } else { return false } }
+
+    /// The handshake and the wait for Begin, as connect() did them on its own thread: every
+    /// failure becomes connect's error, with no event.
+    private func serviceConnecting(readable: Bool, nowMs: Int, buffer: inout [UInt8]) -> LoopVerdict {
+        guard let c = connection else { return .done }
+        let expected = p == .v2 ? "SessionBegins" : "Begin"
+        /// A close frame before the connection ends (in the Begin phase), as connect() sent.
+        func fail(_ code: UInt16, _ reason: String) {
+            sendClose(code, reason)
+            try? flush()
+        }
+        do {
+            if session.stopRequestedNow().0 {
+                failure = AssemblyAIError(.state, "the \(what) was freed while connecting")
+                if isBeginPhase { fail(WebSocketCloseCode.normal, "") }
+                return .done
+            }
+            try flush()
+            var first = true
+            reading: while true {
+                // First the frames already buffered (the handshake may have read past its head)
+                // when the socket has nothing new; then read until the socket has no more.
+                let parseOnly = first && !readable
+                if parseOnly && !(isBeginPhase && c.parser.bufferedBytes > 0) { break }
+                first = false
+                var gotEOF = false
+                if !parseOnly {
+                    switch try c.recv(into: &buffer, what: wsWhat) {
+                    case .data(let n):
+                        if isBeginPhase {
+                            buffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                        } else {
+                            received += buffer[0..<n]
+                        }
+                    case .again: break reading
+                    case .eof: gotEOF = true
+                    }
+                }
+                switch phase {
+                case .handshake:
+                    let head: WebSocketHandshake.Response?
+                    do { head = try WebSocketHandshake.parseResponse(received) } catch {
+                        throw AssemblyAIError(.proto, "\(wsWhat): \(error.message)")
+                    }
+                    if let head {
+                        let rest = Array(received[head.headLength...])
+                        received = []
+                        if head.status != 101 {
+                            received = rest
+                            phase = .refused(head, bodyDeadline: min(connectDeadline, monotonicMs() + 1000))
+                            if received.count >= WebSocketConnection.refusalBodyLength(head) || gotEOF {
+                                throw WebSocketConnection.refusal(head, body: received, what: wsWhat)
+                            }
+                        } else {
+                            if let problem = WebSocketHandshake.problem(with: head, key: key) {
+                                throw AssemblyAIError(.proto, "\(wsWhat): \(problem)")
+                            }
+                            if !rest.isEmpty { c.parser.append(rest) }
+                            phase = .begin
+                        }
+                    }
+                    if gotEOF, case .handshake = phase {
+                        throw AssemblyAIError(.connection, "\(wsWhat): the server closed the connection during the handshake")
+                    }
+                case .refused(let head, _):
+                    if received.count >= WebSocketConnection.refusalBodyLength(head) || gotEOF {
+                        throw WebSocketConnection.refusal(head, body: received, what: wsWhat)
+                    }
+                case .begin, .connecting, .open:
+                    break
+                }
+                if isBeginPhase {
+                    while let frame = try c.parser.next() {
+                        guard let message = try c.assembler.push(frame) else { continue }
+                        switch message {
+                        case .text(let text):
+                            var event = StreamingEvent.parse(Array(text.utf8), protocol: p)
+                            event.receivedNs = c.lastDataNs
+                            switch event.kind {
+                            case .opened:
+                                phase = .open
+                                lastActivity = monotonicMs()
+                                guard session.loopConnected(event, options) else {
+                                    stopped = true
+                                    return serviceOpen(readable: false, nowMs: nowMs, buffer: &buffer)
+                                }
+                                return serviceOpen(readable: readable, nowMs: nowMs, buffer: &buffer)
+                            case .error: errorText = event.text
+                            default: break
+                            }
+                        case .binary, .pong: break
+                        case .ping(let payload):
+                            c.encode(.pong, payload, into: &out)
+                            try flush()
+                        case .close(let code, let reason):
+                            fail(code == WebSocketCloseCode.noStatus ? WebSocketCloseCode.normal : code, "")
+                            closeReceived = (code, reason)
+                            var error = StreamingCloseCodes.error(code: Int(code), reason: reason, protocol: p, during: "before the session began")
+                            if StreamingCloseCodes.isNormal(Int(code)) { error.code = .connection }
+                            if let errorText {
+                                error.message += " (server error message: \(errorText))"
+                                error.serverText = error.serverText ?? errorText
+                            }
+                            failure = error
+                            return .done
+                        }
+                    }
+                    if gotEOF {
+                        eof = true
+                        throw AssemblyAIError(.connection, "\(what): the server closed the connection before the session began"
+                                              + (errorText.map { " (server error message: \($0))" } ?? ""), serverText: errorText)
+                    }
+                }
+                if gotEOF { break reading }
+            }
+            // Deadlines.
+            let now = monotonicMs()
+            switch phase {
+            case .refused(let head, let bodyDeadline):
+                if now >= bodyDeadline { throw WebSocketConnection.refusal(head, body: received, what: wsWhat) }
+                return .keep(wantWrite: outOffset < out.count, deadlineMs: bodyDeadline, again: false)
+            case .handshake:
+                if now >= connectDeadline {
+                    throw AssemblyAIError(.timeout, "\(wsWhat): waiting for the handshake answer: timed out")
+                }
+            case .begin:
+                if now >= connectDeadline {
+                    fail(WebSocketCloseCode.normal, "")
+                    throw AssemblyAIError(.timeout, "\(what): no \(expected) message within \(options.connectTimeoutMs) ms")
+                }
+            default: break
+            }
+            return .keep(wantWrite: outOffset < out.count, deadlineMs: connectDeadline, again: false)
+        } catch let error as WebSocketProtocolError {
+            fail(error.closeCode, String(error.message.prefix(100)))
+            failure = AssemblyAIError(.proto, "\(what): the server broke the WebSocket protocol: \(error.message)")
+            return .done
+        } catch let error as AssemblyAIError {
+            failure = error
+            return .done
+        } catch {
+            failure = AssemblyAIError(.internal, "\(what): \(error)")
+            return .done
+        }
+    }
+
+    func finish(buffer: inout [UInt8]) {
+        if case .open = phase {} else {
+            // connect failed (or the session was freed while connecting): no event, connect's error.
+            connection?.close()
+            releaseCurl()
+            session.loopConnectFailed(failure ?? AssemblyAIError(.internal, "\(what): connect ended without a reason"),
+                                      closeCode: closeReceived.map { Int($0.code) } ?? (eof && isBeginPhase ? Int(WebSocketCloseCode.abnormal) : nil),
+                                      closeReason: closeReceived?.reason)
+            return
+        }
+        guard let c = connection else { return }
+        c.close()  // the server sees the TCP close now, not when the session is freed
+        let closeCode: Int
+        let closeReason: String
+        if let (code, reason) = closeReceived {
+            closeCode = Int(code)
+            closeReason = reason
+            if failure == nil, !StreamingCloseCodes.isNormal(closeCode) {
+                failure = StreamingCloseCodes.error(code: closeCode, reason: reason, protocol: p, during: "by the server")
+            }
+        } else if eof {
+            closeCode = Int(WebSocketCloseCode.abnormal)
+            closeReason = ""
+            if failure == nil {
+                failure = AssemblyAIError(.connection, "\(what): the connection closed without a close frame"
+                                          + (terminated ? " (after the session terminated)" : ""))
+                if terminated { failure = nil }
+            }
+        } else {
+            closeCode = failure == nil ? Int(WebSocketCloseCode.normal) : Int(WebSocketCloseCode.abnormal)
+            closeReason = ""
+        }
+        session.ended(closeCode: closeCode, closeReason: closeReason, failure: failure,
+                      closeFrameReceived: closeReceived != nil, stopped: stopped)
+    }
+
+    /// After the connection failed: reads what is left in the socket and posts the messages in
+    /// it, up to a close frame (returned) or anything unreadable.
+    private func deliverReceived(buffer: inout [UInt8]) -> (code: UInt16, reason: String)? {
+        guard let c = connection else { return nil }
+        var reads = 0
+        while reads < 256, case .data(let n)? = try? c.recv(into: &buffer, what: what) {  // up to EOF, at most 16 MiB
+            buffer.withUnsafeBytes { c.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            reads += 1
+        }
+        while let frame = try? c.parser.next() {  // nil: incomplete, or a protocol error
+            let pushed: WebSocketMessage?
+            do { pushed = try c.assembler.push(frame) } catch { break }
+            guard let message = pushed else { continue }  // a fragment
+            switch message {
+            case .text(let text): session.post(StreamingEvent.parse(Array(text.utf8), protocol: p))
+            case .close(let code, let reason): return (code, reason)
+            case .binary, .ping, .pong: break
+            }
+        }
+        return nil
+    }
+}
+
+extension StreamingSession {
+    /// Sets the number of callback threads shared by every session of the process (1...64,
+    /// default 4). Only before the first session connects (the pool then starts).
+    public static func setCallbackThreads(_ n: Int) throws(AssemblyAIError) {
+        guard (1...CallbackPool.maxThreads).contains(n) else {
+            throw AssemblyAIError(.invalidArgument, "callback threads must be 1..\(CallbackPool.maxThreads), got \(n)")
+        }
+        guard CallbackPool.configure(threads: n) else {
+            throw AssemblyAIError(.state, "the callback threads can be set only before the first streaming session connects "
+                                  + "(the pool runs \(CallbackPool.configuredThreads))")
+        }
+    }
+
+    /// The streaming threads of the process now: the I/O loop's (0 or 1), the callback pool's,
+    /// and the sessions in the loop.
+    public static var processThreads: (io: Int, callbacks: Int, sessions: Int) {
+        let loop = StreamingLoop.ifStarted
+        return (loop == nil ? 0 : 1, CallbackPool.ifStarted?.threadCount ?? 0, loop?.clientCount ?? 0)
     }
 }

@@ -38,6 +38,9 @@ final class Monitor: @unchecked Sendable {  // all access goes through the pthre
     /// what the waiters check: a waiter woken while the lock is still held only blocks on it again.
     func broadcast() { pthread_cond_broadcast(&cond) }
 
+    /// Wakes one waiter (see broadcast()).
+    func signal() { pthread_cond_signal(&cond) }
+
     /// Waits (lock held) until woken or until `deadlineMs` on the monotonic clock (nil: no
     /// deadline). Returns false when the deadline passed.
     @discardableResult

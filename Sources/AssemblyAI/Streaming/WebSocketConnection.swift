@@ -59,9 +59,19 @@ final class WebSocketConnection {
 
     enum RecvResult { case data(Int), again, eof }
 
-    private init(easy: UnsafeMutableRawPointer, fd: Int32) {
+    /// The multi handle the easy handle is in (the streaming loop's), or nil (its own).
+    private let multi: UnsafeMutableRawPointer?
+
+    private init(easy: UnsafeMutableRawPointer, fd: Int32, multi: UnsafeMutableRawPointer? = nil) {
         self.easy = easy
         self.fd = fd
+        self.multi = multi
+    }
+
+    /// A connection libcurl opened through a multi handle (the streaming loop's): it stays in
+    /// that multi handle (libcurl closes a CONNECT_ONLY connection removed from it) until close().
+    static func opened(easy: UnsafeMutableRawPointer, fd: Int32, multi: UnsafeMutableRawPointer) -> WebSocketConnection {
+        WebSocketConnection(easy: easy, fd: fd, multi: multi)
     }
 
     private var closed = false
@@ -72,7 +82,66 @@ final class WebSocketConnection {
     func close() {
         guard !closed else { return }
         closed = true
+        if let multi { _ = curl_multi_remove_handle(multi, easy) }
         curl_easy_cleanup(easy)
+    }
+
+    /// A libcurl handle set up to open the connection to `url` (CONNECT_ONLY: DNS, proxy tunnel,
+    /// TLS with verification), for curl_easy_perform or a multi handle. `errorBuffer` must hold
+    /// CURL_ERROR_SIZE bytes and live as long as the transfer.
+    static func makeEasy(url: WebSocketURL, deadlineMs: Int, errorBuffer: UnsafeMutablePointer<CChar>?) throws(AssemblyAIError) -> UnsafeMutableRawPointer {
+        _ = curlGlobalInit
+        guard let easy = curl_easy_init() else { throw AssemblyAIError(.noMemory, "could not create a libcurl handle") }
+        _ = aai_curl_setopt_str(easy, CURLOPT_URL, url.curlURL)
+        _ = aai_curl_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
+        _ = aai_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = aai_curl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = aai_curl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        _ = aai_curl_setopt_str(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        // Through an HTTP proxy, tunnel (CONNECT) even for plain ws://: we speak our own protocol.
+        _ = aai_curl_setopt_long(easy, CURLOPT_HTTPPROXYTUNNEL, 1)
+        // TLS: HTTP/1.1 only in ALPN, since the upgrade is an HTTP/1.1 mechanism.
+        _ = aai_curl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
+        _ = aai_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, max(1, deadlineMs - monotonicMs()))
+        // In a shared multi handle, libcurl would close a connection idle (to its eyes) for
+        // longer than this when another one opens: a streaming session is never idle to us.
+        _ = aai_curl_setopt_long(easy, CURLOPT_MAXAGE_CONN, 100 * 365 * 86400)
+        if let errorBuffer {
+            errorBuffer.pointee = 0
+            _ = aai_curl_setopt_ptr(easy, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
+        }
+        return easy
+    }
+
+    /// The error for a failed connect (libcurl's code and its error buffer's text).
+    static func connectError(_ code: CURLcode, detail: String, what: String) -> AssemblyAIError {
+        let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            return AssemblyAIError(.timeout, "\(what): connecting timed out: \(reason)")
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
+            return AssemblyAIError(.tls, "\(what): TLS failed: \(reason)")
+        default:
+            return AssemblyAIError(.connection, "\(what): could not connect: \(reason)")
+        }
+    }
+
+    /// The error for an upgrade the server refused (HTTP status `head.status`, `body` as read).
+    static func refusal(_ head: WebSocketHandshake.Response, body rest: [UInt8], what: String) -> AssemblyAIError {
+        let length = head.header("Content-Length").flatMap { Int($0) } ?? 64 * 1024
+        let body = String(decoding: rest.prefix(length), as: UTF8.self)
+        var serverText: String? = nil
+        if let value = try? JSONValue.parse(body), let text = value["error"]?.stringValue { serverText = text }
+        let code = ErrorCode.forHTTPStatus(head.status)
+        let detail = serverText ?? (body.isEmpty ? head.reason : String(body.prefix(300)))
+        return AssemblyAIError(code, "\(what): the server refused the WebSocket upgrade with HTTP \(head.status): \(detail)",
+                               httpStatus: head.status, serverText: serverText)
+    }
+
+    /// How many body bytes to wait for after a refusal's head.
+    static func refusalBodyLength(_ head: WebSocketHandshake.Response) -> Int {
+        min(head.header("Content-Length").flatMap { Int($0) } ?? 64 * 1024, 64 * 1024)
     }
 
     /// Opens the connection and performs the opening handshake. Returns once the server
@@ -126,7 +195,7 @@ final class WebSocketConnection {
         return connection
     }
 
-    private static let curlGlobalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    static let curlGlobalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     private func handshake(url: WebSocketURL, headers: [(String, String)], what: String, deadlineMs: Int) throws(AssemblyAIError) {
         let key = WebSocketHandshake.makeKey()

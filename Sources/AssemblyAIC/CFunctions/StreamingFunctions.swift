@@ -354,6 +354,24 @@ public func aai_streaming_stop_microphone_impl(_ s: OpaquePointer?) -> aai_statu
     abiCall { () throws(AssemblyAIError) in try streaming(s).session.stopMicrophone() }
 }
 
+// MARK: the process's streaming threads
+
+@_cdecl("aai_streaming_set_callback_threads")
+public func aai_streaming_set_callback_threads_impl(_ threads: Int32) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try StreamingSession.setCallbackThreads(Int(threads)) }
+}
+
+@_cdecl("aai_streaming_threads")
+public func aai_streaming_threads_impl(_ io: UnsafeMutablePointer<Int32>?, _ callbacks: UnsafeMutablePointer<Int32>?,
+                                       _ sessions: UnsafeMutablePointer<Int32>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let t = StreamingSession.processThreads
+        io?.pointee = Int32(t.io)
+        callbacks?.pointee = Int32(t.callbacks)
+        sessions?.pointee = Int32(clamping: t.sessions)
+    }
+}
+
 // MARK: temporary tokens
 
 @_cdecl("aai_streaming_create_token_v2")
