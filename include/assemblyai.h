@@ -1286,8 +1286,8 @@ aai_status aai_webhook_parse_redacted_audio(const char *body, size_t length, con
  * two of the same session at once (different sessions' callbacks run in parallel on the pool).
  * So a process with any number of sessions has 1 + 4 streaming threads (more only while
  * callbacks block in aai_streaming_close() of another session, see there; plus one capture
- * thread per microphone), and per session its socket and the two descriptors of libcurl's
- * handle that opened it. OPENED is always the first event and CLOSED always the last. Callbacks
+ * thread per microphone), and one descriptor per session (its socket; the loop connects the
+ * sessions itself, without blocking, through one libcurl multi handle). OPENED is always the first event and CLOSED always the last. Callbacks
  * must not block for long (audio keeps flowing meanwhile, but that session's events wait, and a
  * pool thread is busy). Inside a callback, every function of the session
  * may be called, including aai_streaming_close() (which then starts the termination and returns
@@ -1387,7 +1387,7 @@ typedef struct aai_streaming_event {
                                       library makes (ERROR from a failure, CLOSED) */
 } aai_streaming_event;
 
-/** The event callback. Runs on the session's callback thread (see above); `event` and all it
+/** The event callback. Runs on a callback thread of the process's pool (see above); `event` and all it
     points to are valid only until the callback returns. */
 typedef void (*aai_streaming_callback)(const aai_streaming_event *event, void *user_data);
 

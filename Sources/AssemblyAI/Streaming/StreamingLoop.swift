@@ -12,8 +12,10 @@
 //   session and waiting for its CLOSED) is compensated with a temporary extra worker.
 //
 // Thread count: 1 + callbackThreads (+ temporary workers while callbacks block in close), plus a
-// capture thread per microphone. Descriptors: the epoll set and the eventfd, plus per session
-// its socket (and the two of libcurl's internal handle that opened it).
+// capture thread per microphone. Descriptors: the epoll set, the eventfd and the multi handle's
+// two, plus one per session: its socket. Sessions connect through the loop too: libcurl's multi
+// handle (its sockets and timer driven from the epoll set) opens the connection (DNS, proxy
+// tunnel, TLS), then the loop performs the WebSocket handshake and reads until Begin.
 
 import CCurl
 import Glibc
