@@ -244,6 +244,22 @@ class Session:
             self.send_iterable(data)
 
 
+def set_callback_threads(threads: int) -> None:
+    """How many library threads deliver the events of every streaming session of the process
+    (1..64, default 4); only before the first session connects. The sessions share one I/O
+    thread and this pool: the binding starts no thread per session."""
+    if not isinstance(threads, int) or isinstance(threads, bool):
+        raise TypeError(f"threads must be an int, not {type(threads).__name__}")
+    _ffi.check(lib.aai_streaming_set_callback_threads(threads))
+
+
+def process_threads() -> Dict[str, int]:
+    """The process's streaming threads now: ``io`` (0 or 1), ``callbacks`` and ``sessions``."""
+    io, cbs, live = ctypes.c_int(0), ctypes.c_int(0), ctypes.c_int(0)
+    _ffi.check(lib.aai_streaming_threads(ctypes.byref(io), ctypes.byref(cbs), ctypes.byref(live)))
+    return {"io": io.value, "callbacks": cbs.value, "sessions": live.value}
+
+
 def stamped(obj: Any, ev: Event) -> Any:
     """`obj` with the time its server message was read (types._Received)."""
     obj.received_ns = ev.received_ns

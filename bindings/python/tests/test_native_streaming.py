@@ -635,3 +635,38 @@ def test_v2_stream_in_any_chunk_size(local: Any, stream_wav: Any) -> None:
     t.close()
     assert r.errors == [] and r.finals() == FINALS
     _check_record(local, len(data), 3200, 64000, "terminate_session")
+
+
+def _os_threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+def test_sessions_share_the_library_threads(local: Any, stream_wav: Any) -> None:
+    """40 open v3 sessions add no thread: one I/O thread and the callback pool serve them all."""
+    from assemblyai_native import streaming
+
+    data = _pcm(stream_wav())
+    first = StreamingClient(StreamingClientOptions(api_key=API_KEY))
+    first.connect(StreamingParameters(sample_rate=16000))  # the loop and the pool run from here on
+    with pytest.raises(aai.AssemblyAIError):
+        streaming.set_callback_threads(2)  # too late: the pool started
+    with pytest.raises(TypeError):
+        streaming.set_callback_threads("2")  # type: ignore[arg-type]
+    before = _os_threads()
+    clients, recs = [], []
+    for _ in range(40):
+        c = StreamingClient(StreamingClientOptions(api_key=API_KEY))
+        recs.append(V3Recorder(c))
+        c.connect(StreamingParameters(sample_rate=16000, format_turns=True))
+        clients.append(c)
+    t = streaming.process_threads()
+    assert t["io"] == 1 and 1 <= t["callbacks"] <= 8 and t["sessions"] >= 40
+    assert _os_threads() == before
+    for i in range(0, len(data), 3200):
+        for c in clients:
+            c.stream(data[i:i + 3200])
+    for c in clients:
+        c.disconnect(terminate=True)
+    first.disconnect(terminate=True)
+    assert all(r.ends() == FINALS and r.errors == [] for r in recs)
+    assert _os_threads() == before
