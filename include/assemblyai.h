@@ -1786,11 +1786,12 @@ typedef struct aai_sync_live aai_sync_live;
     returns at once) and aai_sync_live_free() on its session; it must not block for long. */
 typedef void (*aai_sync_live_callback)(aai_sync_live *session, aai_status status, void *user_data);
 
-/** Opens a live upload: the request starts at once on a thread of the session. `config` (may be
-    NULL; raw PCM needs sample_rate and channels) is copied. `on_done` (may be NULL) is called as
+/** Opens a live upload: the request starts at once on a thread of the session. `filename` (may
+    be NULL) names the audio part and picks the format by its extension as for a file; `config`
+    (may be NULL; raw PCM needs sample_rate and channels) is copied. `on_done` (may be NULL) is called as
     described above with `user_data`, which must stay valid until it ran. *out is owned by the
     caller: release it with aai_sync_live_free(). */
-aai_status aai_sync_live_open(aai_sync_transcriber *transcriber, const aai_sync_config *config,
+aai_status aai_sync_live_open(aai_sync_transcriber *transcriber, const char *filename, const aai_sync_config *config,
                               aai_sync_live_callback on_done, void *user_data, aai_sync_live **out);
 
 /** Queues audio (copied) for the upload. Safe from any thread, including an audio callback; it

@@ -214,11 +214,11 @@ public final class AudioRequestTranscriber: Sendable {
     /// the session's thread when the outcome is known (also after `cancel`).
     /// `beforeStart` (optional) sees the session before its thread starts (the C ABI registers
     /// its handle there, so `onDone` can name it).
-    public func openLive(config: AudioRequestConfig = AudioRequestConfig(),
+    public func openLive(filename: String? = nil, config: AudioRequestConfig = AudioRequestConfig(),
                          beforeStart: ((LiveAudioUpload) -> Void)? = nil,
                          onDone: (@Sendable (LiveAudioUpload) -> Void)? = nil) throws(AssemblyAIError) -> LiveAudioUpload {
         let configJSON = try config.validated(for: api)
-        let format = try AudioRequestAudio.format(api: api, filename: nil, config: config)
+        let format = try AudioRequestAudio.format(api: api, filename: filename, config: config)
         let session = LiveAudioUpload(onDone: onDone)
         beforeStart?(session)
         try session.start { [self] source in

@@ -300,7 +300,7 @@ public func aai_sync_warm_impl(_ t: OpaquePointer?) -> aai_status {
 // MARK: Live sessions
 
 @_cdecl("aai_sync_live_open")
-public func aai_sync_live_open_impl(_ t: OpaquePointer?, _ c: OpaquePointer?, _ onDone: aai_sync_live_callback?,
+public func aai_sync_live_open_impl(_ t: OpaquePointer?, _ filename: UnsafePointer<CChar>?, _ c: OpaquePointer?, _ onDone: aai_sync_live_callback?,
                                     _ userData: UnsafeMutableRawPointer?, _ outS: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let target = try out(outS, "out")
@@ -319,7 +319,8 @@ public func aai_sync_live_open_impl(_ t: OpaquePointer?, _ c: OpaquePointer?, _ 
                 cb.function(OpaquePointer(bitPattern: handle.withLock { $0 }), status, cb.userData)
             }
         }
-        let session = try transcriber.openLive(config: config, beforeStart: { s in
+        let name = try optionalString(filename, "filename")
+        let session = try transcriber.openLive(filename: name, config: config, beforeStart: { s in
             let h = HandleTable.shared.insert(s)
             handle.withLock { $0 = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(h))) }
             target.pointee = h

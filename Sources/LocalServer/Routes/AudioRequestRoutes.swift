@@ -199,6 +199,16 @@ struct AudioRequestRoutes: RouteGroup {
         return out + pcm
     }
 
+    /// The problem-details title of an error status (a status made from a bare code has no
+    /// reason phrase of its own).
+    static func title(for status: HTTPResponse.Status) -> String {
+        let known = [400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+                     408: "Request Timeout", 413: "Content Too Large", 422: "Unprocessable Content", 429: "Too Many Requests",
+                     500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"]
+        if let t = known[Int(status.code)] { return t }
+        return status.reasonPhrase.isEmpty ? "Error" : status.reasonPhrase
+    }
+
     func problem(_ status: Int, _ title: String, _ detail: String) -> Response {
         problemResponse(status: status, title: title, detail: detail)
     }

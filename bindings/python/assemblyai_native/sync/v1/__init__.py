@@ -1,0 +1,22 @@
+from ..._audio_request import as_bytes as _as_bytes  # noqa: F401
+from .async_client import AsyncLiveSession, AsyncSyncTranscriber
+from .client import LiveSession, SyncTranscriber
+from .models import (
+    SyncSpeechModel,
+    SyncTranscriptError,
+    SyncTranscriptionConfig,
+    SyncTranscriptResponse,
+    SyncWord,
+)
+
+__all__ = [
+    "AsyncLiveSession",
+    "AsyncSyncTranscriber",
+    "LiveSession",
+    "SyncSpeechModel",
+    "SyncTranscriber",
+    "SyncTranscriptError",
+    "SyncTranscriptionConfig",
+    "SyncTranscriptResponse",
+    "SyncWord",
+]
