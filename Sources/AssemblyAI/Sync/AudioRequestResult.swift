@@ -42,7 +42,7 @@ public final class AudioRequestResult: Sendable {
         bytes.append(0)
         let doc: JSONDocument
         do { doc = try JSONDocument(nulTerminated: bytes) } catch {
-            throw AssemblyAIError(.proto, "malformed JSON in the \(api.name)'s answer: \(error)", httpStatus: 200)
+            throw AssemblyAIError(.proto, "malformed JSON in the \(api.name)'s answer to POST \(AudioRequestAPI.transcribePath): \(error)", httpStatus: 200)
         }
         let root = doc.root
         func bad(_ field: String) -> AssemblyAIError {
