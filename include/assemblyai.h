@@ -1613,7 +1613,7 @@ aai_status aai_streaming_create_token_v3(aai_client *client, const char *streami
  * says which). For a live upload the format is checked on its first bytes before any of the
  * body leaves, and the limit as the audio goes: going over it drops the request.
  *
- * Errors. A non-200 answer gives the status's aai_status (AAI_ERR_HTTP for 400, AAI_ERR_AUTH,
+ * Errors. A non-200 answer gives the aai_status of its HTTP status (AAI_ERR_HTTP for 400, AAI_ERR_AUTH,
  * AAI_ERR_RATE_LIMITED, AAI_ERR_SERVER, ...) and, on this thread, the HTTP status, the server's
  * message (aai_last_error_server_text()), its machine-readable code (aai_last_error_api_code():
  * "bad_audio", "audio_too_large", "capacity_exceeded", ...: the snake_cased problem-details
@@ -1824,7 +1824,7 @@ void aai_sync_live_free(aai_sync_live *session);
  * "smart"); any other field is AAI_ERR_INVALID_ARGUMENT before anything is sent. A file's
  * extension gives the Content-Type 1.8.2 sends; audio that is neither WAV nor raw PCM is
  * refused before anything is sent. Its per-operation timeout is the client's dictation timeout
- * (300 s by default); aai_dictation_warm() uses at most 10 s of it.
+ * (300 s by default); aai_sync_warm() on a Dictation transcriber uses at most 10 s of it.
  * ==================================================================================== */
 
 /** Sets the Dictation API's base URL (default "https://dictation.assemblyai.com", or
