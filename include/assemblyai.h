@@ -1767,7 +1767,8 @@ aai_status aai_sync_transcribe_reader(aai_sync_transcriber *transcriber, aai_rea
 
 /** Transcribes what the file descriptor `fd` yields until its end (a pipe from a recorder, a
     file that is still being written and then closed by its writer). The descriptor stays the
-    caller's; it is read on this thread. *out is owned by the caller: release it with aai_sync_result_free(). */
+    caller's; it is read on this thread, blocking (a non-blocking descriptor that has no data
+    yet is AAI_ERR_IO). *out is owned by the caller: release it with aai_sync_result_free(). */
 aai_status aai_sync_transcribe_fd(aai_sync_transcriber *transcriber, int fd, const char *filename,
                                   const aai_sync_config *config, aai_sync_result **out);
 
@@ -1795,7 +1796,9 @@ aai_status aai_sync_live_open(aai_sync_transcriber *transcriber, const char *fil
                               aai_sync_live_callback on_done, void *user_data, aai_sync_live **out);
 
 /** Queues audio (copied) for the upload. Safe from any thread, including an audio callback; it
-    never waits for the network. After close, AAI_ERR_STATE; after cancel, AAI_ERR_CANCELLED. */
+    never waits for the network. After close, AAI_ERR_STATE; after cancel, AAI_ERR_CANCELLED. Once
+    the request has failed (the server refused it, the connection broke, the 120 s limit was
+    passed), audio is dropped with AAI_OK and aai_sync_live_result() reports the failure. */
 aai_status aai_sync_live_write(aai_sync_live *session, const void *data, size_t size);
 
 /** Ends the audio: the server transcribes what was sent. Idempotent; never blocks. */
@@ -1810,7 +1813,9 @@ aai_status aai_sync_live_result(aai_sync_live *session, aai_sync_result **out);
     waiting returns AAI_ERR_CANCELLED at once; the connection is closed within about a second. */
 aai_status aai_sync_live_cancel(aai_sync_live *session);
 
-/** Cancels the session if it is still running and releases it. NULL is a no-op. */
+/** Cancels the session if it is still running and releases it. NULL is a no-op. If the session
+    was still running, its on_done callback still runs once (with AAI_ERR_CANCELLED) on the
+    session's thread shortly after, with the freed handle: keep its user_data valid until then. */
 void aai_sync_live_free(aai_sync_live *session);
 
 /* ======================================================================================

@@ -319,12 +319,14 @@ public final class LiveAudioUpload: @unchecked Sendable {  // state guarded by `
         thread.detach()
     }
 
-    /// Queues audio (copied). Safe from any thread; never waits for the network.
+    /// Queues audio (copied). Safe from any thread; never waits for the network. Once the request
+    /// has failed, audio is dropped and `result` reports the failure.
     public func write(_ bytes: UnsafeRawBufferPointer) throws(AssemblyAIError) {
         try monitor.withLock { () throws(AssemblyAIError) in
             if cancelled { throw AssemblyAIError(.cancelled, "the live upload was cancelled") }
-            if ended || outcome != nil { throw AssemblyAIError(.state, "the live upload is closed; no more audio can be written") }
-            guard bytes.count > 0 else { return }
+            if ended { throw AssemblyAIError(.state, "the live upload is closed; no more audio can be written") }
+            // The request already failed: drop the audio (as 1.8.2's queue does); result() says why.
+            guard outcome == nil, bytes.count > 0 else { return }
             chunks.append(Array(bytes))
             queuedBytes += bytes.count
             monitor.broadcast()
