@@ -294,7 +294,6 @@ class NativeTranscriber:
             client = s._client_handle()
         else:
             client = client_handle(self.kind)
-        apply_hosts(client)
         return client
 
     def handle(self) -> Tuple[_ffi.Handle, _ffi.Handle]:
@@ -368,14 +367,16 @@ class NativeTranscriber:
         return lib.aai_sync_warm(t.ptr) == _ffi.AAI_OK
 
 
-def apply_hosts(client: _ffi.Handle) -> None:
-    """Puts the Sync and Dictation settings of the global settings on a client."""
-    s = _global_settings
+def apply_hosts(client: _ffi.Handle, values: Dict[str, Any]) -> None:
+    """Puts the Sync and Dictation settings on a client (called by _settings when it builds one,
+    so an invalid value raises when it is assigned)."""
     kind = errors.InvalidArgumentError
-    _ffi.check(lib.aai_client_set_sync_base_url(client.ptr, _ffi.encode(s.sync_base_url, "settings.sync_base_url")), kind)
-    _ffi.check(lib.aai_client_set_sync_timeouts_ms(client.ptr, _ms(s.sync_http_timeout), _ms(s.sync_live_http_timeout)), kind)
-    _ffi.check(lib.aai_client_set_dictation_base_url(client.ptr, _ffi.encode(s.dictation_base_url, "settings.dictation_base_url")), kind)
-    _ffi.check(lib.aai_client_set_dictation_timeout_ms(client.ptr, _ms(s.dictation_http_timeout)), kind)
+    _ffi.check(lib.aai_client_set_sync_base_url(client.ptr, _ffi.encode(values["sync_base_url"], "settings.sync_base_url")), kind)
+    _ffi.check(lib.aai_client_set_sync_timeouts_ms(client.ptr, _ms(values["sync_http_timeout"]),
+                                                   _ms(values["sync_live_http_timeout"])), kind)
+    _ffi.check(lib.aai_client_set_dictation_base_url(client.ptr, _ffi.encode(values["dictation_base_url"],
+                                                                             "settings.dictation_base_url")), kind)
+    _ffi.check(lib.aai_client_set_dictation_timeout_ms(client.ptr, _ms(values["dictation_http_timeout"])), kind)
 
 
 def _ms(seconds: Any) -> int:

@@ -204,6 +204,9 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
     _ffi.check(lib.aai_client_set_http_timeout_ms(client.ptr, ctypes.c_long(timeout_ms)), kind)
     _ffi.check(lib.aai_client_set_polling_interval_ms(client.ptr, ctypes.c_long(interval_ms)), kind)
     _ffi.check(lib.aai_client_set_user_agent_suffix(client.ptr, _USER_AGENT_SUFFIX), kind)
+    from ._audio_request import apply_hosts  # the Sync and Dictation APIs' hosts and timeouts
+
+    apply_hosts(client, values)
     return client
 
 
