@@ -328,6 +328,20 @@ static void test_live_over_limit_and_bad_format(void) {
     CHECK_STATUS(aai_sync_live_result(live, &r), AAI_ERR_INVALID_ARGUMENT);
     CHECK_CONTAINS(aai_last_error_message(), "at most 120 s");
     aai_sync_live_free(live);
+    /* A WAV whose header says 121 s: refused on its header, before the body leaves. */
+    clear_server();
+    size_t long_size = 0;
+    unsigned char *long_wav = h_read_file(long_path, &long_size);
+    CHECK_STATUS(aai_sync_live_open(t, NULL, NULL, NULL, NULL, &live), AAI_OK);
+    aai_sync_live_write(live, long_wav, 4096);
+    CHECK_STATUS(aai_sync_live_result(live, &r), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_CONTAINS(aai_last_error_message(), "121.0 s long");
+    CHECK(requests_to("/v1/transcribe/live") == 1);  /* the request line went out ... */
+    char *rec = admin("GET", "/_local/requests", NULL, NULL);
+    CHECK(strstr(rec, "\"multipart\"") == NULL);    /* ... but no part of the body */
+    free(rec);
+    free(long_wav);
+    aai_sync_live_free(live);
     /* Without rate/channels the audio must be WAV: text is refused before the body leaves. */
     CHECK_STATUS(aai_sync_live_open(t, NULL, NULL, NULL, NULL, &live), AAI_OK);
     aai_sync_live_write(live, "this is not audio at all", 24);

@@ -49,7 +49,7 @@ def test_sync_api_errors(start_server, tmp_path):
                                       "retry_after": 3}, key=None)
     r = run(["sync", str(wav)], env_for(srv))
     assert r.returncode == 5
-    assert "429" in r.stderr and "error_code too_many_requests, retry after 3 s" in r.stderr
+    assert "429" in r.stderr and "error_code too_many_requests" in r.stderr and "retry after 3 s" in r.stderr
     r = run(["sync", str(wav)], {**env_for(srv), "ASSEMBLYAI_API_KEY": "wrong"})
     assert r.returncode == 3
 

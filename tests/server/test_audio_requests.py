@@ -67,7 +67,7 @@ def test_sync_pcm_and_record(server):
     assert rec["body_size"] > 32000
 
 
-def test_sync_problem_details(server, tmp_path):
+def test_sync_problem_details(server, start_server, tmp_path):
     wav = make_wav(tmp_path, TEXT)
     cases = [
         (body({}, wav, config_first=False), {}, 400, "Bad Request"),
@@ -83,8 +83,11 @@ def test_sync_problem_details(server, tmp_path):
         assert (status, answer["title"]) == (want_status, want_title), answer
         assert answer["status"] == want_status and answer["detail"]
         assert resp_headers["Content-Type"] == "application/problem+json"
-    status, answer, _ = post(server, "/v1/transcribe/live", body({}, wav), key="wrong")
+    keyed = start_server("--api-key", KEY)
+    status, answer, _ = post(keyed, "/v1/transcribe/live", body({}, wav), key="wrong")
     assert status == 401 and answer["title"] == "Unauthorized"
+    status, answer, _ = post(keyed, "/v1/transcribe/live", body({}, wav))
+    assert status == 200
 
 
 def test_warm(server):

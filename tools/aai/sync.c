@@ -190,10 +190,8 @@ static int run(int argc, char **argv, const cli_globals *globals, int dictation)
     cli_display_clear(&display);
     if ((s = aai_sync_live_result(live, &result)) != AAI_OK) {
         rc = cli_fail(dictation ? "dictation failed" : "sync transcription failed", s);
-        const char *code = aai_last_error_api_code();
-        if (code) fprintf(stderr, "aai %s: error_code %s", cmd, code);
-        if (code && aai_last_error_retry_after() >= 0) fprintf(stderr, ", retry after %ld s", aai_last_error_retry_after());
-        if (code) fputc('\n', stderr);
+        /* The message names the API's error_code already; Retry-After is said here. */
+        if (aai_last_error_retry_after() >= 0) fprintf(stderr, "aai %s: retry after %ld s\n", cmd, aai_last_error_retry_after());
         goto done;
     }
     if (json) {

@@ -126,6 +126,15 @@ enum AudioRequestAudio {
         return nil
     }
 
+    /// The data chunk's length as the header states it; nil when the header is incomplete or the
+    /// length is a streamed WAV's placeholder (0 or 0xFFFFFFFF).
+    static func declaredDataBytes(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let header = wavHeader(bytes, totalLength: Int.max / 2), header.dataOffset >= 8 else { return nil }
+        let at = header.dataOffset - 4
+        let size = Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        return size == 0 || size == 0xFFFF_FFFF ? nil : size
+    }
+
     static func isWAV(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= 12 && bytes[0] == 0x52 && bytes[1] == 0x49 && bytes[2] == 0x46 && bytes[3] == 0x46
             && bytes[8] == 0x57 && bytes[9] == 0x41 && bytes[10] == 0x56 && bytes[11] == 0x45

@@ -52,6 +52,8 @@ final class MultipartBodyStream {
     /// Raw PCM's bytes per second (known from the config); WAV's comes from its header.
     private var byteRate: Int?
     private var dataOffset = 0
+    /// The data chunk's length as the WAV header states it, when it does.
+    private var declaredDataBytes: Int?
     private var pending: [UInt8] = []
     private var pendingOffset = 0
     private var phase = 0  // 0: checking the start of the audio, 1: audio, 2: closing, 3: done
@@ -106,6 +108,14 @@ final class MultipartBodyStream {
                 }
                 byteRate = header.byteRate
                 dataOffset = header.dataOffset
+                // A header that states its data's length (not a streamed WAV's 0 or 0xFFFFFFFF) gives
+                // the duration before anything is sent; the bytes are then counted within that length.
+                let declared = probe.withUnsafeBytes { AudioRequestAudio.declaredDataBytes($0) }
+                if let declared {
+                    declaredDataBytes = declared
+                    let ms = declared / header.byteRate * 1000 + declared % header.byteRate * 1000 / header.byteRate
+                    if ms > AudioRequestAPI.maxAudioMs { return fail(.invalidArgument(AudioRequestAudio.limitMessage(api: api, durationMs: ms))) }
+                }
             }
             pending = head + probe
             pendingOffset = 0
@@ -132,11 +142,12 @@ final class MultipartBodyStream {
         }
     }
 
-    /// The 120 s limit, on the bytes seen so far (WAV: after its header; a little slack for the
-    /// chunks some writers put after the samples).
+    /// The 120 s limit, on the bytes seen so far (WAV: the samples after its header, within the
+    /// data length the header states).
     private func overLimit() -> AssemblyAIError? {
         guard let byteRate, byteRate > 0 else { return nil }
-        let samples = audioBytes - dataOffset - (format.isPCM ? 0 : 65_536)
+        var samples = audioBytes - dataOffset
+        if let declaredDataBytes { samples = min(samples, declaredDataBytes) }  // chunks after the data do not count
         let ms = samples / byteRate * 1000 + samples % byteRate * 1000 / byteRate
         guard ms > AudioRequestAPI.maxAudioMs else { return nil }
         return .invalidArgument(AudioRequestAudio.limitMessage(api: api, durationMs: ms) + "; the upload was dropped and no transcript is returned")
