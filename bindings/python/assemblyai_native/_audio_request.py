@@ -10,14 +10,15 @@ Python thread waits for a request.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import itertools
 import json
 import os
 import threading
-from ctypes import CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int, c_int64, c_long, c_size_t, c_void_p
+from ctypes import POINTER, c_void_p
 
-from . import _ffi, errors
+from . import _abi, _ffi, errors
 from ._ffi import lib
 from ._settings import settings as _global_settings
 
@@ -30,43 +31,13 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------------------
 
 
-class aai_sync_word(Structure):
-    _fields_ = [("text", c_char_p), ("start_ms", c_int64), ("end_ms", c_int64), ("confidence", c_double)]
-
-
-LIVE_CALLBACK = CFUNCTYPE(None, c_void_p, c_int, c_void_p)
-READ_CALLBACK = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
-_P = c_void_p
-_PP = POINTER(c_void_p)
-
-_ffi.SIGNATURES.update({
-    "aai_last_error_api_code": (c_char_p, []),
-    "aai_last_error_retry_after": (c_long, []),
-    "aai_client_set_sync_base_url": (c_int, [_P, c_char_p]),
-    "aai_client_set_sync_timeouts_ms": (c_int, [_P, c_long, c_long]),
-    "aai_client_set_dictation_base_url": (c_int, [_P, c_char_p]),
-    "aai_client_set_dictation_timeout_ms": (c_int, [_P, c_long]),
-    "aai_sync_config_new": (c_int, [_PP]),
-    "aai_sync_config_free": (None, [_P]),
-    "aai_sync_config_set_json": (c_int, [_P, c_char_p]),
-    "aai_sync_config_to_json": (c_int, [_P, c_int, _PP]),
-    "aai_sync_config_set_model": (c_int, [_P, c_char_p]),
-    "aai_sync_result_free": (None, [_P]),
-    "aai_sync_result_json": (c_char_p, [_P]),
-    "aai_sync_transcriber_new": (c_int, [_P, _PP]),
-    "aai_dictation_transcriber_new": (c_int, [_P, _PP]),
-    "aai_sync_transcriber_free": (None, [_P]),
-    "aai_sync_transcribe_file": (c_int, [_P, c_char_p, _P, _PP]),
-    "aai_sync_transcribe_bytes": (c_int, [_P, c_char_p, c_size_t, _P, _PP]),
-    "aai_sync_transcribe_reader": (c_int, [_P, READ_CALLBACK, c_void_p, c_char_p, _P, _PP]),
-    "aai_sync_warm": (c_int, [_P]),
-    "aai_sync_live_open": (c_int, [_P, c_char_p, _P, LIVE_CALLBACK, c_void_p, _PP]),
-    "aai_sync_live_write": (c_int, [_P, c_char_p, c_size_t]),
-    "aai_sync_live_close": (c_int, [_P]),
-    "aai_sync_live_result": (c_int, [_P, _PP]),
-    "aai_sync_live_cancel": (c_int, [_P]),
-    "aai_sync_live_free": (None, [_P]),
-})
+# The declarations are generated from the header (scripts/gen-bindings -> _abi.py).
+LIVE_CALLBACK = _abi.aai_sync_live_callback
+READ_CALLBACK = _abi.aai_read_callback
+ConfigP = POINTER(_abi.aai_sync_config)
+ResultP = POINTER(_abi.aai_sync_result)
+TranscriberP = POINTER(_abi.aai_sync_transcriber)
+LiveP = POINTER(_abi.aai_sync_live)
 
 PCM_SUFFIXES = (".pcm", ".raw")
 
@@ -188,7 +159,7 @@ class new_config:
 
     def __init__(self, config: Optional[ConfigBase]) -> None:
         self.config = config
-        self.ptr = c_void_p()
+        self.ptr = ConfigP()
 
     def __enter__(self) -> c_void_p:
         _ffi.check(lib.aai_sync_config_new(ctypes.byref(self.ptr)))
@@ -209,7 +180,7 @@ class new_config:
         lib.aai_sync_config_free(self.ptr)
 
 
-def take_result(ptr: c_void_p) -> Dict[str, Any]:
+def take_result(ptr: Any) -> Dict[str, Any]:
     """The answer's JSON as a dict; frees the result handle."""
     try:
         text = lib.aai_sync_result_json(ptr)
@@ -298,7 +269,7 @@ class NativeTranscriber:
 
     def handle(self) -> Tuple[_ffi.Handle, _ffi.Handle]:
         client = self._client()
-        t = c_void_p()
+        t = TranscriberP()
         new = lib.aai_dictation_transcriber_new if self.dictation else lib.aai_sync_transcriber_new
         _ffi.check(new(client.ptr, ctypes.byref(t)))
         return client, _ffi.Handle(t, lib.aai_sync_transcriber_free)
@@ -306,7 +277,7 @@ class NativeTranscriber:
     def transcribe_path(self, path: str, config: Optional[ConfigBase]) -> Dict[str, Any]:
         _, t = self.handle()
         with new_config(config) as cfg:
-            out = c_void_p()
+            out = ResultP()
             status = lib.aai_sync_transcribe_file(t.ptr, _ffi.encode(path, "path"), cfg, ctypes.byref(out))
             raise_for(status, self.kind)
             return take_result(out)
@@ -314,7 +285,7 @@ class NativeTranscriber:
     def transcribe_bytes(self, data: bytes, config: Optional[ConfigBase]) -> Dict[str, Any]:
         _, t = self.handle()
         with new_config(config) as cfg:
-            out = c_void_p()
+            out = ResultP()
             status = lib.aai_sync_transcribe_bytes(t.ptr, data, len(data), cfg, ctypes.byref(out))
             raise_for(status, self.kind)
             return take_result(out)
@@ -354,7 +325,7 @@ class NativeTranscriber:
 
         cb = READ_CALLBACK(read)
         with new_config(config) as cfg:
-            out = c_void_p()
+            out = ResultP()
             name = _ffi.encode(filename, "filename") if filename else None
             status = lib.aai_sync_transcribe_reader(t.ptr, cb, None, name, cfg, ctypes.byref(out))
             if failure:
@@ -409,7 +380,7 @@ class NativeLive:
                  on_done: Optional[Callable[[int], None]] = None) -> None:
         self.kind = transcriber.kind
         self._client, self._transcriber = transcriber.handle()
-        ptr = c_void_p()
+        ptr = LiveP()
         key = 0
         if on_done is not None:
             key = next(_keys)
@@ -438,7 +409,7 @@ class NativeLive:
         lib.aai_sync_live_cancel(self.handle.ptr)
 
     def result(self) -> Dict[str, Any]:
-        out = c_void_p()
+        out = ResultP()
         status = lib.aai_sync_live_result(self.handle.ptr, ctypes.byref(out))
         raise_for(status, self.kind)
         return take_result(out)
@@ -475,3 +446,56 @@ def live_with_completion(transcriber: NativeTranscriber, config: Optional[Config
     if fired:
         finish()
     return native
+
+
+def whole_audio(data: Any, owner: str) -> "tuple":
+    """Audio held whole as (bytes, multipart filename or None)."""
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data), None
+    if isinstance(data, (str, os.PathLike)):
+        path = os.fspath(data)
+        check_url(path, owner)
+        with open(path, "rb") as f:
+            return f.read(), os.path.basename(path)
+    if hasattr(data, "read"):
+        return as_bytes(data.read(), "the file object's contents"), stream_filename(data)
+    raise TypeError(f"unsupported audio input type: {type(data).__name__}")
+
+
+def open_async(native_transcriber: "NativeTranscriber", config: Any, filename: Optional[str],
+          parse: Callable[[Any], Any]) -> "tuple":
+    """Opens a live session whose outcome resolves an asyncio future of the running loop."""
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(value: Any, error: Optional[BaseException]) -> None:
+        if future.done():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+    def complete(value: Any, error: Optional[BaseException]) -> None:
+        try:
+            loop.call_soon_threadsafe(settle, value, error)
+        except RuntimeError:  # the loop is closed: nobody waits
+            pass
+
+    native = live_with_completion(native_transcriber, config, filename, parse, complete)
+    return native, future
+
+
+async def aiter_chunks(data: Any):  # type: ignore[no-untyped-def]
+    if hasattr(data, "__aiter__"):
+        async for chunk in data:
+            yield as_bytes(chunk)
+    elif hasattr(data, "read"):
+        while True:
+            chunk = await asyncio.to_thread(data.read, 32 * 1024)
+            if not chunk:
+                return
+            yield as_bytes(chunk)
+    else:
+        for chunk in data:
+            yield as_bytes(chunk)

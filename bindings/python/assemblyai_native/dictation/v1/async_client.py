@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 
 from ... import _audio_request as _ar
-from ...sync.v1.async_client import AsyncLiveSession, AsyncSyncTranscriber, _open
-from ...sync.v1.client import _whole_audio
+from ...sync.v1.async_client import AsyncLiveSession, AsyncSyncTranscriber
 from .client import check_config
 from .models import DictationConfig, DictationError, DictationResponse
 
@@ -33,8 +32,8 @@ class AsyncDictationTranscriber(AsyncSyncTranscriber):
     async def transcribe_live(self, data: Any, config: Optional[DictationConfig] = None) -> Any:
         if isinstance(data, (bytes, bytearray, memoryview, str, os.PathLike)):
             self._check(config)
-            audio, filename = _whole_audio(data, type(self).__name__)
-            native, future = _open(self._native, config or self._config, filename, self._response.parse_obj)
+            audio, filename = _ar.whole_audio(data, type(self).__name__)
+            native, future = _ar.open_async(self._native, config or self._config, filename, self._response.parse_obj)
             try:
                 native.write(audio)
                 native.close()
@@ -46,7 +45,7 @@ class AsyncDictationTranscriber(AsyncSyncTranscriber):
 
     def open_live(self, config: Optional[DictationConfig] = None) -> AsyncDictationLiveSession:
         self._check(config)
-        native, future = _open(self._native, config or self._config, None, self._response.parse_obj)
+        native, future = _ar.open_async(self._native, config or self._config, None, self._response.parse_obj)
         return AsyncDictationLiveSession(native, future)
 
     async def transcribe(self, *_a: Any, **_k: Any) -> Any:  # type: ignore[override]

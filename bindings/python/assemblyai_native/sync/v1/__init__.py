@@ -1,4 +1,3 @@
-from ..._audio_request import as_bytes as _as_bytes  # noqa: F401
 from .async_client import AsyncLiveSession, AsyncSyncTranscriber
 from .client import LiveSession, SyncTranscriber
 from .models import (

@@ -10,51 +10,12 @@ from __future__ import annotations
 import asyncio
 
 from ... import _audio_request as _ar
-from .client import _whole_audio, check_config
+from .client import check_config
 from .models import SyncTranscriptError, SyncTranscriptionConfig, SyncTranscriptResponse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Optional
-
-
-def _open(native_transcriber: "_ar.NativeTranscriber", config: Any, filename: Optional[str],
-          parse: Callable[[Any], Any]) -> "tuple":
-    """Opens a live session whose outcome resolves an asyncio future of the running loop."""
-    loop = asyncio.get_running_loop()
-    future = loop.create_future()
-
-    def settle(value: Any, error: Optional[BaseException]) -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(value)
-
-    def complete(value: Any, error: Optional[BaseException]) -> None:
-        try:
-            loop.call_soon_threadsafe(settle, value, error)
-        except RuntimeError:  # the loop is closed: nobody waits
-            pass
-
-    native = _ar.live_with_completion(native_transcriber, config, filename, parse, complete)
-    return native, future
-
-
-async def _aiter_chunks(data: Any):  # type: ignore[no-untyped-def]
-    if hasattr(data, "__aiter__"):
-        async for chunk in data:
-            yield _ar.as_bytes(chunk)
-    elif hasattr(data, "read"):
-        while True:
-            chunk = await asyncio.to_thread(data.read, 32 * 1024)
-            if not chunk:
-                return
-            yield _ar.as_bytes(chunk)
-    else:
-        for chunk in data:
-            yield _ar.as_bytes(chunk)
 
 
 class AsyncLiveSession:
@@ -137,8 +98,8 @@ class AsyncSyncTranscriber:
     async def transcribe(self, data: Any, config: Optional[SyncTranscriptionConfig] = None) -> Any:
         """Transcribes a path, bytes or a binary file object."""
         self._check(config)
-        audio, filename = _whole_audio(data, type(self).__name__)
-        native, future = _open(self._native, config or self._config, filename, self._response.parse_obj)
+        audio, filename = _ar.whole_audio(data, type(self).__name__)
+        native, future = _ar.open_async(self._native, config or self._config, filename, self._response.parse_obj)
         try:
             native.write(audio)
             native.close()
@@ -152,9 +113,9 @@ class AsyncSyncTranscriber:
         thread) or a plain iterable. Anything the producer raises drops the upload and propagates."""
         self._check(config)
         _ar.check_chunks(data, allow_async=True)
-        native, future = _open(self._native, config or self._config, _ar.stream_filename(data), self._response.parse_obj)
+        native, future = _ar.open_async(self._native, config or self._config, _ar.stream_filename(data), self._response.parse_obj)
         try:
-            async for chunk in _aiter_chunks(data):
+            async for chunk in _ar.aiter_chunks(data):
                 if chunk:
                     native.write(chunk)
             native.close()
@@ -167,7 +128,7 @@ class AsyncSyncTranscriber:
     def open_live(self, config: Optional[SyncTranscriptionConfig] = None) -> AsyncLiveSession:
         """Opens a live upload (must be called from a running event loop)."""
         self._check(config)
-        native, future = _open(self._native, config or self._config, None, self._response.parse_obj)
+        native, future = _ar.open_async(self._native, config or self._config, None, self._response.parse_obj)
         return AsyncLiveSession(native, future)
 
     async def warm(self) -> bool:

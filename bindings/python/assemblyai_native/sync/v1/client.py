@@ -123,7 +123,7 @@ class SyncTranscriber:
         check_config(type(self).__name__, config)
         future: "concurrent.futures.Future[SyncTranscriptResponse]" = concurrent.futures.Future()
         try:
-            audio, filename = _whole_audio(data, type(self).__name__)
+            audio, filename = _ar.whole_audio(data, type(self).__name__)
 
             def complete(value: Any, error: Optional[BaseException]) -> None:
                 try:
@@ -170,19 +170,3 @@ class SyncTranscriber:
 
     def __exit__(self, *_exc: Any) -> None:
         self.close()
-
-
-def _whole_audio(data: Any, owner: str) -> "tuple":
-    """Audio held whole as (bytes, multipart filename or None)."""
-    import os
-
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data), None
-    if isinstance(data, (str, os.PathLike)):
-        path = os.fspath(data)
-        _ar.check_url(path, owner)
-        with open(path, "rb") as f:
-            return f.read(), os.path.basename(path)
-    if hasattr(data, "read"):
-        return _ar.as_bytes(data.read(), "the file object's contents"), _ar.stream_filename(data)
-    raise TypeError(f"unsupported audio input type: {type(data).__name__}")

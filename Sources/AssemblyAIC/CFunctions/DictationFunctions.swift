@@ -1,5 +1,5 @@
 // The "Dictation API" section of assemblyai.h. Dictation shares the Sync API's types and calls
-// (SyncExports.swift); only its host, timeout, transcriber and LLM fields are its own.
+// (SyncFunctions.swift); only its host, timeout, transcriber and LLM fields are its own.
 
 import AssemblyAI
 import CAssemblyAI

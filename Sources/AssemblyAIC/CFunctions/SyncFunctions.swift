@@ -1,5 +1,5 @@
 // The "Sync API" section of assemblyai.h: configs, transcribers, results and live sessions.
-// The Dictation API's few own functions are in DictationExports.swift; they share these types.
+// The Dictation API's few own functions are in DictationFunctions.swift; they share these types.
 
 import AssemblyAI
 import CAssemblyAI
