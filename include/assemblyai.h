@@ -1632,6 +1632,267 @@ aai_status aai_streaming_create_token_v2(aai_client *client, int expires_in_seco
 aai_status aai_streaming_create_token_v3(aai_client *client, const char *streaming_url, int expires_in_seconds,
                                          int max_session_duration_seconds, char **token);
 
+/* ======================================================================================
+ * Sync API: one request, the transcript back (clips up to 120 s)
+ *
+ * The Sync API (https://sync.assemblyai.com) takes WAV, or raw 16-bit little-endian PCM with
+ * its sample rate and channel count, and answers the finished transcript in the same request:
+ * no transcript id, no polling. Every call posts the same request the official Python SDK
+ * 1.8.2 sends: a chunked multipart POST /v1/transcribe/live whose JSON "config" part comes
+ * first and whose "audio" part follows as it is produced (a whole clip is a stream whose bytes
+ * are all ready at once). The speech model goes in the X-AAI-Model header. Nothing is retried:
+ * the audio of a live upload is gone once sent.
+ *
+ * Checked before anything is sent: the config's caps (prompt 6000 characters, keyterms_prompt
+ * 100 terms / 8000 characters; conversation_context is trimmed, oldest turns first, to 500
+ * turns / 16000 characters), raw PCM without both sample_rate and channels, a format that is
+ * neither WAV nor raw PCM, and audio over 120 s (AAI_ERR_INVALID_ARGUMENT, with a message that
+ * says which). For a live upload the format is checked on its first bytes before any of the
+ * body leaves, and the limit as the audio goes: going over it drops the request.
+ *
+ * Errors. A non-200 answer gives the aai_status of its HTTP status (AAI_ERR_HTTP for 400, AAI_ERR_AUTH,
+ * AAI_ERR_RATE_LIMITED, AAI_ERR_SERVER, ...) and, on this thread, the HTTP status, the server's
+ * message (aai_last_error_server_text()), its machine-readable code (aai_last_error_api_code():
+ * "bad_audio", "audio_too_large", "capacity_exceeded", ...: the snake_cased problem-details
+ * title) and Retry-After (aai_last_error_retry_after()). A connection that breaks during an
+ * upload is AAI_ERR_CONNECTION (or AAI_ERR_TIMEOUT): never a partial transcript.
+ *
+ * Timeouts (per operation, as 1.8.2): a transcription bounds connecting and any stall of the
+ * connection (no byte moving either way) by the client's sync live timeout (180 s by default;
+ * time spent waiting for the caller's audio is not counted); aai_sync_warm() by the sync HTTP
+ * timeout (60 s), at most 10 s.
+ *
+ * Threads. aai_sync_transcriber and aai_sync_config are thread-safe (a call takes a snapshot
+ * of the config); aai_sync_result is immutable. An aai_sync_live session may be written to,
+ * closed and cancelled from any thread.
+ * ==================================================================================== */
+
+/** The machine-readable error code of the Sync or Dictation API answer behind the last failing
+    call on this thread ("audio_too_large", ...), or NULL when there was none. Borrowed: valid
+    until the next failing call on this thread. */
+const char *aai_last_error_api_code(void);
+
+/** The server's Retry-After (seconds) of the last failing call on this thread, or -1 when the
+    answer had none (the Sync and Dictation APIs send it with 429 and 503). */
+long aai_last_error_retry_after(void);
+
+/** Sets the Sync API's base URL (default "https://sync.assemblyai.com", or the environment
+    variable ASSEMBLYAI_SYNC_BASE_URL when set when the client was created). Same rules as
+    aai_client_set_base_url(). */
+aai_status aai_client_set_sync_base_url(aai_client *client, const char *base_url);
+
+/** Sets the Sync API's timeouts in milliseconds (both > 0): `http_timeout_ms` (default 60000,
+    ASSEMBLYAI_SYNC_HTTP_TIMEOUT in seconds) bounds aai_sync_warm() (at most 10 s of it);
+    `live_http_timeout_ms` (default 180000, ASSEMBLYAI_SYNC_LIVE_HTTP_TIMEOUT in seconds) bounds
+    each operation of a transcription. */
+aai_status aai_client_set_sync_timeouts_ms(aai_client *client, long http_timeout_ms, long live_http_timeout_ms);
+
+/** The options of a Sync or Dictation request: its JSON "config" part, and for the Sync API the
+    speech model. Thread-safe. */
+typedef struct aai_sync_config aai_sync_config;
+
+/** Creates an empty config (the API's defaults; Sync model "universal-3-5-pro"). Owned by the
+    caller: release it with aai_sync_config_free(). */
+aai_status aai_sync_config_new(aai_sync_config **out);
+
+/** Releases a config. NULL is a no-op. */
+void aai_sync_config_free(aai_sync_config *config);
+
+/** Merges a JSON object into the config part: each top-level key replaces the field of that
+    name, null removes it. Text that is not a JSON object is AAI_ERR_INVALID_ARGUMENT and the
+    config is left unchanged. Fields are checked against the API when a call uses the config. */
+aai_status aai_sync_config_set_json(aai_sync_config *config, const char *json_object);
+
+/** The config part as it would be sent for the Sync API (dictation = 0) or the Dictation API
+    (dictation = 1), after the checks and the normalisation described above (a field the
+    Dictation API does not take is AAI_ERR_INVALID_ARGUMENT). Owned by the caller: release *out
+    with aai_string_free(). */
+aai_status aai_sync_config_to_json(const aai_sync_config *config, int dictation, char **out);
+
+/** Sets a string field ("prompt", "stt_prompt", "llm_instruction", "rewrite_mode", ...); NULL
+    removes it. The string is copied. */
+aai_status aai_sync_config_set_string(aai_sync_config *config, const char *field, const char *value);
+
+/** Sets a field that is an array of strings ("keyterms_prompt", "conversation_context",
+    "language_codes") to `count` strings (copied); count 0 removes it. */
+aai_status aai_sync_config_set_strings(aai_sync_config *config, const char *field, const char *const *values, size_t count);
+
+/** Sets an integer field ("sample_rate", "channels"); a negative value removes it. */
+aai_status aai_sync_config_set_int(aai_sync_config *config, const char *field, int64_t value);
+
+/** Sets a boolean field ("timestamps"); a negative value removes it. */
+aai_status aai_sync_config_set_bool(aai_sync_config *config, const char *field, int value);
+
+/** Sets the Sync API speech model sent as X-AAI-Model; NULL restores "universal-3-5-pro". */
+aai_status aai_sync_config_set_model(aai_sync_config *config, const char *model);
+
+/** A finished Sync (or Dictation) transcript. Immutable; thread-safe. */
+typedef struct aai_sync_result aai_sync_result;
+
+/** One word of an aai_sync_result. `text` is borrowed from the result. start_ms and end_ms
+    are -1 unless the Sync request set "timestamps" (never for Dictation). */
+typedef struct aai_sync_word {
+    const char *text;
+    int64_t start_ms;
+    int64_t end_ms;
+    double confidence;
+} aai_sync_word;
+
+/** Releases a result. NULL is a no-op. */
+void aai_sync_result_free(aai_sync_result *result);
+
+/** The transcript text (Dictation: the raw transcript). Borrowed: valid until the result is
+    freed. NULL (with the error recorded) for a bad handle. */
+const char *aai_sync_result_text(const aai_sync_result *result);
+
+/** The whole answer as JSON text. Borrowed: valid until the result is freed. */
+const char *aai_sync_result_json(const aai_sync_result *result);
+
+/** The server's id of the request (quote it to support). Borrowed: valid until the result is freed. */
+const char *aai_sync_result_session_id(const aai_sync_result *result);
+
+/** Overall confidence 0..1 (-1 for a bad handle). */
+double aai_sync_result_confidence(const aai_sync_result *result);
+
+/** The audio's duration in milliseconds (-1 for a bad handle). */
+int64_t aai_sync_result_audio_duration_ms(const aai_sync_result *result);
+
+/** The server's own time for the request in milliseconds, or -1 when it did not say. */
+double aai_sync_result_request_time_ms(const aai_sync_result *result);
+
+/** The number of words (0 for a bad handle). */
+size_t aai_sync_result_word_count(const aai_sync_result *result);
+
+/** Writes word `index` (< aai_sync_result_word_count()) to *out; its text is borrowed from the
+    result. An index out of range is AAI_ERR_INVALID_ARGUMENT. */
+aai_status aai_sync_result_word(const aai_sync_result *result, size_t index, aai_sync_word *out);
+
+/** Sends Sync or Dictation requests through a client (which it keeps alive). Thread-safe. */
+typedef struct aai_sync_transcriber aai_sync_transcriber;
+
+/** Creates a Sync API transcriber. Owned by the caller: release it with aai_sync_transcriber_free(). */
+aai_status aai_sync_transcriber_new(aai_client *client, aai_sync_transcriber **out);
+
+/** Releases a transcriber. NULL is a no-op. Live sessions opened from it keep working. */
+void aai_sync_transcriber_free(aai_sync_transcriber *transcriber);
+
+/** Transcribes a local file (WAV; raw PCM when its name ends in .pcm or .raw, or when `config`
+    sets sample_rate or channels, and then it must set both). `config` may be NULL. Blocks until
+    the transcript is back. *out is owned by the caller: release it with aai_sync_result_free(). */
+aai_status aai_sync_transcribe_file(aai_sync_transcriber *transcriber, const char *path,
+                                    const aai_sync_config *config, aai_sync_result **out);
+
+/** Transcribes audio bytes (WAV, or raw PCM as for aai_sync_transcribe_file()); the bytes are
+    read during the call only. *out is owned by the caller: release it with aai_sync_result_free(). */
+aai_status aai_sync_transcribe_bytes(aai_sync_transcriber *transcriber, const void *data, size_t size,
+                                     const aai_sync_config *config, aai_sync_result **out);
+
+/** Transcribes raw 16-bit little-endian PCM of `sample_rate` Hz and `channels` channels (both
+    > 0; they replace those of `config`). *out is owned by the caller: release it with
+    aai_sync_result_free(). */
+aai_status aai_sync_transcribe_pcm(aai_sync_transcriber *transcriber, const void *data, size_t size,
+                                   int sample_rate, int channels, const aai_sync_config *config,
+                                   aai_sync_result **out);
+
+/** Transcribes audio read as it is produced: `read` (an aai_read_callback, called on this
+    thread, which it may block) fills the buffer and returns the count, 0 at the end of the
+    audio, or -1 to drop the request (AAI_ERR_IO, no transcript). `filename` (may be NULL) picks
+    the format by its extension as for a file. The body is sent with chunked transfer encoding as
+    the audio comes. *out is owned by the caller: release it with aai_sync_result_free(). */
+aai_status aai_sync_transcribe_reader(aai_sync_transcriber *transcriber, aai_read_callback read, void *user_data,
+                                      const char *filename, const aai_sync_config *config, aai_sync_result **out);
+
+/** Transcribes what the file descriptor `fd` yields until its end (a pipe from a recorder, a
+    file that is still being written and then closed by its writer). The descriptor stays the
+    caller's; it is read on this thread, blocking (a non-blocking descriptor that has no data
+    yet is AAI_ERR_IO). *out is owned by the caller: release it with aai_sync_result_free(). */
+aai_status aai_sync_transcribe_fd(aai_sync_transcriber *transcriber, int fd, const char *filename,
+                                  const aai_sync_config *config, aai_sync_result **out);
+
+/** Opens the connection to the API ahead of time (GET /v1/warm), so the next request reuses
+    it; call it when you know audio is coming. AAI_OK once any HTTP answer came (the socket is
+    open; the key is not checked), AAI_ERR_CONNECTION or AAI_ERR_TIMEOUT when the connection
+    could not be made. The connection stays reusable while it is idle in the client's pool. */
+aai_status aai_sync_warm(aai_sync_transcriber *transcriber);
+
+/** A live upload: the request starts when it is opened, audio is pushed in as it is captured,
+    and the transcript comes back when the audio ends. */
+typedef struct aai_sync_live aai_sync_live;
+
+/** Called once when a live session's outcome is known (also after aai_sync_live_cancel(), with
+    AAI_ERR_CANCELLED), on the session's own thread. It may call aai_sync_live_result() (which
+    returns at once) and aai_sync_live_free() on its session; it must not block for long. */
+typedef void (*aai_sync_live_callback)(aai_sync_live *session, aai_status status, void *user_data);
+
+/** Opens a live upload: the request starts at once on a thread of the session. `filename` (may
+    be NULL) names the audio part and picks the format by its extension as for a file; `config`
+    (may be NULL; raw PCM needs sample_rate and channels) is copied. `on_done` (may be NULL) is called as
+    described above with `user_data`, which must stay valid until it ran. *out is owned by the
+    caller: release it with aai_sync_live_free(). */
+aai_status aai_sync_live_open(aai_sync_transcriber *transcriber, const char *filename, const aai_sync_config *config,
+                              aai_sync_live_callback on_done, void *user_data, aai_sync_live **out);
+
+/** Queues audio (copied) for the upload. Safe from any thread, including an audio callback; it
+    never waits for the network. After close, AAI_ERR_STATE; after cancel, AAI_ERR_CANCELLED. Once
+    the request has failed (the server refused it, the connection broke, the 120 s limit was
+    passed), audio is dropped with AAI_OK and aai_sync_live_result() reports the failure. */
+aai_status aai_sync_live_write(aai_sync_live *session, const void *data, size_t size);
+
+/** Ends the audio: the server transcribes what was sent. Idempotent; never blocks. */
+aai_status aai_sync_live_close(aai_sync_live *session);
+
+/** Ends the audio if still open and waits for the transcript. A connection that broke, a limit
+    passed, or a cancel is an error, never a partial transcript. May be called again (the same
+    outcome). *out is owned by the caller: release it with aai_sync_result_free(). */
+aai_status aai_sync_live_result(aai_sync_live *session, aai_sync_result **out);
+
+/** Drops the request without a transcript. Returns at once, from any thread; a result() that is
+    waiting returns AAI_ERR_CANCELLED at once; the connection is closed within about a second. */
+aai_status aai_sync_live_cancel(aai_sync_live *session);
+
+/** Cancels the session if it is still running and releases it. NULL is a no-op. If the session
+    was still running, its on_done callback still runs once (with AAI_ERR_CANCELLED) on the
+    session's thread shortly after, with the freed handle: keep its user_data valid until then. */
+void aai_sync_live_free(aai_sync_live *session);
+
+/* ======================================================================================
+ * Dictation API: a spoken note back as text, optionally rewritten by an LLM
+ *
+ * The Dictation API (https://dictation.assemblyai.com) has the Sync API's shapes: the same
+ * request (POST /v1/transcribe/live, config part first; no model header), the same checks,
+ * errors and live sessions, and the same types (aai_sync_config, aai_sync_result, aai_sync_live).
+ * Its config takes exactly: sample_rate, channels, language_codes, stt_prompt (6000
+ * characters), keyterms_prompt, llm_instruction (2048 characters) and rewrite_mode ("fast" or
+ * "smart"); any other field is AAI_ERR_INVALID_ARGUMENT before anything is sent. A file's
+ * extension gives the Content-Type 1.8.2 sends; audio that is neither WAV nor raw PCM is
+ * refused before anything is sent. Its per-operation timeout is the client's dictation timeout
+ * (300 s by default); aai_sync_warm() on a Dictation transcriber uses at most 10 s of it.
+ * ==================================================================================== */
+
+/** Sets the Dictation API's base URL (default "https://dictation.assemblyai.com", or
+    ASSEMBLYAI_DICTATION_BASE_URL). Same rules as aai_client_set_base_url(). */
+aai_status aai_client_set_dictation_base_url(aai_client *client, const char *base_url);
+
+/** Sets the Dictation API's per-operation timeout in milliseconds (> 0; default 300000,
+    ASSEMBLYAI_DICTATION_HTTP_TIMEOUT in seconds). */
+aai_status aai_client_set_dictation_timeout_ms(aai_client *client, long timeout_ms);
+
+/** Creates a Dictation API transcriber: use it with every aai_sync_transcribe_*, aai_sync_warm()
+    and aai_sync_live_open() call, which then go to the Dictation API. Owned by the caller:
+    release it with aai_sync_transcriber_free(). */
+aai_status aai_dictation_transcriber_new(aai_client *client, aai_sync_transcriber **out);
+
+/** The text to show the user: the LLM rewrite when there is one, the raw transcript otherwise
+    (and for Sync results). Borrowed: valid until the result is freed. */
+const char *aai_dictation_result_final_text(const aai_sync_result *result);
+
+/** The LLM rewrite, or NULL when no llm_instruction was sent or the pass failed. Borrowed:
+    valid until the result is freed. */
+const char *aai_dictation_result_llm_response(const aai_sync_result *result);
+
+/** Why the LLM pass failed, or NULL. Borrowed: valid until the result is freed. */
+const char *aai_dictation_result_llm_error(const aai_sync_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,17 @@ public struct Settings: Sendable, Equatable {
     public var retryBaseDelayMs: Int = 250
     /// Appended to the User-Agent (e.g. a binding's or an application's name and version).
     public var userAgentSuffix: String?
+    /// Base URL of the Sync API (its own host), without a trailing slash. `$ASSEMBLYAI_SYNC_BASE_URL`.
+    public var syncBaseURL: String = "https://sync.assemblyai.com"
+    /// Time limit of each operation of a Sync API `warm` in ms (10 s at most). `$ASSEMBLYAI_SYNC_HTTP_TIMEOUT` (seconds).
+    public var syncHttpTimeoutMs: Int = 60_000
+    /// Per-operation time limit of a Sync API transcription in ms: connecting, and any stall of the
+    /// connection; time spent waiting for the caller's audio is not counted. `$ASSEMBLYAI_SYNC_LIVE_HTTP_TIMEOUT` (seconds).
+    public var syncLiveHttpTimeoutMs: Int = 180_000
+    /// Base URL of the Dictation API, without a trailing slash. `$ASSEMBLYAI_DICTATION_BASE_URL`.
+    public var dictationBaseURL: String = "https://dictation.assemblyai.com"
+    /// Per-operation time limit of a Dictation API request in ms. `$ASSEMBLYAI_DICTATION_HTTP_TIMEOUT` (seconds).
+    public var dictationHttpTimeoutMs: Int = 300_000
 
     /// The User-Agent header sent with every request.
     public var userAgent: String {
@@ -35,6 +46,7 @@ public struct Settings: Sendable, Equatable {
         if let key = getenv("ASSEMBLYAI_API_KEY").map({ String(cString: $0) }), !key.isEmpty {
             apiKey = key
         }
+        applySingleRequestEnvironment()
     }
 
     /// Checks a base URL: https anywhere, plain http only for loopback hosts (the local server),

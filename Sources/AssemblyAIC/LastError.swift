@@ -10,6 +10,9 @@ final class ErrorSlot {
     var serverText: UnsafeMutablePointer<CChar>? = nil
     var httpStatus: Int32 = 0
     var retryable: Int32 = 0
+    /// The Sync and Dictation APIs' error code and Retry-After (seconds, -1: none).
+    var apiCode: UnsafeMutablePointer<CChar>? = nil
+    var retryAfter: Int = -1
 
     func set(_ error: AssemblyAIError) {
         status = aai_status(rawValue: UInt32(bitPattern: error.code.rawValue))
@@ -19,11 +22,15 @@ final class ErrorSlot {
         serverText = error.serverText.flatMap { strdup($0) }
         httpStatus = Int32(error.httpStatus ?? 0)
         retryable = error.isRetryable ? 1 : 0
+        free(apiCode)
+        apiCode = error.apiErrorCode.flatMap { strdup($0) }
+        retryAfter = error.retryAfterSeconds ?? -1
     }
 
     deinit {
         free(message)
         free(serverText)
+        free(apiCode)
     }
 }
 

@@ -12,6 +12,10 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     var description: String { "\(status.code) \(message)" }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
+        // The Sync and Dictation APIs answer RFC 9457 problem details (Routes/AudioRequestRoutes.swift).
+        if AudioRequestRoutes.isAudioRequestPath(request.uri.path) {
+            return problemResponse(status: Int(status.code), title: AudioRequestRoutes.title(for: status), detail: message, headers: headers)
+        }
         // The LLM Gateway (served under /v1) has its own error shape.
         let body: JSON = request.uri.path.hasPrefix("/v1/")
             ? .object(["error": .object(["code": .int(Int(status.code)), "message": .string(message)])])

@@ -29,6 +29,13 @@ final class RequestRecorder: Sendable {
         }
     }
 
+    /// Adds a field to an entry once the route learned it (the parts of a streamed multipart body).
+    func setField(_ key: String, _ value: JSON, for seq: Int) {
+        state.withLock { s in
+            if let i = s.entries.lastIndex(where: { $0.seq == seq }) { s.entries[i].value[key] = value }
+        }
+    }
+
     func clear() { state.withLock { $0.entries.removeAll() } }
 
     var all: JSON { state.withLock { .array($0.entries.map { .object($0.value) }) } }

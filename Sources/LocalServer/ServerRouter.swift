@@ -11,7 +11,7 @@ import Hummingbird
 func buildRouter(state: ServerState) -> Router<ServerContext> {
     let router = Router(context: ServerContext.self)
     router.add(middleware: ErrorShapeMiddleware<ServerContext>())
-    router.add(middleware: RecordingMiddleware(recorder: state.recorder, streamsBody: UploadRoutes.streamsBody))
+    router.add(middleware: RecordingMiddleware(recorder: state.recorder, streamsBody: { UploadRoutes.streamsBody($0) || AudioRequestRoutes.streamsBody($0) }))
     router.add(middleware: FaultMiddleware(faults: state.faults))
     router.add(middleware: AuthMiddleware(keys: state.config.apiKeys))
     router.add(middleware: ValidationMiddleware(specs: state.specs))
@@ -23,6 +23,7 @@ func buildRouter(state: ServerState) -> Router<ServerContext> {
         LookupRoutes(state: state),
         LemurRoutes(state: state),
         GatewayRoutes(state: state),
+        AudioRequestRoutes(state: state),
     ]
     for group in groups { group.register(on: router) }
     return router

@@ -430,6 +430,55 @@ static void prep_lemur(worker *w) {
     lemur_done(AAI_OK, resp, p);
 }
 
+/* The Sync and Dictation APIs: one chunked multipart POST, never repeated (its audio is gone once
+   sent), timed by the client's sync / dictation timeouts (set to T_MS in worker_setup). */
+static aai_status sync_result_status(aai_status s, aai_sync_result *res) { aai_sync_result_free(res); return s; }
+static aai_status op_sync_file(worker *w, result *r) {
+    (void)r;
+    aai_sync_transcriber *t = NULL;
+    aai_sync_transcriber_new(w->client, &t);
+    aai_sync_result *res = NULL;
+    aai_status s = sync_result_status(aai_sync_transcribe_file(t, w->wav_path, NULL, &res), res);
+    aai_sync_transcriber_free(t);
+    return s;
+}
+static aai_status op_sync_bytes(worker *w, result *r) {
+    (void)r;
+    aai_sync_transcriber *t = NULL;
+    aai_sync_transcriber_new(w->client, &t);
+    aai_sync_result *res = NULL;
+    aai_status s = sync_result_status(aai_sync_transcribe_bytes(t, w->wav, w->wav_size, NULL, &res), res);
+    aai_sync_transcriber_free(t);
+    return s;
+}
+static aai_status op_sync_live(worker *w, result *r) {
+    (void)r;
+    aai_sync_transcriber *t = NULL;
+    aai_sync_transcriber_new(w->client, &t);
+    aai_sync_live *live = NULL;
+    aai_sync_result *res = NULL;
+    aai_status s = aai_sync_live_open(t, NULL, NULL, NULL, NULL, &live);
+    if (s == AAI_OK) {
+        for (size_t off = 0; off < w->wav_size; off += 4000)
+            aai_sync_live_write(live, w->wav + off, w->wav_size - off < 4000 ? w->wav_size - off : 4000);
+        s = sync_result_status(aai_sync_live_result(live, &res), res);
+    }
+    aai_sync_live_free(live);
+    aai_sync_transcriber_free(t);
+    return s;
+}
+static aai_status op_dictation_file(worker *w, result *r) {
+    (void)r;
+    aai_sync_transcriber *t = NULL;
+    aai_dictation_transcriber_new(w->client, &t);
+    aai_sync_result *res = NULL;
+    aai_status s = sync_result_status(aai_sync_transcribe_file(t, w->wav_path, NULL, &res), res);
+    aai_sync_transcriber_free(t);
+    return s;
+}
+#define SYNC_LEG {"POST", "^/v1/transcribe/live$", NOREPEAT, 1, 0, 0, 0, 0, 0}
+#define DICTATION_LEG {"POST", "^/dictation/v1/transcribe/live$", NOREPEAT, 1, 0, 0, 0, 0, 0}
+
 #define UPLOAD_LEG {"POST", "^/v2/upload$", IDEM, 1, 1, 0, 0, 0, 0}
 #define STREAM_LEG {"POST", "^/v2/upload$", NOREPEAT, 1, 1, 0, 0, 0, 0}
 #define CREATE_LEG {"POST", "^/v2/transcript$", CREATE, 1, 0, 0, 0, 0, 0}
@@ -484,6 +533,10 @@ static const op OPS[] = {
     {"group_wait", op_group_wait, prep_new_group, {POLL_LEG}},
     {"streaming_create_token_v2", op_token_v2, NULL, {{"POST", "^/v2/realtime/token$", CREATE, 1, 0, 0, 0, 0, 0}}},
     {"streaming_create_token_v3", op_token_v3, NULL, {GET_LEG("^/v3/token$")}},
+    {"sync_transcribe_file", op_sync_file, NULL, {SYNC_LEG}},
+    {"sync_transcribe_bytes", op_sync_bytes, NULL, {SYNC_LEG}},
+    {"sync_live", op_sync_live, NULL, {SYNC_LEG}},
+    {"dictation_transcribe_file", op_dictation_file, NULL, {DICTATION_LEG}},
 };
 #define N_OPS (sizeof OPS / sizeof OPS[0])
 
@@ -696,6 +749,12 @@ static int worker_setup(worker *w) {
     aai_client_set_polling_interval_ms(w->client, 20);
     aai_client_set_http_timeout_ms(w->client, T_MS);
     aai_client_set_llm_timeout_ms(w->client, T_MS);
+    aai_client_set_sync_base_url(w->client, w->srv.url);
+    aai_client_set_sync_timeouts_ms(w->client, T_MS, T_MS);
+    char dictation_url[192];
+    snprintf(dictation_url, sizeof dictation_url, "%s/dictation", w->srv.url);
+    aai_client_set_dictation_base_url(w->client, dictation_url);
+    aai_client_set_dictation_timeout_ms(w->client, T_MS);
     aai_config *cfg = NULL;
     aai_config_new(&cfg);
     const char *policies[] = {"person_name"};

@@ -10,6 +10,8 @@ static const cli_command commands[] = {
     {"list", "list your transcripts, newest first", cli_list_help, cmd_list},
     {"delete", "delete a transcript's content on the server", cli_delete_help, cmd_delete},
     {"stream", "transcribe a WAV file or the microphone live (streaming)", cli_stream_help, cmd_stream},
+    {"sync", "transcribe a clip of up to 120 s in one request (Sync API)", cli_sync_help, cmd_sync},
+    {"dictate", "transcribe a spoken note, optionally rewritten by an LLM (Dictation API)", cli_dictate_help, cmd_dictate},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

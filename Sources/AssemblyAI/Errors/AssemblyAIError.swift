@@ -33,6 +33,10 @@ public struct AssemblyAIError: Error, Sendable, CustomStringConvertible {
     /// A transcript that goes with the failure (a transcript in status `error`, or the last state
     /// seen when a wait gave up), so its id is never lost.
     public var transcript: Transcript?
+    /// The Sync and Dictation APIs' machine-readable error code (`audio_too_large`, ...), or `nil`.
+    public var apiErrorCode: String? = nil
+    /// The server's Retry-After in seconds (429/503 answers of the Sync and Dictation APIs), or `nil`.
+    public var retryAfterSeconds: Int? = nil
 
     public init(_ code: ErrorCode, _ message: String, httpStatus: Int? = nil, serverText: String? = nil,
                 transcript: Transcript? = nil) {

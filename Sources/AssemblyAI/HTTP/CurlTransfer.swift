@@ -15,6 +15,10 @@ struct HTTPRequest {
     var baseURL: String? = nil
     /// A time limit other than the client's HTTP timeout (LLM calls take long), or nil.
     var timeoutMs: Int? = nil
+    /// Extra header lines ("Name: value"), e.g. the Sync API's X-AAI-Model.
+    var headers: [String] = []
+    /// Content-Type of an upload body other than application/octet-stream (multipart), or nil.
+    var contentType: String? = nil
 }
 
 /// What came back: a status and a body, or a failure before any answer.
@@ -108,6 +112,7 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
         // curl would otherwise send "Expect: 100-continue" and stall a second on servers that
         // do not answer it; the official SDKs send no Expect either.
         header("Expect:")
+        for line in request.headers { header(line) }
 
         let timeout = max(1, request.timeoutMs ?? settings.httpTimeoutMs)
         _ = aai_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, timeout)
@@ -131,7 +136,7 @@ final class CurlEasy: @unchecked Sendable {  // one user at a time, via the pool
                 let size = try source.knownSize()
                 reader = try UploadReader(source, expectedSize: size)
                 state.total = size ?? 0
-                header("Content-Type: application/octet-stream")
+                header("Content-Type: \(request.contentType ?? "application/octet-stream")")
                 _ = aai_curl_setopt_long(handle, CURLOPT_POST, 1)
                 if let size {
                     // Large files in reads of up to 1 MiB instead of curl's 64 KiB (a sixteenth of

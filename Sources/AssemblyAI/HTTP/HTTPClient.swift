@@ -91,6 +91,20 @@ final class HTTPClient: Sendable {
         }
     }
 
+    /// Sends a request once, on a pooled handle (so a connection opened earlier, e.g. by a warm-up,
+    /// is reused), and returns whatever answer came, of any status. No retries: the Sync and
+    /// Dictation APIs' requests carry audio that is gone once read.
+    func sendOnce(_ request: HTTPRequest, settings: Settings) -> Result<HTTPResponse, AssemblyAIError> {
+        let easy: CurlEasy
+        do { easy = try take() } catch { return .failure(error) }
+        let outcome = easy.perform(request, settings: settings, freshConnection: false)
+        give(easy)
+        switch outcome {
+        case .success(let response): return .success(response)
+        case .failure(let failure): return .failure(failure.error.redacting(settings.apiKey))
+        }
+    }
+
     /// A stream upload can be repeated only if the failed attempt took nothing from it; the
     /// transfer layer opens files and memory anew on each attempt.
     private static func canRepeat(_ request: HTTPRequest) -> Bool {

@@ -108,6 +108,15 @@ _LAZY_MODULES = {
         "LLMGatewayToolCall", "LLMGatewayUnderstandingResponse", "LLMGatewayUsage",
     ),
     "extras": ("extras",),
+    # The Sync and Dictation APIs (sync/v1, dictation/v1).
+    "sync.v1": (
+        "AsyncLiveSession", "AsyncSyncTranscriber", "LiveSession", "SyncSpeechModel", "SyncTranscriber",
+        "SyncTranscriptError", "SyncTranscriptionConfig", "SyncTranscriptResponse", "SyncWord",
+    ),
+    "dictation.v1": (
+        "AsyncDictationLiveSession", "AsyncDictationTranscriber", "DictationConfig", "DictationError",
+        "DictationLiveSession", "DictationResponse", "DictationRewriteMode", "DictationTranscriber", "DictationWord",
+    ),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
@@ -265,4 +274,9 @@ __all__ = [
     "library_path",
     "library_version",
     "__version__",
+    # The Sync and Dictation APIs.
+    "AsyncDictationLiveSession", "AsyncDictationTranscriber", "AsyncLiveSession", "AsyncSyncTranscriber",
+    "DictationConfig", "DictationError", "DictationLiveSession", "DictationResponse", "DictationRewriteMode",
+    "DictationTranscriber", "DictationWord", "LiveSession", "SyncSpeechModel", "SyncTranscriber",
+    "SyncTranscriptError", "SyncTranscriptionConfig", "SyncTranscriptResponse", "SyncWord",
 ]

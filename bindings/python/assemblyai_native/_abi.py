@@ -178,6 +178,22 @@ class aai_streaming(Structure):
     pass
 
 
+class aai_sync_config(Structure):
+    pass
+
+
+class aai_sync_result(Structure):
+    pass
+
+
+class aai_sync_transcriber(Structure):
+    pass
+
+
+class aai_sync_live(Structure):
+    pass
+
+
 # ---- structs, callback types and aliases, in the header's order
 
 
@@ -399,6 +415,17 @@ class aai_streaming_event(Structure):
     ]
 
 aai_streaming_callback = CFUNCTYPE(None, POINTER(aai_streaming_event), c_void_p)
+
+
+class aai_sync_word(Structure):
+    _fields_ = [
+        ('text', c_char_p),
+        ('start_ms', c_int64),
+        ('end_ms', c_int64),
+        ('confidence', c_double),
+    ]
+
+aai_sync_live_callback = CFUNCTYPE(None, POINTER(aai_sync_live), c_int, c_void_p)
 
 
 # ---- functions: name -> (restype, argtypes), in the header's order
@@ -633,4 +660,46 @@ SIGNATURES = {
     'aai_streaming_threads': (c_int, [POINTER(c_int), POINTER(c_int), POINTER(c_int)]),
     'aai_streaming_create_token_v2': (c_int, [POINTER(aai_client), c_int, POINTER(c_void_p)]),
     'aai_streaming_create_token_v3': (c_int, [POINTER(aai_client), c_char_p, c_int, c_int, POINTER(c_void_p)]),
+    'aai_last_error_api_code': (c_char_p, []),
+    'aai_last_error_retry_after': (c_long, []),
+    'aai_client_set_sync_base_url': (c_int, [POINTER(aai_client), c_char_p]),
+    'aai_client_set_sync_timeouts_ms': (c_int, [POINTER(aai_client), c_long, c_long]),
+    'aai_sync_config_new': (c_int, [POINTER(POINTER(aai_sync_config))]),
+    'aai_sync_config_free': (None, [POINTER(aai_sync_config)]),
+    'aai_sync_config_set_json': (c_int, [POINTER(aai_sync_config), c_char_p]),
+    'aai_sync_config_to_json': (c_int, [POINTER(aai_sync_config), c_int, POINTER(c_void_p)]),
+    'aai_sync_config_set_string': (c_int, [POINTER(aai_sync_config), c_char_p, c_char_p]),
+    'aai_sync_config_set_strings': (c_int, [POINTER(aai_sync_config), c_char_p, POINTER(c_char_p), c_size_t]),
+    'aai_sync_config_set_int': (c_int, [POINTER(aai_sync_config), c_char_p, c_int64]),
+    'aai_sync_config_set_bool': (c_int, [POINTER(aai_sync_config), c_char_p, c_int]),
+    'aai_sync_config_set_model': (c_int, [POINTER(aai_sync_config), c_char_p]),
+    'aai_sync_result_free': (None, [POINTER(aai_sync_result)]),
+    'aai_sync_result_text': (c_char_p, [POINTER(aai_sync_result)]),
+    'aai_sync_result_json': (c_char_p, [POINTER(aai_sync_result)]),
+    'aai_sync_result_session_id': (c_char_p, [POINTER(aai_sync_result)]),
+    'aai_sync_result_confidence': (c_double, [POINTER(aai_sync_result)]),
+    'aai_sync_result_audio_duration_ms': (c_int64, [POINTER(aai_sync_result)]),
+    'aai_sync_result_request_time_ms': (c_double, [POINTER(aai_sync_result)]),
+    'aai_sync_result_word_count': (c_size_t, [POINTER(aai_sync_result)]),
+    'aai_sync_result_word': (c_int, [POINTER(aai_sync_result), c_size_t, POINTER(aai_sync_word)]),
+    'aai_sync_transcriber_new': (c_int, [POINTER(aai_client), POINTER(POINTER(aai_sync_transcriber))]),
+    'aai_sync_transcriber_free': (None, [POINTER(aai_sync_transcriber)]),
+    'aai_sync_transcribe_file': (c_int, [POINTER(aai_sync_transcriber), c_char_p, POINTER(aai_sync_config), POINTER(POINTER(aai_sync_result))]),
+    'aai_sync_transcribe_bytes': (c_int, [POINTER(aai_sync_transcriber), c_void_p, c_size_t, POINTER(aai_sync_config), POINTER(POINTER(aai_sync_result))]),
+    'aai_sync_transcribe_pcm': (c_int, [POINTER(aai_sync_transcriber), c_void_p, c_size_t, c_int, c_int, POINTER(aai_sync_config), POINTER(POINTER(aai_sync_result))]),
+    'aai_sync_transcribe_reader': (c_int, [POINTER(aai_sync_transcriber), aai_read_callback, c_void_p, c_char_p, POINTER(aai_sync_config), POINTER(POINTER(aai_sync_result))]),
+    'aai_sync_transcribe_fd': (c_int, [POINTER(aai_sync_transcriber), c_int, c_char_p, POINTER(aai_sync_config), POINTER(POINTER(aai_sync_result))]),
+    'aai_sync_warm': (c_int, [POINTER(aai_sync_transcriber)]),
+    'aai_sync_live_open': (c_int, [POINTER(aai_sync_transcriber), c_char_p, POINTER(aai_sync_config), aai_sync_live_callback, c_void_p, POINTER(POINTER(aai_sync_live))]),
+    'aai_sync_live_write': (c_int, [POINTER(aai_sync_live), c_void_p, c_size_t]),
+    'aai_sync_live_close': (c_int, [POINTER(aai_sync_live)]),
+    'aai_sync_live_result': (c_int, [POINTER(aai_sync_live), POINTER(POINTER(aai_sync_result))]),
+    'aai_sync_live_cancel': (c_int, [POINTER(aai_sync_live)]),
+    'aai_sync_live_free': (None, [POINTER(aai_sync_live)]),
+    'aai_client_set_dictation_base_url': (c_int, [POINTER(aai_client), c_char_p]),
+    'aai_client_set_dictation_timeout_ms': (c_int, [POINTER(aai_client), c_long]),
+    'aai_dictation_transcriber_new': (c_int, [POINTER(aai_client), POINTER(POINTER(aai_sync_transcriber))]),
+    'aai_dictation_result_final_text': (c_char_p, [POINTER(aai_sync_result)]),
+    'aai_dictation_result_llm_response': (c_char_p, [POINTER(aai_sync_result)]),
+    'aai_dictation_result_llm_error': (c_char_p, [POINTER(aai_sync_result)]),
 }

@@ -61,7 +61,10 @@ class Settings:
         polling_interval: how often a waiting call polls a transcript, in seconds.
     """
 
-    _FIELDS = ("api_key", "base_url", "http_timeout", "polling_interval")
+    _FIELDS = ("api_key", "base_url", "http_timeout", "polling_interval",
+               # The Sync and Dictation APIs (applied by _audio_request.py to the clients it uses).
+               "sync_base_url", "sync_http_timeout", "sync_live_http_timeout", "dictation_base_url",
+               "dictation_http_timeout")
     _lock: "threading.RLock"
     _values: Dict[str, Any]
     _client: Optional[_ffi.Handle]
@@ -73,7 +76,11 @@ class Settings:
         base_url: Optional[str] = None,
         http_timeout: Optional[float] = None,
         polling_interval: Optional[float] = None,
+        **kwargs: Any,
     ) -> None:
+        unknown = sorted(set(kwargs) - set(_AUDIO_REQUEST_DEFAULTS))
+        if unknown:
+            raise TypeError(f"Settings() got an unexpected keyword argument {unknown[0]!r}")
         lock = threading.RLock()
         values: Dict[str, Any] = {
             "api_key": api_key if api_key is not None else (os.environ.get("ASSEMBLYAI_API_KEY") or None),
@@ -83,6 +90,7 @@ class Settings:
             "polling_interval": polling_interval if polling_interval is not None
             else _env_float("ASSEMBLYAI_POLLING_INTERVAL", DEFAULT_POLLING_INTERVAL),
         }
+        values.update(_audio_request_defaults(kwargs))
         object.__setattr__(self, "_lock", lock)
         object.__setattr__(self, "_values", values)
         # The aai_client for the current values; built on first use, rebuilt on change.
@@ -145,7 +153,40 @@ class Settings:
             return client
 
 
+# The Sync and Dictation APIs' settings: 1.8.2's names, defaults and environment variables.
+_AUDIO_REQUEST_DEFAULTS: Dict[str, Any] = {
+    "sync_base_url": "https://sync.assemblyai.com",
+    "sync_http_timeout": 60.0,
+    "sync_live_http_timeout": 180.0,
+    "dictation_base_url": "https://dictation.assemblyai.com",
+    "dictation_http_timeout": 300.0,
+}
+
+
+def _audio_request_defaults(given: Dict[str, Any]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for name, default in _AUDIO_REQUEST_DEFAULTS.items():
+        if given.get(name) is not None:
+            out[name] = given[name]
+        elif isinstance(default, str):
+            out[name] = os.environ.get("ASSEMBLYAI_" + name.upper()) or default
+        else:
+            out[name] = _env_float("ASSEMBLYAI_" + name.upper(), default)
+    return out
+
+
+def _check_audio_request_values(values: Dict[str, Any]) -> None:
+    for name in _AUDIO_REQUEST_DEFAULTS:
+        v = values[name]
+        if name.endswith("_url"):
+            if not isinstance(v, str):
+                raise TypeError(f"settings.{name} must be a str, not {type(v).__name__}")
+        else:
+            _seconds_to_ms(name, v, allow_none=False)
+
+
 def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
+    _check_audio_request_values(values)
     api_key = values["api_key"]
     base_url = values["base_url"]
     if api_key is not None and not isinstance(api_key, str):
@@ -163,6 +204,9 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
     _ffi.check(lib.aai_client_set_http_timeout_ms(client.ptr, ctypes.c_long(timeout_ms)), kind)
     _ffi.check(lib.aai_client_set_polling_interval_ms(client.ptr, ctypes.c_long(interval_ms)), kind)
     _ffi.check(lib.aai_client_set_user_agent_suffix(client.ptr, _USER_AGENT_SUFFIX), kind)
+    from ._audio_request import apply_hosts  # the Sync and Dictation APIs' hosts and timeouts
+
+    apply_hosts(client, values)
     return client
 
 

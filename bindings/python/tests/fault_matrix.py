@@ -155,6 +155,11 @@ def _worker_init(wav_src: str, index: int) -> None:
     aai.settings.api_key = API_KEY
     aai.settings.polling_interval = 0.02
     aai.settings.http_timeout = T
+    aai.settings.sync_base_url = W.url
+    aai.settings.dictation_base_url = W.url + "/dictation"
+    aai.settings.sync_http_timeout = T
+    aai.settings.sync_live_http_timeout = T
+    aai.settings.dictation_http_timeout = T
     W.transcriber = aai.Transcriber()
     config = aai.TranscriptionConfig(redact_pii=True, redact_pii_policies=[aai.PIIRedactionPolicy.person_name],
                                      redact_pii_audio=True)
@@ -270,12 +275,34 @@ class Call:
 
 
 tr = lambda: W.transcriber  # noqa: E731
+# The Sync and Dictation APIs: one chunked multipart POST, never repeated (its audio is gone once sent).
+SYNC_LEG = Leg("POST", r"^/v1/transcribe/live$", NOREPEAT)
+DICTATION_LEG = Leg("POST", r"^/dictation/v1/transcribe/live$", NOREPEAT)
+
+
+def _sync_live() -> Dict[str, Any]:
+    with aai.SyncTranscriber().open_live() as session:
+        for i in range(0, len(W.wav), 4000):
+            session.write(W.wav[i:i + 4000])
+    return {"text": session.result().text}
 TE, LE, GE = aai.TranscriptError, aai.LemurError, aai.LLMGatewayError
 REDACTED = get(r"^/v2/transcript/[^/]+/redacted-audio$")
 DOWNLOAD = Leg("GET", r"^/_local/redacted-audio/", json=False, download=True)
 LEMUR_GET = get(r"^/lemur/v3/[^/]+$")
 
 CALLS: Tuple[Call, ...] = (
+    Call("SyncTranscriber.transcribe(path)", lambda s: {"text": aai.SyncTranscriber().transcribe(W.wav_path).text},
+         (SYNC_LEG,), aai.SyncTranscriptError),
+    Call("SyncTranscriber.transcribe_live(iterator)",
+         lambda s: {"text": aai.SyncTranscriber().transcribe_live(iter([W.wav[:1000], W.wav[1000:]])).text},
+         (SYNC_LEG,), aai.SyncTranscriptError),
+    Call("SyncTranscriber.open_live", lambda s: _sync_live(), (SYNC_LEG,), aai.SyncTranscriptError),
+    Call("SyncTranscriber.transcribe_async(path)",
+         lambda s: {"text": aai.SyncTranscriber().transcribe_async(W.wav_path).result().text},
+         (SYNC_LEG,), aai.SyncTranscriptError),
+    Call("DictationTranscriber.transcribe_live(path)",
+         lambda s: {"text": aai.DictationTranscriber().transcribe_live(W.wav_path).final_text},
+         (DICTATION_LEG,), aai.DictationError),
     Call("upload_file(path)", lambda s: _upload(tr().upload_file(W.wav_path)), (UPLOAD,), TE),
     Call("upload_file(bytes)", lambda s: _upload(tr().upload_file(W.wav)), (UPLOAD,), TE),
     # A BytesIO and a regular file are re-readable: uploaded as bytes / a path, so retried.

@@ -1,0 +1,1 @@
+"""The Dictation API; the product lives in ``dictation/v1`` (as in the official SDK)."""

@@ -1,0 +1,80 @@
+"""The official SDK 1.8.2 README's Sync and Dictation examples (readme_examples.py) against the
+local server: through assemblyai_native (always), and through the official SDK when an
+interpreter that has it is given in $AAI_OFFICIAL_PYTHON (e.g. a venv with
+`pip install assemblyai==1.8.2`), in which case the requests both send must match: same
+methods, paths and order, same headers that matter (X-AAI-Model, chunked transfer, multipart),
+and the same multipart parts (names, filenames, Content-Types, sizes, the config part's text)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+from conftest import start_server, stop_server
+from native_testenv import API_KEY, MAKE_TEST_WAV
+from readme_examples import readme_path
+
+HERE = Path(__file__).resolve().parent
+TEXT = "Book a flight to Denver."
+
+pytestmark = pytest.mark.skipif(not readme_path().exists(), reason="the official README is not beside the repository")
+
+
+def run_examples(python: str, module: str, tmp: Path) -> Dict[str, Any]:
+    wav = tmp / "source.wav"
+    if not wav.exists():
+        subprocess.run([sys.executable, str(MAKE_TEST_WAV), str(wav), "--text", TEXT], check=True)
+    srv = start_server()
+    try:
+        env = dict(os.environ)
+        env.pop("ASSEMBLYAI_API_KEY", None)
+        env["PYTHONPATH"] = str(HERE.parent) + os.pathsep + env.get("PYTHONPATH", "")
+        proc = subprocess.run([python, str(HERE / "readme_examples.py"), module, srv.base_url, API_KEY,
+                               str(tmp / module), "--wav", str(wav)], capture_output=True, text=True, timeout=120,
+                              env=env)
+        requests = [r for r in srv.requests() if not r["path"].startswith("/_local")]
+    finally:
+        stop_server(srv)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return {"out": proc.stdout, "requests": requests}
+
+
+def shape(r: Dict[str, Any]) -> Dict[str, Any]:
+    h = r["headers"]
+    out: Dict[str, Any] = {"method": r["method"], "path": r["path"], "model": h.get("x-aai-model"),
+                           "chunked": h.get("transfer-encoding") == "chunked",
+                           "content_type": (h.get("content-type") or "").split(";")[0],
+                           "authorization": h.get("authorization")}
+    if "multipart" in r:
+        out["parts"] = [(p["name"], p["filename"], p["content_type"], p["size"], p.get("text")) for p in r["multipart"]]
+    return out
+
+
+def test_readme_examples_through_the_binding(tmp_path: Path) -> None:
+    got = run_examples(sys.executable, "assemblyai_native", tmp_path)
+    out = got["out"]
+    assert out.count(TEXT) >= 9, out
+    assert "Format this as a SOAP note.: " + TEXT in out
+    paths = [r["path"] for r in got["requests"]]
+    assert paths.count("/v1/transcribe/live") >= 10
+    assert paths.count("/dictation/v1/transcribe/live") >= 7
+    assert "/v1/warm" in paths and "/dictation/v1/warm" in paths
+
+
+@pytest.mark.skipif(not os.environ.get("AAI_OFFICIAL_PYTHON"), reason="set AAI_OFFICIAL_PYTHON to a Python with assemblyai==1.8.2")
+def test_same_requests_as_the_official_sdk(tmp_path: Path) -> None:
+    official = run_examples(os.environ["AAI_OFFICIAL_PYTHON"], "assemblyai", tmp_path)
+    native = run_examples(sys.executable, "assemblyai_native", tmp_path)
+    # Same printed results (session ids differ; strip them).
+    assert official["out"].count(TEXT) == native["out"].count(TEXT)
+    a: List[Dict[str, Any]] = [shape(r) for r in official["requests"]]
+    b: List[Dict[str, Any]] = [shape(r) for r in native["requests"]]
+    # asyncio examples may interleave their requests: compare as sorted lists, then the order of
+    # the synchronous ones.
+    key = lambda s: repr(sorted(s.items()))  # noqa: E731
+    assert sorted(a, key=key) == sorted(b, key=key)
