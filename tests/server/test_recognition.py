@@ -179,31 +179,36 @@ def test_every_librivox_sentence_under_12_percent(asr):
 def stream(s, path, audio, rate=16000, chunk_ms=100, terminate=None):
     """Streams `audio` (PCM16 mono) at real-time pace; returns the messages received, with
     the time (s since the first audio) each arrived."""
+    from websockets.exceptions import ConnectionClosed
     from websockets.sync.client import connect
     url = s.base.replace("http", "ws") + path
     got = []
-    with connect(url, additional_headers={"Authorization": KEY}, max_size=None) as ws:
-        got.append((0.0, json.loads(ws.recv(timeout=10))))
-        t0 = time.monotonic()
-        done = threading.Event()
+    box = []
+    try:
+        with connect(url, additional_headers={"Authorization": KEY}, max_size=None) as ws:
+            box.append(ws)
+            got.append((0.0, json.loads(ws.recv(timeout=10))))
+            t0 = time.monotonic()
+            done = threading.Event()
 
-        def reader():
-            try:
-                while True:
-                    got.append((time.monotonic() - t0, json.loads(ws.recv(timeout=60))))
-            except Exception:
-                done.set()
+            def reader():
+                try:
+                    while True:
+                        got.append((time.monotonic() - t0, json.loads(ws.recv(timeout=60))))
+                except Exception:
+                    done.set()
 
-        th = threading.Thread(target=reader, daemon=True)
-        th.start()
-        step = rate * 2 * chunk_ms // 1000
-        for i in range(0, len(audio), step):
-            ws.send(audio[i:i + step])
-            time.sleep(max(0, (i + step) / (rate * 2) - (time.monotonic() - t0)))
-        ws.send(json.dumps(terminate or {"type": "Terminate"}))
-        done.wait(60)
-        close = (ws.close_code, ws.close_reason)
-    return got, close
+            threading.Thread(target=reader, daemon=True).start()
+            step = rate * 2 * chunk_ms // 1000
+            for i in range(0, len(audio), step):
+                ws.send(audio[i:i + step])
+                time.sleep(max(0, (i + step) / (rate * 2) - (time.monotonic() - t0)))
+            ws.send(json.dumps(terminate or {"type": "Terminate"}))
+            done.wait(60)
+    except ConnectionClosed:
+        pass   # the server closed the session first; its close code is checked by the caller
+    ws = box[0]
+    return got, (ws.close_code, ws.close_reason)
 
 
 def speech_then_silence(name, silence_s=1.5):
@@ -307,7 +312,7 @@ def test_a_recogniser_killed_mid_stream_closes_the_session_with_1011(start_serve
 
 def test_beyond_capacity_transcripts_get_429_with_retry_after(start_server):
     s = start_server("--queued-ms", "0", "--processing-ms", "0", "--recognizer-jobs", "1", "--recognizer-queue", "1")
-    url = s.upload(long_audio(30))
+    url = s.upload(long_audio(20))
     a = s.submit(url)
     b = s.submit(url)
     req = urllib.request.Request(s.base + "/v2/transcript", data=json.dumps({"audio_url": url}).encode(),
@@ -319,4 +324,4 @@ def test_beyond_capacity_transcripts_get_429_with_retry_after(start_server):
     assert json.loads(e.value.read())["error"] == "Too many transcripts are being recognised at once; retry later"
     for t in (a, b):
         assert s.wait(t["id"], timeout=120)["status"] == "completed"
-    assert s.submit(url)["status"] == "queued"   # room again
+    assert s.submit(url)["status"] in ("queued", "processing")   # room again
