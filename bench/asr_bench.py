@@ -153,7 +153,8 @@ def stream_latency(server, pcm, lead_s=1.0, tail_s=2.0):
         def reader():
             try:
                 while True:
-                    events.append((time.monotonic() - t0, json.loads(ws.recv(timeout=60))))
+                    m = json.loads(ws.recv(timeout=60))
+                    events.append((time.monotonic() - t0, m))
             except Exception:
                 done.set()
 

@@ -88,15 +88,31 @@ def merge_words(raw, offset_ms):
     return out
 
 
-def recognise(model, audio, offset_ms, vad=True):
+class Piece:
+    def __init__(self, word, start, end, probability):
+        self.word, self.start, self.end, self.probability = word, start, end, probability
+
+
+def recognise(model, audio, offset_ms, vad=True, word_times=True):
+    """Words of `audio`. Without word_times (streaming partials) the alignment pass is skipped
+    and each segment's words are spread evenly over it, by characters."""
     segments, _ = model.transcribe(
-        audio, language="en", beam_size=1, word_timestamps=True, vad_filter=vad,
+        audio, language="en", beam_size=1, word_timestamps=word_times, vad_filter=vad,
         condition_on_previous_text=False, without_timestamps=False)
     raw = []
     for s in segments:
         if s.no_speech_prob > 0.6 and s.avg_logprob < -1.0:
             continue  # silence or noise taken for words
-        raw.extend(s.words or [])
+        if word_times:
+            raw.extend(s.words or [])
+            continue
+        pieces = s.text.split()
+        total = sum(len(p) for p in pieces) or 1
+        t, conf = s.start, float(np.exp(min(0.0, s.avg_logprob)))
+        for p in pieces:
+            d = (s.end - s.start) * len(p) / total
+            raw.append(Piece(" " + p, t, t + d, conf))
+            t += d
     return merge_words(raw, offset_ms)
 
 
@@ -275,8 +291,8 @@ class Stream:
         opts = VadOptions(threshold=0.5, min_silence_duration_ms=100, speech_pad_ms=30)
         return get_speech_timestamps(self.buf, opts)
 
-    def words(self, n):
-        return recognise(self.model, self.buf[:n], self.offset * 1000 // RATE, vad=False)
+    def words(self, n, word_times=True):
+        return recognise(self.model, self.buf[:n], self.offset * 1000 // RATE, vad=False, word_times=word_times)
 
     def step(self):
         spans = self.speech()
@@ -307,10 +323,12 @@ class Stream:
                 if words and words[-1][0].rstrip("\"')]”’").endswith(SENTENCE_END):
                     self.emit_final(words, cut, by_punctuation=True, forced=False)
                     return self.step() if len(self.buf) else None
-        # A partial, at most every PARTIAL_MS of new audio.
-        if n - self.partial_at >= self.PARTIAL_MS * RATE // 1000:
+        # A partial, at most every PARTIAL_MS of new audio, and only for new speech (not while
+        # a pause is being waited out).
+        last_end = spans[-1]["end"]
+        if n - self.partial_at >= self.PARTIAL_MS * RATE // 1000 and last_end > self.partial_at:
             self.partial_at = n
-            self.send_partial(self.words(n))
+            self.send_partial(self.words(n, word_times=False))
 
     def send_partial(self, words):
         key = [w[0] for w in words]

@@ -194,7 +194,8 @@ def stream(s, path, audio, rate=16000, chunk_ms=100, terminate=None):
             def reader():
                 try:
                     while True:
-                        got.append((time.monotonic() - t0, json.loads(ws.recv(timeout=60))))
+                        m = json.loads(ws.recv(timeout=60))
+                        got.append((time.monotonic() - t0, m))
                 except Exception:
                     done.set()
 
