@@ -326,3 +326,13 @@ def test_beyond_capacity_transcripts_get_429_with_retry_after(start_server):
     for t in (a, b):
         assert s.wait(t["id"], timeout=120)["status"] == "completed"
     assert s.submit(url)["status"] in ("queued", "processing")   # room again
+
+
+def test_local_recognize_route_is_the_bytes_entry_point(asr):
+    status, body = asr.request("POST", "/_local/recognize", raw=(DATA / f"{SHORT}.wav").read_bytes(), key=None)
+    assert status == 200
+    assert body["duration_ms"] == 2990 and wer(REFS[SHORT], normalise(body["text"])) <= 0.3
+    assert [w["start"] for w in body["words"]] == sorted(w["start"] for w in body["words"])
+    status, body = asr.request("POST", "/_local/recognize", raw=b"<html>not audio</html>", key=None)
+    assert status == 400
+    assert body["error"] == "Transcoding failed. File does not appear to contain audio. File type is text/html (HTML document, ASCII text)."
