@@ -240,6 +240,9 @@ def main():
         rows.append(("peak RSS, server", f"{peak_rss_mib(server.proc.pid):.0f} MiB", "VmHWM"))
     finally:
         server.stop()
+    load = os.getloadavg()
+    print(f"load average during the run: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
+    print()
     print("| measure | value | notes |")
     print("|---|---|---|")
     for r in rows:
