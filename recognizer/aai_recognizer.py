@@ -328,7 +328,7 @@ class Stream:
         last_end = spans[-1]["end"]
         if n - self.partial_at >= self.PARTIAL_MS * RATE // 1000 and last_end > self.partial_at:
             self.partial_at = n
-            self.send_partial(self.words(n, word_times=False))
+            self.send_partial(self.words(n))
 
     def send_partial(self, words):
         key = [w[0] for w in words]
