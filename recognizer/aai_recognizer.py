@@ -15,6 +15,7 @@ Requests (stdin):
   {"op": "config", "sid": S, "min_silence_ms": N, "max_silence_ms": N}
   {"op": "force", "sid": S}          -> a final now (empty words when nothing was said)
   {"op": "close", "sid": S}          -> the last final (if any speech is pending), then {"sid": S, "event": "closed"}
+  {"op": "drop", "sid": S}           -> forgets the stream (no final, no answer)
   {"op": "ping", "id": ID}           -> {"id": ID, "ok": true}
 Stream events (stdout): {"sid": S, "event": "partial"|"final", "words": [...], "by_punctuation": bool, "forced": bool}
 First line: {"event": "ready", "engine": ..., "model": ...} or {"event": "unavailable", "reason": ...}.
@@ -265,6 +266,8 @@ class Stream:
                     batch.append(self.inbox.get_nowait())
                 except queue.Empty:
                     break
+            if any(m.get("op") == "drop" for m in batch):
+                return  # the session is gone: nothing more to recognise
             new_audio = False
             for m in batch:
                 op = m.get("op")
@@ -283,6 +286,8 @@ class Stream:
                 elif op == "close":
                     self.final(len(self.buf), forced=True, always=False)
                     emit({"sid": self.sid, "event": "closed"})
+                    return
+                elif op == "drop":
                     return
             if new_audio:
                 self.step()
@@ -389,11 +394,11 @@ def main():
             emit({"id": req.get("id"), "ok": True})
         elif op == "open":
             streams[req["sid"]] = Stream(model, req)
-        elif op in ("audio", "config", "force", "close"):
+        elif op in ("audio", "config", "force", "close", "drop"):
             s = streams.get(req.get("sid"))
             if s is not None:
                 s.inbox.put(req)
-                if op == "close":
+                if op in ("close", "drop"):
                     del streams[req["sid"]]
 
 

@@ -272,7 +272,7 @@ final class Recognizer: @unchecked Sendable {
     fileprivate func streamDrop(_ sid: String) {
         lock.lock()
         if streams.removeValue(forKey: sid) != nil {
-            _ = writeLocked(.object(["op": .string("close"), "sid": .string(sid)]))
+            _ = writeLocked(.object(["op": .string("drop"), "sid": .string(sid)]))
         }
         lock.unlock()
     }
@@ -366,13 +366,14 @@ final class Recognizer: @unchecked Sendable {
         lastFailure = nil
         process = nil
         input = nil
-        let waiters = readyWaiters
-        readyWaiters = []
+        let restart = !stopping
+        // Waiters for readiness wait for the new worker when there is one.
+        let waiters = restart ? [] : readyWaiters
+        if !restart { readyWaiters = [] }
         let failedStreams = streams
         streams = [:]
         let files = pendingFiles
         pendingFiles = [:]
-        let restart = !stopping
         if restart {
             restarts += 1
             // A moment's pause, so a worker that dies at once is not restarted in a tight loop.
@@ -387,10 +388,7 @@ final class Recognizer: @unchecked Sendable {
         }
         let err = startError
         lock.unlock()
-        if !restart { waiters.forEach { $0.resume(throwing: RecognizerError.failed(err ?? message)) } } else {
-            // Waiters for readiness wait for the new worker.
-            lock.lock(); readyWaiters += waiters; lock.unlock()
-        }
+        waiters.forEach { $0.resume(throwing: RecognizerError.failed(err ?? message)) }
         files.values.forEach { $0.resume(throwing: RecognizerError.failed(message)) }
         failedStreams.values.forEach { $0(.failed(message)) }
     }
