@@ -336,3 +336,11 @@ def test_local_recognize_route_is_the_bytes_entry_point(asr):
     status, body = asr.request("POST", "/_local/recognize", raw=b"<html>not audio</html>", key=None)
     assert status == 400
     assert body["error"] == "Transcoding failed. File does not appear to contain audio. File type is text/html (HTML document, ASCII text)."
+
+
+def test_streams_beyond_capacity_are_refused_with_a_close_code(start_server):
+    s = start_server("--recognizer-streams", "0")
+    got, close = stream(s, "/v3/ws?sample_rate=16000", pcm(SHORT)[:32000])
+    assert close == (1013, "Try again later: speech recognition is at capacity")
+    got, close = stream(s, "/v2/realtime/ws?sample_rate=16000", pcm(SHORT)[:32000], terminate={"terminate_session": True})
+    assert close == (4102, "Too many concurrent sessions: speech recognition is at capacity")
