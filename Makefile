@@ -46,6 +46,8 @@ server:
 	strip -o $(SERVER) $(REL)/assemblyai-server
 	rm -rf $(STAGE)/bin/spec
 	cp -r spec $(STAGE)/bin/spec
+	# the speech recogniser worker the server runs (recognizer/README.md)
+	mkdir -p $(STAGE)/bin/recognizer && cp recognizer/aai_recognizer.py $(STAGE)/bin/recognizer/
 
 # aai, the command-line tool: C over the public header only, as curl's src/ uses libcurl.
 # `aai stream` is built only when the header has its streaming section (AAI_CLI_STREAMING).
@@ -115,6 +117,8 @@ install:
 	  install -m 0755 $(SERVER) $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
 	  rm -rf $(DESTDIR)$(LIBEXECDIR)/assemblyai/spec; \
 	  cp -r $(STAGE)/bin/spec $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
+	  install -d $(DESTDIR)$(LIBEXECDIR)/assemblyai/recognizer; \
+	  install -m 0644 recognizer/aai_recognizer.py $(DESTDIR)$(LIBEXECDIR)/assemblyai/recognizer/; \
 	  ln -sf $(shell realpath -m -s --relative-to=$(BINDIR) $(LIBEXECDIR)/assemblyai/assemblyai-server) \
 	    $(DESTDIR)$(BINDIR)/assemblyai-server; \
 	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/assemblyai-server.1 $(DESTDIR)$(MANDIR)/man1/; fi

@@ -49,6 +49,33 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "warning"
 
+    @Option(help: "Where transcript words come from: auto (a WAV's comment when it has one, else the speech recogniser when installed), comment (never recognise), speech (always recognise).")
+    var recognition = "auto"
+
+    @Option(help: "Python interpreter for the speech recogniser.")
+    var recognizerPython = "python3"
+
+    @Option(help: "The recogniser worker script. Default: recognizer/aai_recognizer.py beside the binary or in the source tree.")
+    var recognizerScript: String?
+
+    @Option(help: "Recognitions the worker runs at once.")
+    var recognizerJobs = 2
+
+    @Option(help: "CPU threads per recognition.")
+    var recognizerThreads = 2
+
+    @Option(help: "Transcripts that may wait for the recogniser beyond --recognizer-jobs; more get 429 with Retry-After.")
+    var recognizerQueue = 8
+
+    @Option(help: "Streaming sessions recognised at once; more are refused with a close code.")
+    var recognizerStreams = 8
+
+    @Option(help: "A recogniser silent for this long (ms) is killed and restarted; its work ends in error.")
+    var recognizerStallMs = 15_000
+
+    @Flag(help: "Start the recogniser (load the model) at start-up rather than on first use.")
+    var recognizerPreload = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard queuedMs >= 0, processingMs >= 0, redactedAudioMs >= 0 else {
@@ -56,6 +83,10 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard apiKeys.allSatisfy({ !$0.isEmpty }) else { throw ValidationError("--api-key must not be empty") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard RecognitionMode(rawValue: recognition) != nil else { throw ValidationError("--recognition must be auto, comment or speech") }
+        guard recognizerJobs >= 1, recognizerThreads >= 1, recognizerQueue >= 0, recognizerStreams >= 0, recognizerStallMs >= 100 else {
+            throw ValidationError("--recognizer-jobs and --recognizer-threads must be at least 1, --recognizer-queue and --recognizer-streams not negative, --recognizer-stall-ms at least 100")
+        }
         _ = try parsedFaults()
     }
 
@@ -87,11 +118,15 @@ struct ServerCommand: AsyncParsableCommand {
         defer { if temporary { try? FileManager.default.removeItem(atPath: directory) } }
 
         let specs = try SpecSet.load(directory: try specDir ?? Self.bundledSpecDirectory())
+        let mode = RecognitionMode(rawValue: recognition) ?? .auto
+        let recognizer = try startRecognizer(mode: mode)
+        defer { recognizer?.shutdown() }
         let state = try ServerState(
             config: ServerConfig(host: host, port: port, apiKeys: Set(apiKeys), queuedMs: queuedMs,
                                  processingMs: processingMs, dataDir: directory, redactedAudioMs: redactedAudioMs,
-                                 discardUploads: discardUploads),
-            specs: specs
+                                 discardUploads: discardUploads, recognitionMode: mode),
+            specs: specs,
+            recognizer: recognizer
         )
         state.faults.arm(try parsedFaults())
         // Requests held by a "hang" fault end when the server is asked to stop.
@@ -116,6 +151,43 @@ struct ServerCommand: AsyncParsableCommand {
             logger: logger
         )
         try await app.runService()
+    }
+
+    /// The recogniser, when installed and wanted. Says on the first line of stderr which mode
+    /// the server runs in (stdout's first line is the harnesses' "listening" line).
+    private func startRecognizer(mode: RecognitionMode) throws -> Recognizer? {
+        func say(_ line: String) { FileHandle.standardError.write(Data("assemblyai-server: \(line)\n".utf8)) }
+        if mode == .comment {
+            say("speech recognition off (--recognition comment): words come from WAV comments only")
+            return nil
+        }
+        let script = recognizerScript ?? Self.recognizerScript()
+        let command = [recognizerPython, script ?? "recognizer/aai_recognizer.py"]
+        if let missing = script == nil ? "the recogniser script recognizer/aai_recognizer.py was not found" : Recognizer.probe(command: command) {
+            if mode == .speech { throw ValidationError("--recognition speech: speech recognition is not available: \(missing)") }
+            say("speech recognition not available (\(missing)); words come from WAV comments only, audio without one gives an empty transcript")
+            return nil
+        }
+        let recognizer = Recognizer(settings: RecognizerSettings(
+            command: command, jobs: recognizerJobs, threads: recognizerThreads, queueLimit: recognizerQueue,
+            stallMs: recognizerStallMs, maxStreams: recognizerStreams))
+        say("speech recognition on (\(mode == .speech ? "every audio" : "audio without a WAV comment"); \(command.joined(separator: " ")))")
+        if recognizerPreload || mode == .speech { recognizer.startIfNeeded() }
+        return recognizer
+    }
+
+    /// recognizer/aai_recognizer.py beside the binary (make stages it there), in
+    /// `../share/assemblyai/`, or in the source tree this binary was built from.
+    private static func recognizerScript() -> String? {
+        if let env = ProcessInfo.processInfo.environment["AAI_RECOGNIZER_SCRIPT"], !env.isEmpty { return env }
+        var candidates: [String] = []
+        if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent().path {
+            candidates.append("\(exe)/recognizer/aai_recognizer.py")
+            candidates.append("\(exe)/../share/assemblyai/recognizer/aai_recognizer.py")
+        }
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../recognizer/aai_recognizer.py").standardized.path)
+        return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
     private static func makeTemporaryDirectory() throws -> String {

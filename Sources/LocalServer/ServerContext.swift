@@ -55,6 +55,8 @@ struct ServerConfig: Sendable {
     var redactedAudioMs = 500
     /// `--discard-uploads`: upload bodies are read and counted, never stored.
     var discardUploads = false
+    /// `--recognition`: where transcript words come from (Transcription.swift).
+    var recognitionMode = RecognitionMode.auto
 }
 
 /// A value behind a lock, for state that request handlers on many threads share.
@@ -85,9 +87,13 @@ final class ServerState: Sendable {
     /// LeMUR responses by request id (until purged).
     let lemur = Locked<[String: JSON]>([:])
     private let boundPortBox = Locked<Int?>(nil)
+    /// The speech recogniser; nil when it is not installed or `--recognition comment`.
+    let recognizer: Recognizer?
+    var recognitionMode: RecognitionMode { config.recognitionMode }
 
-    init(config: ServerConfig, specs: SpecSet) throws {
+    init(config: ServerConfig, specs: SpecSet, recognizer: Recognizer? = nil) throws {
         self.config = config
+        self.recognizer = recognizer
         self.specs = specs
         self.uploads = try UploadStore(directory: (config.dataDir as NSString).appendingPathComponent("uploads"),
                                        discard: config.discardUploads)

@@ -24,6 +24,7 @@ func buildRouter(state: ServerState) -> Router<ServerContext> {
         LemurRoutes(state: state),
         GatewayRoutes(state: state),
         AudioRequestRoutes(state: state),
+        RecognizerRoutes(state: state),
     ]
     for group in groups { group.register(on: router) }
     return router

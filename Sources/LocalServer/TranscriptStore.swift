@@ -16,22 +16,26 @@ struct TranscriptJob: Sendable {
     let created: Date
     /// The validated request body.
     let request: [String: JSON]
-    let outcome: Outcome
+    /// nil while the speech recogniser is still working on the audio.
+    var outcome: Outcome?
     let processingAt: Date
-    let finishedAt: Date
+    var finishedAt: Date
     var deleted = false
     /// The HTTP status the webhook receiver answered, once the webhook was delivered.
     var webhookStatusCode: Int?
 
     func status(at now: Date) -> String {
         if now < processingAt { return "queued" }
-        if now < finishedAt { return "processing" }
-        if case .failed = outcome { return "error" }
+        if now < finishedAt || outcome == nil { return "processing" }
+        if case .failed? = outcome { return "error" }
         return "completed"
     }
 
     /// The outcome, once the job is finished.
     func finished(at now: Date) -> Outcome? { now < finishedAt ? nil : outcome }
+
+    /// Whether the outcome is known and the clock has passed finishedAt.
+    var isPending: Bool { outcome == nil }
 }
 
 /// Filters and cursors of `GET /v2/transcript`, already validated against the spec.
@@ -57,7 +61,8 @@ final class TranscriptStore: Sendable {
         self.processingMs = processingMs
     }
 
-    func add(request: [String: JSON], outcome: TranscriptJob.Outcome, now: Date = Date()) -> TranscriptJob {
+    /// Adds a job; `outcome` nil means the recogniser is still working on it (see `resolve`).
+    func add(request: [String: JSON], outcome: TranscriptJob.Outcome?, now: Date = Date()) -> TranscriptJob {
         state.withLock { s in
             let processingAt = now.addingTimeInterval(Double(queuedMs) / 1000)
             let job = TranscriptJob(id: UUID().uuidString.lowercased(), seq: s.seq, created: now, request: request,
@@ -80,6 +85,21 @@ final class TranscriptStore: Sendable {
         let body = render(job).serialized()
         rendered.withLock { $0[job.id] = body }
         return body
+    }
+
+    /// Sets the outcome of a pending job; it finishes at the later of its planned finish and
+    /// now. Returns the job as it now is.
+    @discardableResult
+    func resolve(_ id: String, outcome: TranscriptJob.Outcome, now: Date = Date()) -> TranscriptJob? {
+        let job: TranscriptJob? = state.withLock { s in
+            guard var job = s.jobs[id] else { return nil }
+            job.outcome = outcome
+            if job.finishedAt < now { job.finishedAt = now }
+            s.jobs[id] = job
+            return job
+        }
+        rendered.withLock { $0[id] = nil }
+        return job
     }
 
     /// Marks the job deleted (its content is no longer served); nil when there is no such job.

@@ -21,7 +21,8 @@ final class WebhookDispatcher: Sendable {
 
     /// Arms the delivery of `job`'s webhook for the moment it finishes.
     func schedule(_ job: TranscriptJob, store: TranscriptStore) {
-        guard job.request["webhook_url"]?.stringValue != nil else { return }
+        // A job the recogniser is still working on is scheduled again once it is resolved.
+        guard job.request["webhook_url"]?.stringValue != nil, job.outcome != nil else { return }
         let delay = max(0, job.finishedAt.timeIntervalSinceNow)
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
             guard let current = store.get(job.id), !current.deleted else { return }

@@ -10,7 +10,21 @@ struct TranscriptRoutes: RouteGroup {
     func register(on router: Router<ServerContext>) {
         router.post("/v2/transcript") { _, context in
             guard let request = try context.jsonBody().objectValue else { throw APIError.badRequest("Request body must be an Object") }
-            let job = state.transcripts.add(request: request, outcome: Transcription.outcome(for: request, state: state))
+            let job: TranscriptJob
+            switch Transcription.plan(for: request, state: state) {
+            case .done(let outcome):
+                job = state.transcripts.add(request: request, outcome: outcome)
+            case .recognize(let path, let options):
+                // Over capacity (recognising + queued): 429 with Retry-After, as the real API throttles.
+                if let recognizer = state.recognizer, !recognizer.reserve() {
+                    var headers = HTTPFields()
+                    headers[.retryAfter] = String(recognizer.retryAfterSeconds)
+                    throw APIError(status: .tooManyRequests,
+                                   message: "Too many transcripts are being recognised at once; retry later", headers: headers)
+                }
+                job = state.transcripts.add(request: request, outcome: nil)
+                Transcription.recognizeInBackground(job: job, path: path, options: options, state: state)
+            }
             state.webhooks.schedule(job, store: state.transcripts)
             return jsonResponse(state.renderer.transcript(job))
         }

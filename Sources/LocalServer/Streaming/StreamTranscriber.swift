@@ -45,6 +45,8 @@ struct StreamTranscriber {
     private var lastPartialKey: [Int] = []
     private var speechStartedFor = -1
     private var anyFinal = false
+    /// End of the last final's last word (an empty final's audio_start).
+    private var lastFinalEnd: Int?
 
     init(config: StreamTranscriberConfig) {
         self.config = config
@@ -53,6 +55,8 @@ struct StreamTranscriber {
 
     var receivedMs: Int { receivedBytes * 1000 / max(1, config.sampleRate * config.bytesPerSample) }
     var text: String? { decoder.text }
+    /// Whether the audio carried embedded text (then the recogniser is not used).
+    var hasEmbeddedText: Bool { decoder.text != nil }
 
     /// Takes audio; returns the messages it causes.
     mutating func audio(_ bytes: some Collection<UInt8>) -> [JSON] {
@@ -96,9 +100,10 @@ struct StreamTranscriber {
         if !key.isEmpty, key != lastPartialKey {
             lastPartialKey = key
             if config.protocolVersion == .v2 {
-                if !config.disablePartials { out.append(v2Transcript(heard, final: false)) }
+                if !config.disablePartials { out.append(v2Transcript(heard.map { words[$0] }, final: false)) }
             } else {
-                out.append(v3Turn(heard, inProgress: inProgress, endOfTurn: false, formatted: false, byPunctuation: false))
+                out.append(v3Turn(heard.map { words[$0] }, inProgress: inProgress.map { words[$0] }, endOfTurn: false,
+                                  formatted: false, byPunctuation: false))
             }
         }
         return out
@@ -136,6 +141,33 @@ struct StreamTranscriber {
         return []
     }
 
+    // MARK: recognised speech (Recognition/StreamRecognition.swift)
+
+    /// A partial from the speech recogniser: the words of the current utterance/turn so far.
+    mutating func recognizedPartial(_ recognized: [RecognizedWord]) -> [JSON] {
+        let ws = recognized.map(StreamWord.init(recognized:))
+        guard !ws.isEmpty else { return [] }
+        var out: [JSON] = []
+        if config.u3Pro, speechStartedFor != turnOrder {
+            speechStartedFor = turnOrder
+            out.append(.object(["type": .string("SpeechStarted"), "timestamp": .int(ws[0].start), "confidence": .double(1.0)]))
+        }
+        if config.protocolVersion == .v2 {
+            if !config.disablePartials { out.append(v2Transcript(ws, final: false)) }
+        } else {
+            out.append(v3Turn(Array(ws.dropLast()), inProgress: ws.last, endOfTurn: false, formatted: false, byPunctuation: false))
+        }
+        return out
+    }
+
+    /// A final from the speech recogniser (the end of an utterance/turn found at a pause, or
+    /// forced); an empty one only when it was forced.
+    mutating func recognizedFinal(_ recognized: [RecognizedWord], byPunctuation: Bool) -> [JSON] {
+        let ws = recognized.map(StreamWord.init(recognized:))
+        if ws.isEmpty { return emptyFinal() }
+        return final(ws, byPunctuation: byPunctuation)
+    }
+
     private mutating func emptyFinal() -> [JSON] {
         anyFinal = true
         if config.protocolVersion == .v2 { return [v2Transcript([], final: true)] }
@@ -146,9 +178,13 @@ struct StreamTranscriber {
     }
 
     private mutating func final(_ range: ClosedRange<Int>, byPunctuation: Bool) -> [JSON] {
-        anyFinal = true
         lastPartialKey = []
-        let indexes = Array(range)
+        return final(range.map { words[$0] }, byPunctuation: byPunctuation)
+    }
+
+    private mutating func final(_ indexes: [StreamWord], byPunctuation: Bool) -> [JSON] {
+        anyFinal = true
+        defer { lastFinalEnd = indexes.last?.end ?? lastFinalEnd }
         if config.protocolVersion == .v2 { return [v2Transcript(indexes, final: true)] }
         var out: [JSON] = []
         if config.u3Pro {
@@ -163,13 +199,12 @@ struct StreamTranscriber {
 
     // MARK: messages
 
-    private func v2Transcript(_ indexes: [Int], final: Bool) -> JSON {
-        let ws = indexes.map { words[$0] }
+    private func v2Transcript(_ ws: [StreamWord], final: Bool) -> JSON {
         let texts = ws.map { final ? $0.original : $0.plain }
         let confidences = ws.map(\.confidence)
         var o: [String: JSON] = [
             "message_type": .string(final ? "FinalTranscript" : "PartialTranscript"),
-            "audio_start": .int(ws.first?.start ?? (anyFinalEnd ?? 0)),
+            "audio_start": .int(ws.first?.start ?? (lastFinalEnd ?? 0)),
             "audio_end": .int(ws.last?.end ?? receivedMs),
             "confidence": .double(AudioText.mean(confidences) ?? 0),
             "text": .string(texts.joined(separator: " ")),
@@ -185,17 +220,13 @@ struct StreamTranscriber {
         return .object(o)
     }
 
-    private var anyFinalEnd: Int? { first > 0 && first <= words.count ? words[first - 1].end : nil }
-
-    private func v3Turn(_ indexes: [Int], inProgress: Int?, endOfTurn: Bool, formatted: Bool, byPunctuation: Bool) -> JSON {
-        let ws = indexes.map { words[$0] }
+    private func v3Turn(_ ws: [StreamWord], inProgress: StreamWord?, endOfTurn: Bool, formatted: Bool, byPunctuation: Bool) -> JSON {
         let texts = ws.map { formatted ? $0.original : $0.plain }
         var wordList: [JSON] = zip(ws, texts).map { w, t in
             .object(["text": .string(t), "start": .int(w.start), "end": .int(w.end), "confidence": .double(w.confidence),
                      "word_is_final": .bool(true)])
         }
-        if let p = inProgress {
-            let w = words[p]
+        if let w = inProgress {
             wordList.append(.object(["text": .string(w.plain), "start": .int(w.start), "end": .int(w.end),
                                      "confidence": .double(w.confidence), "word_is_final": .bool(false)]))
         }

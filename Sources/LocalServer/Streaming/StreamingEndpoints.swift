@@ -43,10 +43,11 @@ struct StreamingEndpoints: Sendable {
         // A WebSocket fault belongs to the session that opens now (count and skip count sessions).
         let faults = state.faults
         let fault = faults.take(method: head.method.rawValue, path: path, webSocket: true)
+        let recognition = StreamRecognition(recognizer: state.recognizer, mode: state.recognitionMode)
         return .upgrade([:]) { inbound, outbound, _ in
             let session = StreamingServerSession(protocolVersion: proto, path: path, query: query, headers: headers,
                                                  authorization: authorization, apiKeys: keys, outbound: outbound,
-                                                 channel: channel, fault: fault, faults: faults)
+                                                 channel: channel, fault: fault, faults: faults, recognition: recognition)
             await session.run(inbound)
         }
     }
@@ -86,9 +87,14 @@ actor StreamingServerSession {
     private var terminating = false
     private var sentCount = 0
     private var faulted = false
+    /// Speech recognition of audio without embedded text (Recognition/StreamRecognition.swift).
+    let recognition: StreamRecognition
+    private var recognitionDone: CheckedContinuation<Void, Never>?
 
     init(protocolVersion: StreamProtocol, path: String, query: String, headers: [String: JSON], authorization: String?,
-         apiKeys: Set<String>, outbound: WebSocketOutboundWriter, channel: any Channel, fault: Fault?, faults: FaultInjector) {
+         apiKeys: Set<String>, outbound: WebSocketOutboundWriter, channel: any Channel, fault: Fault?, faults: FaultInjector,
+         recognition: StreamRecognition) {
+        self.recognition = recognition
         self.protocolVersion = protocolVersion
         self.path = path
         self.query = query
@@ -123,6 +129,10 @@ actor StreamingServerSession {
             }
         }
         defer { timer.cancel() }
+        let recognized = Task { [weak self, recognition] in
+            for await event in recognition.events { await self?.recognized(event) }
+        }
+        defer { recognition.cancel(); recognized.cancel() }
         await holdIfStopped()
         do {
             for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -284,6 +294,12 @@ actor StreamingServerSession {
         lastAudioAt = Date()
         let out = t.audio(bytes)
         transcriber = t
+        do {
+            try recognition.audio(bytes, config: t.config, receivedMs: t.receivedMs, hasEmbeddedText: t.hasEmbeddedText)
+        } catch {
+            throw protocolVersion == .v2 ? Closure(code: 4102, reason: "Too many concurrent sessions: speech recognition is at capacity")
+                                         : Closure(code: 1013, reason: "Try again later: speech recognition is at capacity")
+        }
         if settings.maxRealtimeFactor > 0 {
             let elapsed = Date().timeIntervalSince(startedAt)
             let audioSeconds = Double(t.receivedMs) / 1000
@@ -314,7 +330,9 @@ actor StreamingServerSession {
         switch key {
         case "force_end_utterance":
             guard let flag = v.boolValue else { throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema") }
-            if flag, var t = transcriber {
+            if flag, recognition.isRecognizing {
+                recognition.forceEndpoint()
+            } else if flag, var t = transcriber {
                 let out = t.forceEndpoint()
                 transcriber = t
                 for m in out { try await send(m) }
@@ -324,6 +342,7 @@ actor StreamingServerSession {
                 throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema")
             }
             transcriber?.config.silenceThresholdMs = ms
+            if let c = transcriber?.config { recognition.configure(c) }
         case "terminate_session":
             guard let flag = v.boolValue else { throw Closure(code: 4101, reason: "Endpoint received a message with an invalid schema") }
             if flag { try await terminate() }
@@ -341,7 +360,9 @@ actor StreamingServerSession {
         }
         switch type {
         case "ForceEndpoint":
-            if var t = transcriber {
+            if recognition.isRecognizing {
+                recognition.forceEndpoint()
+            } else if var t = transcriber {
                 let out = t.forceEndpoint()
                 transcriber = t
                 for m in out { try await send(m) }
@@ -356,6 +377,7 @@ actor StreamingServerSession {
                 case "min_turn_silence", "max_turn_silence":
                     guard let ms = v.intValue, ms >= 0 else { throw Closure(code: 3006, reason: "Invalid Message: \(key) must be an integer >= 0") }
                     if key == "min_turn_silence" { transcriber?.config.minTurnSilenceMs = ms } else { transcriber?.config.maxTurnSilenceMs = ms }
+                    if let c = transcriber?.config { recognition.configure(c) }
                 case "end_of_turn_confidence_threshold", "vad_threshold":
                     guard let d = v.doubleValue, d >= 0, d <= 1 else { throw Closure(code: 3006, reason: "Invalid Message: \(key) must be from 0 to 1") }
                 case "prompt":
@@ -376,8 +398,17 @@ actor StreamingServerSession {
     /// Terminate: the last final, v2 SessionInformation (if asked) + SessionTerminated, or v3
     /// Termination; then a normal close.
     private func terminate() async throws {
-        guard var t = transcriber, !terminating else { return }
+        guard transcriber != nil, !terminating else { return }
         terminating = true
+        if recognition.isRecognizing {
+            // The recogniser's last final first (it arrives through recognized()).
+            await withCheckedContinuation { c in
+                recognitionDone = c
+                recognition.finish()
+            }
+            if closed { return }
+        }
+        guard var t = transcriber else { return }
         for m in t.terminate() { try await send(m) }
         transcriber = t
         let seconds = Double(t.receivedMs) / 1000
@@ -391,6 +422,36 @@ actor StreamingServerSession {
                                     "session_duration_seconds": .int(Int(Date().timeIntervalSince(startedAt)))]))
         }
         throw Closure(code: 1000, reason: "")
+    }
+
+    /// An event of the speech recogniser: partials and finals become messages; a recogniser
+    /// that failed closes the session with 1011 and the reason.
+    func recognized(_ event: RecognizerStreamEvent) async {
+        guard var t = transcriber, !closed, !faulted else {
+            recognitionDone?.resume()
+            recognitionDone = nil
+            return
+        }
+        var out: [JSON] = []
+        switch event {
+        case .partial(let words): out = t.recognizedPartial(words)
+        case .final(let words, let byPunctuation, _): out = t.recognizedFinal(words, byPunctuation: byPunctuation)
+        case .closed:
+            recognitionDone?.resume()
+            recognitionDone = nil
+            return
+        case .failed(let reason):
+            await close(1011, "Internal error: \(reason)")
+            recognitionDone?.resume()
+            recognitionDone = nil
+            return
+        }
+        transcriber = t
+        do {
+            for m in out { try await send(m) }
+        } catch let closure as Closure {
+            await close(closure.code, closure.reason)
+        } catch {}
     }
 
     // MARK: timers
