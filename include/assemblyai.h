@@ -140,10 +140,29 @@ void aai_string_free(char *string);
     timeouts, retry policy) and its reusable HTTP connections. Thread-safe. */
 typedef struct aai_client aai_client;
 
-/** Creates a client with the default settings: the API key from the environment variable
-    ASSEMBLYAI_API_KEY (if set), base URL "https://api.assemblyai.com", HTTP timeout 30 s,
-    polling interval 3 s, no polling deadline, up to 3 retries of requests that are safe to
-    repeat. *out is owned by the caller: release it with aai_client_free(). Objects created
+/** Creates a client with the default settings (base URL "https://api.assemblyai.com", HTTP
+    timeout 30 s, polling interval 3 s, no polling deadline, up to 3 retries of requests that are
+    safe to repeat), then applies these environment variables, as the official Python SDK's
+    Settings reads them (times in seconds, decimals allowed; an unset or empty variable keeps
+    the default; names match in any case, upper case first):
+
+      ASSEMBLYAI_API_KEY                   the API key
+      ASSEMBLYAI_BASE_URL                  as aai_client_set_base_url()
+      ASSEMBLYAI_HTTP_TIMEOUT              seconds > 0, as aai_client_set_http_timeout_ms()
+      ASSEMBLYAI_POLLING_INTERVAL          seconds > 0, as aai_client_set_polling_interval_ms()
+      ASSEMBLYAI_LLM_GATEWAY_BASE_URL      as aai_client_set_llm_gateway_base_url()
+      ASSEMBLYAI_LLM_GATEWAY_HTTP_TIMEOUT  seconds > 0, as aai_client_set_llm_timeout_ms()
+                                           (LeMUR and the LLM Gateway share this limit)
+    and three of libassemblyai's own:
+      ASSEMBLYAI_STREAMING_BASE_URL        wss:// base URL of Universal Streaming v3 sessions
+                                           that set no URL (ws:// for a loopback host)
+      ASSEMBLYAI_POLLING_TIMEOUT           seconds >= 0, as aai_client_set_polling_timeout_ms()
+      ASSEMBLYAI_MAX_RETRIES               0..100, as aai_client_set_max_retries()
+
+    A variable with a bad value fails the call with AAI_ERR_INVALID_ARGUMENT and a message that
+    names it (so a program pointed at the local server never talks to the real host by
+    mistake); *out is then NULL. Setters called afterwards override the environment.
+    *out is owned by the caller: release it with aai_client_free(). Objects created
     from the client keep what they need alive, so the client may be freed before them. */
 aai_status aai_client_new(aai_client **out);
 
