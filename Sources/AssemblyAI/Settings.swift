@@ -9,8 +9,17 @@ public struct Settings: Sendable, Equatable {
     public var baseURL: String = "https://api.assemblyai.com"
     /// Time limit of one HTTP request in milliseconds (for uploads: connecting, and any stall).
     public var httpTimeoutMs: Int = 30_000
-    /// Base URL of the LLM Gateway (its own host), without a trailing slash.
-    public var llmGatewayBaseURL: String = "https://llm-gateway.assemblyai.com"
+    /// Base URL of the LLM Gateway (its own host), without a trailing slash; nil derives it from
+    /// ``baseURL`` (see ``resolvedLLMGatewayBaseURL``).
+    public var llmGatewayBaseURL: String?
+    /// The LLM Gateway's base URL in use: ``llmGatewayBaseURL`` when set; else the EU gateway
+    /// (`https://llm-gateway.eu.assemblyai.com`, as the gateway's spec names it) for the EU REST
+    /// host `https://api.eu.assemblyai.com`, so EU data stays in the EU; else the US gateway.
+    public var resolvedLLMGatewayBaseURL: String {
+        if let llmGatewayBaseURL { return llmGatewayBaseURL }
+        if baseURL.lowercased() == "https://api.eu.assemblyai.com" { return "https://llm-gateway.eu.assemblyai.com" }
+        return "https://llm-gateway.assemblyai.com"
+    }
     /// Time limit of a LeMUR or LLM Gateway request: generation takes far longer than a REST
     /// call (the Java SDK's users hit socket timeouts here again and again).
     public var llmTimeoutMs: Int = 600_000

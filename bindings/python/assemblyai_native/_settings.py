@@ -207,7 +207,8 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
     _ffi.check(lib.aai_client_set_base_url(client.ptr, _ffi.encode(base_url, "settings.base_url")), kind)
     _ffi.check(lib.aai_client_set_http_timeout_ms(client.ptr, ctypes.c_long(timeout_ms)), kind)
     _ffi.check(lib.aai_client_set_polling_interval_ms(client.ptr, ctypes.c_long(interval_ms)), kind)
-    _ffi.check(lib.aai_client_set_llm_gateway_base_url(client.ptr, _ffi.encode(llm_url, "settings.llm_gateway_base_url")), kind)
+    if llm_url != DEFAULT_LLM_GATEWAY_BASE_URL:  # the default: the library derives it (EU base URL -> EU gateway)
+        _ffi.check(lib.aai_client_set_llm_gateway_base_url(client.ptr, _ffi.encode(llm_url, "settings.llm_gateway_base_url")), kind)
     _ffi.check(lib.aai_client_set_llm_timeout_ms(client.ptr, ctypes.c_long(llm_timeout_ms)), kind)
     _ffi.check(lib.aai_client_set_user_agent_suffix(client.ptr, _USER_AGENT_SUFFIX), kind)
     return client

@@ -176,7 +176,15 @@ class LLMGateway:
 
     @property
     def base_url(self) -> str:
-        return self._base_url or settings.llm_gateway_base_url
+        """The gateway's URL in use. Unless given here or in the settings, it follows the
+        settings' base URL: the EU gateway for the EU REST host, else the US one."""
+        if self._base_url:
+            return self._base_url
+        if settings.llm_gateway_base_url != DEFAULT_BASE_URL:
+            return settings.llm_gateway_base_url
+        if settings.base_url.rstrip("/").lower() == "https://api.eu.assemblyai.com":
+            return "https://llm-gateway.eu.assemblyai.com"
+        return DEFAULT_BASE_URL
 
     def _configure(self, client: _ffi.Handle) -> _ffi.Handle:
         invalid = errors.InvalidArgumentError

@@ -151,6 +151,18 @@ def test_base_url_from_the_settings(local: Any) -> None:
         aai.settings.llm_gateway_base_url = saved
 
 
+def test_eu_base_url_means_the_eu_gateway() -> None:
+    saved = aai.settings.dict()
+    try:
+        aai.settings.llm_gateway_base_url = "https://llm-gateway.assemblyai.com"
+        aai.settings.base_url = "https://api.eu.assemblyai.com"
+        assert aai.LLMGateway().base_url == "https://llm-gateway.eu.assemblyai.com"
+        assert aai.LLMGateway(base_url="http://127.0.0.1:9").base_url == "http://127.0.0.1:9"
+    finally:
+        for k, v in saved.items():
+            setattr(aai.settings, k, v)
+
+
 def test_refused_before_sending(local: Any, gateway: aai.LLMGateway, call: aai.Transcript) -> None:
     before = len(local.requests())
     with pytest.raises(aai.InvalidArgumentError, match="messages or a prompt"):
