@@ -238,7 +238,9 @@ aai_status aai_config_to_json(const aai_config *config, char **out);
 /** Sets language_code (e.g. "en_us", "de"). NULL removes the field. */
 aai_status aai_config_set_language_code(aai_config *config, const char *language_code);
 
-/** Sets speech_model (e.g. "best", "nano", "slam-1", "universal"). NULL removes the field. */
+/** Sets speech_model, one model name. Legacy: today's API takes speech_models, a list in priority
+    order (aai_config_set_speech_models()); the API still accepts speech_model, which its spec marks
+    deprecated. NULL removes the field. */
 aai_status aai_config_set_speech_model(aai_config *config, const char *speech_model);
 
 /** Sets punctuate (1 or 0). */
@@ -262,12 +264,14 @@ aai_status aai_config_set_speaker_labels(aai_config *config, int enabled);
 #define AAI_FIELD_CUSTOM_SPELLING "custom_spelling"
 #define AAI_FIELD_CUSTOM_TOPICS "custom_topics"
 #define AAI_FIELD_DISFLUENCIES "disfluencies"
+#define AAI_FIELD_DOMAIN "domain"
 #define AAI_FIELD_DUAL_CHANNEL "dual_channel"
 #define AAI_FIELD_ENTITY_DETECTION "entity_detection"
 #define AAI_FIELD_FILTER_PROFANITY "filter_profanity"
 #define AAI_FIELD_FORMAT_TEXT "format_text"
 #define AAI_FIELD_IAB_CATEGORIES "iab_categories"
 #define AAI_FIELD_KEYTERMS_PROMPT "keyterms_prompt"
+#define AAI_FIELD_KEYTERMS_PROMPT_OPTIONS "keyterms_prompt_options"
 #define AAI_FIELD_LANGUAGE_CODE "language_code"
 #define AAI_FIELD_LANGUAGE_CODES "language_codes"
 #define AAI_FIELD_LANGUAGE_CONFIDENCE_THRESHOLD "language_confidence_threshold"
@@ -281,6 +285,7 @@ aai_status aai_config_set_speaker_labels(aai_config *config, int enabled);
 #define AAI_FIELD_REDACT_PII_AUDIO_OPTIONS "redact_pii_audio_options"
 #define AAI_FIELD_REDACT_PII_AUDIO_QUALITY "redact_pii_audio_quality"
 #define AAI_FIELD_REDACT_PII_POLICIES "redact_pii_policies"
+#define AAI_FIELD_REDACT_PII_RETURN_UNREDACTED "redact_pii_return_unredacted"
 #define AAI_FIELD_REDACT_PII_SUB "redact_pii_sub"
 #define AAI_FIELD_REMOVE_AUDIO_TAGS "remove_audio_tags"
 #define AAI_FIELD_SENTIMENT_ANALYSIS "sentiment_analysis"
@@ -361,6 +366,46 @@ aai_status aai_config_set_summarization(aai_config *config, int enabled, const c
 /** Adds a custom_spelling rule: each of the `count` words in `from` is written as `to`.
     Remove all rules with aai_config_unset(config, AAI_FIELD_CUSTOM_SPELLING). */
 aai_status aai_config_add_custom_spelling(aai_config *config, const char *const *from, size_t count, const char *to);
+
+/* --- Fields of the official SDK 1.8.2 and of today's spec ------------------------------
+   domain, redact_pii_return_unredacted and keyterms_prompt_options, and the speaker_options and
+   language_detection_options sub-fields below, are sent by the official SDK 1.8.2 but not yet
+   listed in the newest API spec (libassemblyai's addendum: spec/openapi-latest-additions.yml). Each call checks every value and, on an error, leaves the
+   config unchanged. */
+
+/** speech_models: the models to try, in priority order (the API routes the audio to the first
+    available one), e.g. {"universal-3-5-pro", "universal-2"}. This is how today's API chooses the
+    model. Each name non-empty without spaces, none twice; count 0 removes the field. */
+aai_status aai_config_set_speech_models(aai_config *config, const char *const *models, size_t count);
+
+/** domain: a domain hint for the model (e.g. "medical-v1"). NULL removes it; "" is an error. */
+aai_status aai_config_set_domain(aai_config *config, const char *domain);
+
+/** redact_pii_return_unredacted (1 or 0): with PII redaction, return the unredacted text too. */
+aai_status aai_config_set_redact_pii_return_unredacted(aai_config *config, int enabled);
+
+/** keyterms_prompt_options.keyterms_match_strength: "high" or "standard". NULL removes the object. */
+aai_status aai_config_set_keyterms_prompt_options(aai_config *config, const char *match_strength);
+
+/** speaker_options: min_speakers_expected and max_speakers_expected (>= 1, min <= max; 0 leaves
+    one out), use_two_stage_clustering (1, 0, or -1 to leave out), short_file_diarization_method
+    ("deliberate", "balanced", "conservative", "aggressive"; NULL leaves out) and
+    long_file_diarization_method ("standard", "experimental"; NULL leaves out). Replaces the
+    whole object; with every argument left out it removes it. */
+aai_status aai_config_set_speaker_options(aai_config *config, int min_speakers, int max_speakers,
+                                          int use_two_stage_clustering, const char *short_file_method,
+                                          const char *long_file_method);
+
+/** language_detection_options: expected_languages (`count` codes; 0 leaves out),
+    fallback_language (NULL leaves out; "auto" lets the model choose among the expected ones),
+    code_switching (1, 0, or -1 to leave out), code_switching_confidence_threshold (0..1, or -1 to
+    leave out), on_low_language_confidence ("error" or "fallback"; NULL leaves out) and
+    swiss_german (1, 0, -1). Replaces the whole object; with everything left out it removes it.
+    Language detection itself is AAI_FIELD_LANGUAGE_DETECTION. */
+aai_status aai_config_set_language_detection_options(aai_config *config, const char *const *expected_languages,
+                                                     size_t count, const char *fallback_language, int code_switching,
+                                                     double code_switching_confidence_threshold,
+                                                     const char *on_low_language_confidence, int swiss_german);
 
 /* ======================================================================================
  * Transcripts
@@ -532,8 +577,10 @@ aai_status aai_transcriber_delete(aai_transcriber *transcriber, const char *tran
  * LeMUR and the LLM Gateway: asking questions of transcripts
  * ==================================================================================== */
 
-/** Sets the LLM Gateway's base URL (default "https://llm-gateway.assemblyai.com"; it lives on
-    its own host). Same rules as aai_client_set_base_url(). */
+/** Sets the LLM Gateway's base URL (it lives on its own host). Default: derived from the base
+    URL: "https://llm-gateway.eu.assemblyai.com" when that is the EU host
+    "https://api.eu.assemblyai.com" (EU data stays in the EU), else
+    "https://llm-gateway.assemblyai.com". Same rules as aai_client_set_base_url(). */
 aai_status aai_client_set_llm_gateway_base_url(aai_client *client, const char *base_url);
 
 /** Sets the time limit of LeMUR and LLM Gateway requests in milliseconds (default 600000:

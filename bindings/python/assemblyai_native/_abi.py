@@ -16,12 +16,14 @@ AAI_FIELD_CONTENT_SAFETY_CONFIDENCE = "content_safety_confidence"
 AAI_FIELD_CUSTOM_SPELLING = "custom_spelling"
 AAI_FIELD_CUSTOM_TOPICS = "custom_topics"
 AAI_FIELD_DISFLUENCIES = "disfluencies"
+AAI_FIELD_DOMAIN = "domain"
 AAI_FIELD_DUAL_CHANNEL = "dual_channel"
 AAI_FIELD_ENTITY_DETECTION = "entity_detection"
 AAI_FIELD_FILTER_PROFANITY = "filter_profanity"
 AAI_FIELD_FORMAT_TEXT = "format_text"
 AAI_FIELD_IAB_CATEGORIES = "iab_categories"
 AAI_FIELD_KEYTERMS_PROMPT = "keyterms_prompt"
+AAI_FIELD_KEYTERMS_PROMPT_OPTIONS = "keyterms_prompt_options"
 AAI_FIELD_LANGUAGE_CODE = "language_code"
 AAI_FIELD_LANGUAGE_CODES = "language_codes"
 AAI_FIELD_LANGUAGE_CONFIDENCE_THRESHOLD = "language_confidence_threshold"
@@ -35,6 +37,7 @@ AAI_FIELD_REDACT_PII_AUDIO = "redact_pii_audio"
 AAI_FIELD_REDACT_PII_AUDIO_OPTIONS = "redact_pii_audio_options"
 AAI_FIELD_REDACT_PII_AUDIO_QUALITY = "redact_pii_audio_quality"
 AAI_FIELD_REDACT_PII_POLICIES = "redact_pii_policies"
+AAI_FIELD_REDACT_PII_RETURN_UNREDACTED = "redact_pii_return_unredacted"
 AAI_FIELD_REDACT_PII_SUB = "redact_pii_sub"
 AAI_FIELD_REMOVE_AUDIO_TAGS = "remove_audio_tags"
 AAI_FIELD_SENTIMENT_ANALYSIS = "sentiment_analysis"
@@ -446,6 +449,12 @@ SIGNATURES = {
     'aai_config_set_content_safety': (c_int, [POINTER(aai_config), c_int, c_int]),
     'aai_config_set_summarization': (c_int, [POINTER(aai_config), c_int, c_char_p, c_char_p]),
     'aai_config_add_custom_spelling': (c_int, [POINTER(aai_config), POINTER(c_char_p), c_size_t, c_char_p]),
+    'aai_config_set_speech_models': (c_int, [POINTER(aai_config), POINTER(c_char_p), c_size_t]),
+    'aai_config_set_domain': (c_int, [POINTER(aai_config), c_char_p]),
+    'aai_config_set_redact_pii_return_unredacted': (c_int, [POINTER(aai_config), c_int]),
+    'aai_config_set_keyterms_prompt_options': (c_int, [POINTER(aai_config), c_char_p]),
+    'aai_config_set_speaker_options': (c_int, [POINTER(aai_config), c_int, c_int, c_int, c_char_p, c_char_p]),
+    'aai_config_set_language_detection_options': (c_int, [POINTER(aai_config), POINTER(c_char_p), c_size_t, c_char_p, c_int, c_double, c_char_p, c_int]),
     'aai_transcript_free': (None, [POINTER(aai_transcript)]),
     'aai_transcript_id': (c_char_p, [POINTER(aai_transcript)]),
     'aai_transcript_get_status': (c_int, [POINTER(aai_transcript)]),

@@ -6,7 +6,7 @@ import ctypes
 import json
 from collections.abc import Mapping
 
-from .. import _ffi, errors
+from .. import _config_current, _ffi, errors
 from .._ffi import lib
 
 from ._base import _INVALID, _c_strings, _plain, _to_json
@@ -84,6 +84,9 @@ class RawTranscriptionConfig:
         k = key.encode()
         if value is None:
             _ffi.check(lib.aai_config_unset(ptr, k), _INVALID)
+            return
+        if key in _config_current.FIELDS:  # the helpers of the official SDK 1.8.2's fields
+            _config_current.set_field(ptr, key, value)
             return
         kind = FIELD_KINDS.get(key, "json")
         value = _plain(value)
