@@ -375,7 +375,9 @@ aai_status aai_config_add_custom_spelling(aai_config *config, const char *const 
 
 /** speech_models: the models to try, in priority order (the API routes the audio to the first
     available one), e.g. {"universal-3-5-pro", "universal-2"}. This is how today's API chooses the
-    model. Each name non-empty without spaces, none twice; count 0 removes the field. */
+    model: its newest spec lists speech_models as required (the January 2025 one did not have it);
+    like the official SDK, the library sends it only when set. Each name non-empty without spaces,
+    none twice; count 0 removes the field. */
 aai_status aai_config_set_speech_models(aai_config *config, const char *const *models, size_t count);
 
 /** domain: a domain hint for the model (e.g. "medical-v1"). NULL removes it; "" is an error. */
