@@ -1544,6 +1544,54 @@ aai_status aai_streaming_set_max_turn_silence(aai_streaming *session, int silenc
 /** v3 end_of_turn_confidence_threshold (0..1). Before connect or during the session, as above. */
 aai_status aai_streaming_set_end_of_turn_confidence_threshold(aai_streaming *session, double threshold);
 
+/* --- Universal Streaming v3 parameters by name (the official SDK 1.8.2's StreamingParameters) ---
+   Typed setters for the v3 connection parameters that have no setter of their own. Each checks
+   the name (one of the AAI_STREAMING_PARAM_* below), the type, the range and the allowed values
+   before anything is sent: an unknown name, a wrong type (e.g. a string setter for a boolean), a
+   value out of range or not allowed, or a v2 session is AAI_ERR_INVALID_ARGUMENT naming the
+   parameter, and leaves the session's parameters unchanged. Before aai_streaming_connect() only.
+   Lists and objects are sent as JSON, as the official SDK sends them. aai_streaming_set_param()
+   still sends any parameter as given. The session must not be connected; thread-safe. */
+#define AAI_STREAMING_PARAM_MODE "mode"                              /* string: max_accuracy, min_latency, balanced */
+#define AAI_STREAMING_PARAM_DOMAIN "domain"                          /* string: medical-v1 */
+#define AAI_STREAMING_PARAM_VOICE_FOCUS "voice_focus"                /* string: near-field, far-field */
+#define AAI_STREAMING_PARAM_VOICE_FOCUS_THRESHOLD "voice_focus_threshold" /* double 0..1 */
+#define AAI_STREAMING_PARAM_NOISE_SUPPRESSION_MODEL "noise_suppression_model" /* legacy: voice_focus */
+#define AAI_STREAMING_PARAM_NOISE_SUPPRESSION_THRESHOLD "noise_suppression_threshold" /* legacy */
+#define AAI_STREAMING_PARAM_INCLUDE_PARTIAL_TURNS "include_partial_turns"     /* bool */
+#define AAI_STREAMING_PARAM_CONTINUOUS_PARTIALS "continuous_partials"         /* bool */
+#define AAI_STREAMING_PARAM_CUSTOMER_SUPPORT_AUDIO_CAPTURE "customer_support_audio_capture" /* bool */
+#define AAI_STREAMING_PARAM_FILTER_PROFANITY "filter_profanity"               /* bool */
+#define AAI_STREAMING_PARAM_SESSION_HEARTBEAT "session_heartbeat"             /* bool */
+#define AAI_STREAMING_PARAM_ACKNOWLEDGE_SILENCE "acknowledge_silence"         /* bool (u3-rt-pro) */
+#define AAI_STREAMING_PARAM_LANGUAGE_CODES "language_codes"                   /* strings */
+#define AAI_STREAMING_PARAM_LANGUAGE_CODE "language_code"                     /* legacy: language_codes */
+#define AAI_STREAMING_PARAM_AGENT_CONTEXT "agent_context"                     /* string */
+#define AAI_STREAMING_PARAM_INTERRUPTION_DELAY "interruption_delay"           /* int >= 0 */
+#define AAI_STREAMING_PARAM_TURN_LEFT_PAD_MS "turn_left_pad_ms"               /* int >= 0 */
+#define AAI_STREAMING_PARAM_SPEAKER_LABELS_REVISION_INTERVAL_MS "speaker_labels_revision_interval_ms" /* int >= 0 */
+#define AAI_STREAMING_PARAM_MIN_END_OF_TURN_SILENCE_WHEN_CONFIDENT "min_end_of_turn_silence_when_confident" /* legacy */
+#define AAI_STREAMING_PARAM_WEBHOOK_URL "webhook_url"                         /* string */
+#define AAI_STREAMING_PARAM_WEBHOOK_AUTH_HEADER_NAME "webhook_auth_header_name"   /* string */
+#define AAI_STREAMING_PARAM_WEBHOOK_AUTH_HEADER_VALUE "webhook_auth_header_value" /* string */
+#define AAI_STREAMING_PARAM_REDACT_PII "redact_pii"                           /* bool */
+#define AAI_STREAMING_PARAM_REDACT_PII_POLICIES "redact_pii_policies"         /* strings: person_name, ... */
+#define AAI_STREAMING_PARAM_REDACT_PII_SUB "redact_pii_sub"                   /* string: hash, entity_name */
+#define AAI_STREAMING_PARAM_LLM_GATEWAY "llm_gateway" /* JSON object {"model", "messages": [{"role","content"}], "max_tokens"} */
+
+/** A boolean parameter (value 1 or 0). */
+aai_status aai_streaming_set_bool_param(aai_streaming *session, const char *name, int value);
+/** An integer parameter, checked against its range. */
+aai_status aai_streaming_set_int_param(aai_streaming *session, const char *name, int64_t value);
+/** A number parameter, checked against its range. */
+aai_status aai_streaming_set_double_param(aai_streaming *session, const char *name, double value);
+/** A string parameter (one of its allowed values where it has them). NULL removes it; "" is an error. */
+aai_status aai_streaming_set_string_param(aai_streaming *session, const char *name, const char *value);
+/** A list parameter: `count` strings (each allowed where the parameter lists values); count 0 removes it. */
+aai_status aai_streaming_set_strings_param(aai_streaming *session, const char *name, const char *const *values, size_t count);
+/** An object parameter as JSON text (llm_gateway: model, messages and max_tokens are checked). NULL removes it. */
+aai_status aai_streaming_set_json_param(aai_streaming *session, const char *name, const char *json);
+
 /** Time limit of aai_streaming_connect() in ms (default 10000, > 0): connection, TLS, upgrade
     and the wait for SessionBegins / Begin. */
 aai_status aai_streaming_set_connect_timeout_ms(aai_streaming *session, long timeout_ms);
