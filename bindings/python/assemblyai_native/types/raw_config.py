@@ -6,7 +6,8 @@ import ctypes
 import json
 from collections.abc import Mapping
 
-from .. import _config_current, _ffi, errors
+from .. import _ffi, errors
+from . import _current_fields
 from .._ffi import lib
 
 from ._base import _INVALID, _c_strings, _plain, _to_json
@@ -85,8 +86,8 @@ class RawTranscriptionConfig:
         if value is None:
             _ffi.check(lib.aai_config_unset(ptr, k), _INVALID)
             return
-        if key in _config_current.FIELDS:  # the helpers of the official SDK 1.8.2's fields
-            _config_current.set_field(ptr, key, value)
+        if key in _current_fields.FIELDS:  # the helpers of the official SDK 1.8.2's fields
+            _current_fields.set_field(ptr, key, value)
             return
         kind = FIELD_KINDS.get(key, "json")
         value = _plain(value)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Mapping
 
-from . import _ffi, errors
-from ._ffi import lib
+from .. import _ffi, errors
+from .._ffi import lib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
