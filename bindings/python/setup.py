@@ -97,9 +97,13 @@ if LIBRARY:
 
 
 class build_py(_build_py):
-    """Copies the library into the build tree (never into the source tree)."""
+    """Copies the package fresh into the build folder, and the library with it (never into the
+    source tree)."""
 
     def run(self):
+        # setuptools builds in the tree's build/ and never empties it: a module deleted or moved
+        # since the last build would otherwise ship again. Start from the sources each time.
+        shutil.rmtree(os.path.join(self.build_lib, "assemblyai_native"), ignore_errors=True)
         super().run()
         if LIBRARY and not _staged():
             target_dir = os.path.join(self.build_lib, "assemblyai_native", "_lib")
