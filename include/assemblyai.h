@@ -370,8 +370,8 @@ aai_status aai_config_add_custom_spelling(aai_config *config, const char *const 
 /* --- Fields of the official SDK 1.8.2 and of today's spec ------------------------------
    domain, redact_pii_return_unredacted and keyterms_prompt_options, and the speaker_options and
    language_detection_options sub-fields below, are sent by the official SDK 1.8.2 but not yet
-   listed in the newest API spec (libassemblyai's addendum: spec/openapi-latest-additions.yml). Each call checks every value and, on an error, leaves the
-   config unchanged. */
+   listed in the newest API spec (libassemblyai's addendum: spec/openapi-latest-additions.yml).
+   Each call checks every value and, on an error, leaves the config unchanged. */
 
 /** speech_models: the models to try, in priority order (the API routes the audio to the first
     available one), e.g. {"universal-3-5-pro", "universal-2"}. This is how today's API chooses the
