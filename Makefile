@@ -1,6 +1,7 @@
 # libassemblyai: build, stage, test and install.
 #   make                 release library + local server + aai (the CLI) + C examples, staged in build/
-#   make install PREFIX=/usr/local [DESTDIR=...]   (also LIBDIR, INCLUDEDIR, BINDIR, LIBEXECDIR, MANDIR)
+#   make install PREFIX=/usr/local [DESTDIR=...]   (also LIBDIR, INCLUDEDIR, BINDIR, LIBEXECDIR, MANDIR,
+#                        AAI_LINK=auto|yes|no: see "The CLI's name" below)
 #   make test-c          the C test suite against the staged library and the local server
 #   make docs            the C interface's reference documentation in build/docs/html (Doxygen)
 # The Swift runtime is linked statically into the .so (-static-stdlib), so users need no toolchain.
@@ -21,10 +22,10 @@ STAGE     := build
 CC        ?= cc
 CFLAGS    ?= -std=c99 -O2 -Wall -Wextra -Werror -pedantic
 SERVER    := $(STAGE)/bin/assemblyai-server
-CLI       := $(STAGE)/bin/aai
+CLI       := $(STAGE)/bin/aai-native
 CLI_RPATH ?= -Wl,-rpath,'$$ORIGIN/../lib'
 
-.PHONY: all lib server cli examples test-c docs install uninstall clean
+.PHONY: all lib server cli examples test-c docs install install-aai-link uninstall clean
 all: lib server cli examples
 
 # SwiftPM does not see a change of the header behind the CAssemblyAI module map: recompile the
@@ -57,6 +58,7 @@ $(CLI): $(wildcard tools/aai/*.c tools/aai/*.h) include/assemblyai.h lib
 	mkdir -p $(STAGE)/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(CLI_STREAMING) -Iinclude $(wildcard tools/aai/*.c) -o $@ $(LDFLAGS) \
 	  -L$(STAGE)/lib -lassemblyai $(CLI_RPATH)
+	ln -sf aai-native $(STAGE)/bin/aai
 
 EXAMPLES := $(patsubst examples/c/%.c,$(STAGE)/examples/%,$(wildcard examples/c/*.c))
 examples: $(EXAMPLES)
@@ -111,8 +113,9 @@ install:
 	$(SUBST) assemblyai.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/assemblyai.pc
 	$(SUBST) cmake/AssemblyAIConfig.cmake.in > $(DESTDIR)$(CMAKEDIR)/AssemblyAIConfig.cmake
 	$(SUBST) cmake/AssemblyAIConfigVersion.cmake.in > $(DESTDIR)$(CMAKEDIR)/AssemblyAIConfigVersion.cmake
-	if [ -x $(CLI) ]; then install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/; \
-	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/aai.1 $(DESTDIR)$(MANDIR)/man1/; fi
+	if [ -x $(CLI) ]; then install -m 0755 $(CLI) $(DESTDIR)$(BINDIR)/aai-native; \
+	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/aai.1 $(DESTDIR)$(MANDIR)/man1/aai-native.1; \
+	  $(MAKE) --no-print-directory install-aai-link; fi
 	if [ -x $(SERVER) ]; then install -d $(DESTDIR)$(LIBEXECDIR)/assemblyai; \
 	  install -m 0755 $(SERVER) $(DESTDIR)$(LIBEXECDIR)/assemblyai/; \
 	  rm -rf $(DESTDIR)$(LIBEXECDIR)/assemblyai/spec; \
@@ -123,10 +126,33 @@ install:
 	    $(DESTDIR)$(BINDIR)/assemblyai-server; \
 	  install -d $(DESTDIR)$(MANDIR)/man1; install -m 0644 docs/assemblyai-server.1 $(DESTDIR)$(MANDIR)/man1/; fi
 
+# The CLI's name. AssemblyAI's own CLI also installs a command called `aai`, so ours is installed
+# as `aai-native` (man page aai-native(1)), and as `aai` too only where that shadows nothing:
+#   AAI_LINK=auto (default)  BINDIR/aai -> aai-native, unless BINDIR/aai exists and is not our link,
+#                            or another `aai` is on PATH; never with DESTDIR (packages decide:
+#                            the Debian package registers `aai` with update-alternatives)
+#   AAI_LINK=yes             always (replaces BINDIR/aai);  AAI_LINK=no  never
+# Uninstall removes BINDIR/aai only when it is the link to aai-native.
+AAI_LINK ?= auto
+install-aai-link:
+	@t=$(DESTDIR)$(BINDIR)/aai; link=$(AAI_LINK); \
+	if [ "$$link" = auto ]; then \
+	  link=yes; other=$$(command -v aai 2>/dev/null || true); \
+	  if [ -n "$(DESTDIR)" ]; then link=no; \
+	  elif { [ -e "$$t" ] || [ -L "$$t" ]; } && [ "$$(readlink "$$t")" != aai-native ]; then link=no; \
+	    echo "install: $$t exists (AssemblyAI's CLI?): the libassemblyai CLI is installed as aai-native only"; \
+	  elif [ -n "$$other" ] && [ "$$other" != "$$t" ] && [ "$$(readlink "$$other")" != aai-native ]; then link=no; \
+	    echo "install: another aai is on PATH ($$other): the libassemblyai CLI is installed as aai-native only"; fi; \
+	fi; \
+	if [ "$$link" = yes ]; then ln -sfn aai-native "$$t"; ln -sfn aai-native.1 $(DESTDIR)$(MANDIR)/man1/aai.1; \
+	  echo "install: $$t -> aai-native"; fi
+
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libassemblyai.so* $(DESTDIR)$(LIBDIR)/pkgconfig/assemblyai.pc \
 	      $(DESTDIR)$(INCLUDEDIR)/assemblyai.h $(DESTDIR)$(BINDIR)/assemblyai-server \
-	      $(DESTDIR)$(BINDIR)/aai $(DESTDIR)$(MANDIR)/man1/aai.1 $(DESTDIR)$(MANDIR)/man1/assemblyai-server.1
+	      $(DESTDIR)$(BINDIR)/aai-native $(DESTDIR)$(MANDIR)/man1/aai-native.1 $(DESTDIR)$(MANDIR)/man1/assemblyai-server.1
+	if [ "$$(readlink $(DESTDIR)$(BINDIR)/aai)" = aai-native ]; then rm -f $(DESTDIR)$(BINDIR)/aai; fi
+	if [ "$$(readlink $(DESTDIR)$(MANDIR)/man1/aai.1)" = aai-native.1 ]; then rm -f $(DESTDIR)$(MANDIR)/man1/aai.1; fi
 	rm -rf $(DESTDIR)$(LIBEXECDIR)/assemblyai $(DESTDIR)$(CMAKEDIR)
 
 clean:

@@ -140,10 +140,29 @@ void aai_string_free(char *string);
     timeouts, retry policy) and its reusable HTTP connections. Thread-safe. */
 typedef struct aai_client aai_client;
 
-/** Creates a client with the default settings: the API key from the environment variable
-    ASSEMBLYAI_API_KEY (if set), base URL "https://api.assemblyai.com", HTTP timeout 30 s,
-    polling interval 3 s, no polling deadline, up to 3 retries of requests that are safe to
-    repeat. *out is owned by the caller: release it with aai_client_free(). Objects created
+/** Creates a client with the default settings (base URL "https://api.assemblyai.com", HTTP
+    timeout 30 s, polling interval 3 s, no polling deadline, up to 3 retries of requests that are
+    safe to repeat), then applies these environment variables, as the official Python SDK's
+    Settings reads them (times in seconds, decimals allowed; an unset or empty variable keeps
+    the default; names match in any case, upper case first):
+
+      ASSEMBLYAI_API_KEY                   the API key
+      ASSEMBLYAI_BASE_URL                  as aai_client_set_base_url()
+      ASSEMBLYAI_HTTP_TIMEOUT              seconds > 0, as aai_client_set_http_timeout_ms()
+      ASSEMBLYAI_POLLING_INTERVAL          seconds > 0, as aai_client_set_polling_interval_ms()
+      ASSEMBLYAI_LLM_GATEWAY_BASE_URL      as aai_client_set_llm_gateway_base_url()
+      ASSEMBLYAI_LLM_GATEWAY_HTTP_TIMEOUT  seconds > 0, as aai_client_set_llm_timeout_ms()
+                                           (LeMUR and the LLM Gateway share this limit)
+    and three of libassemblyai's own:
+      ASSEMBLYAI_STREAMING_BASE_URL        wss:// base URL of Universal Streaming v3 sessions
+                                           that set no URL (ws:// for a loopback host)
+      ASSEMBLYAI_POLLING_TIMEOUT           seconds >= 0, as aai_client_set_polling_timeout_ms()
+      ASSEMBLYAI_MAX_RETRIES               0..100, as aai_client_set_max_retries()
+
+    A variable with a bad value fails the call with AAI_ERR_INVALID_ARGUMENT and a message that
+    names it (so a program pointed at the local server never talks to the real host by
+    mistake); *out is then NULL. Setters called afterwards override the environment.
+    *out is owned by the caller: release it with aai_client_free(). Objects created
     from the client keep what they need alive, so the client may be freed before them. */
 aai_status aai_client_new(aai_client **out);
 
@@ -219,7 +238,9 @@ aai_status aai_config_to_json(const aai_config *config, char **out);
 /** Sets language_code (e.g. "en_us", "de"). NULL removes the field. */
 aai_status aai_config_set_language_code(aai_config *config, const char *language_code);
 
-/** Sets speech_model (e.g. "best", "nano", "slam-1", "universal"). NULL removes the field. */
+/** Sets speech_model, one model name. Legacy: today's API takes speech_models, a list in priority
+    order (aai_config_set_speech_models()); the API still accepts speech_model, which its spec marks
+    deprecated. NULL removes the field. */
 aai_status aai_config_set_speech_model(aai_config *config, const char *speech_model);
 
 /** Sets punctuate (1 or 0). */
@@ -243,12 +264,14 @@ aai_status aai_config_set_speaker_labels(aai_config *config, int enabled);
 #define AAI_FIELD_CUSTOM_SPELLING "custom_spelling"
 #define AAI_FIELD_CUSTOM_TOPICS "custom_topics"
 #define AAI_FIELD_DISFLUENCIES "disfluencies"
+#define AAI_FIELD_DOMAIN "domain"
 #define AAI_FIELD_DUAL_CHANNEL "dual_channel"
 #define AAI_FIELD_ENTITY_DETECTION "entity_detection"
 #define AAI_FIELD_FILTER_PROFANITY "filter_profanity"
 #define AAI_FIELD_FORMAT_TEXT "format_text"
 #define AAI_FIELD_IAB_CATEGORIES "iab_categories"
 #define AAI_FIELD_KEYTERMS_PROMPT "keyterms_prompt"
+#define AAI_FIELD_KEYTERMS_PROMPT_OPTIONS "keyterms_prompt_options"
 #define AAI_FIELD_LANGUAGE_CODE "language_code"
 #define AAI_FIELD_LANGUAGE_CODES "language_codes"
 #define AAI_FIELD_LANGUAGE_CONFIDENCE_THRESHOLD "language_confidence_threshold"
@@ -262,6 +285,7 @@ aai_status aai_config_set_speaker_labels(aai_config *config, int enabled);
 #define AAI_FIELD_REDACT_PII_AUDIO_OPTIONS "redact_pii_audio_options"
 #define AAI_FIELD_REDACT_PII_AUDIO_QUALITY "redact_pii_audio_quality"
 #define AAI_FIELD_REDACT_PII_POLICIES "redact_pii_policies"
+#define AAI_FIELD_REDACT_PII_RETURN_UNREDACTED "redact_pii_return_unredacted"
 #define AAI_FIELD_REDACT_PII_SUB "redact_pii_sub"
 #define AAI_FIELD_REMOVE_AUDIO_TAGS "remove_audio_tags"
 #define AAI_FIELD_SENTIMENT_ANALYSIS "sentiment_analysis"
@@ -342,6 +366,48 @@ aai_status aai_config_set_summarization(aai_config *config, int enabled, const c
 /** Adds a custom_spelling rule: each of the `count` words in `from` is written as `to`.
     Remove all rules with aai_config_unset(config, AAI_FIELD_CUSTOM_SPELLING). */
 aai_status aai_config_add_custom_spelling(aai_config *config, const char *const *from, size_t count, const char *to);
+
+/* --- Fields of the official SDK 1.8.2 and of today's spec ------------------------------
+   domain, redact_pii_return_unredacted and keyterms_prompt_options, and the speaker_options and
+   language_detection_options sub-fields below, are sent by the official SDK 1.8.2 but not yet
+   listed in the newest API spec (libassemblyai's addendum: spec/openapi-latest-additions.yml).
+   Each call checks every value and, on an error, leaves the config unchanged. */
+
+/** speech_models: the models to try, in priority order (the API routes the audio to the first
+    available one), e.g. {"universal-3-5-pro", "universal-2"}. This is how today's API chooses the
+    model: its newest spec lists speech_models as required (the January 2025 one did not have it);
+    like the official SDK, the library sends it only when set. Each name non-empty without spaces,
+    none twice; count 0 removes the field. */
+aai_status aai_config_set_speech_models(aai_config *config, const char *const *models, size_t count);
+
+/** domain: a domain hint for the model (e.g. "medical-v1"). NULL removes it; "" is an error. */
+aai_status aai_config_set_domain(aai_config *config, const char *domain);
+
+/** redact_pii_return_unredacted (1 or 0): with PII redaction, return the unredacted text too. */
+aai_status aai_config_set_redact_pii_return_unredacted(aai_config *config, int enabled);
+
+/** keyterms_prompt_options.keyterms_match_strength: "high" or "standard". NULL removes the object. */
+aai_status aai_config_set_keyterms_prompt_options(aai_config *config, const char *match_strength);
+
+/** speaker_options: min_speakers_expected and max_speakers_expected (>= 1, min <= max; 0 leaves
+    one out), use_two_stage_clustering (1, 0, or -1 to leave out), short_file_diarization_method
+    ("deliberate", "balanced", "conservative", "aggressive"; NULL leaves out) and
+    long_file_diarization_method ("standard", "experimental"; NULL leaves out). Replaces the
+    whole object; with every argument left out it removes it. */
+aai_status aai_config_set_speaker_options(aai_config *config, int min_speakers, int max_speakers,
+                                          int use_two_stage_clustering, const char *short_file_method,
+                                          const char *long_file_method);
+
+/** language_detection_options: expected_languages (`count` codes; 0 leaves out),
+    fallback_language (NULL leaves out; "auto" lets the model choose among the expected ones),
+    code_switching (1, 0, or -1 to leave out), code_switching_confidence_threshold (0..1, or -1 to
+    leave out), on_low_language_confidence ("error" or "fallback"; NULL leaves out) and
+    swiss_german (1, 0, -1). Replaces the whole object; with everything left out it removes it.
+    Language detection itself is AAI_FIELD_LANGUAGE_DETECTION. */
+aai_status aai_config_set_language_detection_options(aai_config *config, const char *const *expected_languages,
+                                                     size_t count, const char *fallback_language, int code_switching,
+                                                     double code_switching_confidence_threshold,
+                                                     const char *on_low_language_confidence, int swiss_german);
 
 /* ======================================================================================
  * Transcripts
@@ -513,8 +579,10 @@ aai_status aai_transcriber_delete(aai_transcriber *transcriber, const char *tran
  * LeMUR and the LLM Gateway: asking questions of transcripts
  * ==================================================================================== */
 
-/** Sets the LLM Gateway's base URL (default "https://llm-gateway.assemblyai.com"; it lives on
-    its own host). Same rules as aai_client_set_base_url(). */
+/** Sets the LLM Gateway's base URL (it lives on its own host). Default: derived from the base
+    URL: "https://llm-gateway.eu.assemblyai.com" when that is the EU host
+    "https://api.eu.assemblyai.com" (EU data stays in the EU), else
+    "https://llm-gateway.assemblyai.com". Same rules as aai_client_set_base_url(). */
 aai_status aai_client_set_llm_gateway_base_url(aai_client *client, const char *base_url);
 
 /** Sets the time limit of LeMUR and LLM Gateway requests in milliseconds (default 600000:
@@ -1483,6 +1551,54 @@ aai_status aai_streaming_set_max_turn_silence(aai_streaming *session, int silenc
 
 /** v3 end_of_turn_confidence_threshold (0..1). Before connect or during the session, as above. */
 aai_status aai_streaming_set_end_of_turn_confidence_threshold(aai_streaming *session, double threshold);
+
+/* --- Universal Streaming v3 parameters by name (the official SDK 1.8.2's StreamingParameters) ---
+   Typed setters for the v3 connection parameters that have no setter of their own. Each checks
+   the name (one of the AAI_STREAMING_PARAM_* below), the type, the range and the allowed values
+   before anything is sent: an unknown name, a wrong type (e.g. a string setter for a boolean), a
+   value out of range or not allowed, or a v2 session is AAI_ERR_INVALID_ARGUMENT naming the
+   parameter, and leaves the session's parameters unchanged. Before aai_streaming_connect() only.
+   Lists and objects are sent as JSON, as the official SDK sends them. aai_streaming_set_param()
+   still sends any parameter as given. The session must not be connected; thread-safe. */
+#define AAI_STREAMING_PARAM_MODE "mode"                              /* string: max_accuracy, min_latency, balanced */
+#define AAI_STREAMING_PARAM_DOMAIN "domain"                          /* string: medical-v1 */
+#define AAI_STREAMING_PARAM_VOICE_FOCUS "voice_focus"                /* string: near-field, far-field */
+#define AAI_STREAMING_PARAM_VOICE_FOCUS_THRESHOLD "voice_focus_threshold" /* double 0..1 */
+#define AAI_STREAMING_PARAM_NOISE_SUPPRESSION_MODEL "noise_suppression_model" /* legacy: voice_focus */
+#define AAI_STREAMING_PARAM_NOISE_SUPPRESSION_THRESHOLD "noise_suppression_threshold" /* legacy */
+#define AAI_STREAMING_PARAM_INCLUDE_PARTIAL_TURNS "include_partial_turns"     /* bool */
+#define AAI_STREAMING_PARAM_CONTINUOUS_PARTIALS "continuous_partials"         /* bool */
+#define AAI_STREAMING_PARAM_CUSTOMER_SUPPORT_AUDIO_CAPTURE "customer_support_audio_capture" /* bool */
+#define AAI_STREAMING_PARAM_FILTER_PROFANITY "filter_profanity"               /* bool */
+#define AAI_STREAMING_PARAM_SESSION_HEARTBEAT "session_heartbeat"             /* bool */
+#define AAI_STREAMING_PARAM_ACKNOWLEDGE_SILENCE "acknowledge_silence"         /* bool (u3-rt-pro) */
+#define AAI_STREAMING_PARAM_LANGUAGE_CODES "language_codes"                   /* strings */
+#define AAI_STREAMING_PARAM_LANGUAGE_CODE "language_code"                     /* legacy: language_codes */
+#define AAI_STREAMING_PARAM_AGENT_CONTEXT "agent_context"                     /* string */
+#define AAI_STREAMING_PARAM_INTERRUPTION_DELAY "interruption_delay"           /* int >= 0 */
+#define AAI_STREAMING_PARAM_TURN_LEFT_PAD_MS "turn_left_pad_ms"               /* int >= 0 */
+#define AAI_STREAMING_PARAM_SPEAKER_LABELS_REVISION_INTERVAL_MS "speaker_labels_revision_interval_ms" /* int >= 0 */
+#define AAI_STREAMING_PARAM_MIN_END_OF_TURN_SILENCE_WHEN_CONFIDENT "min_end_of_turn_silence_when_confident" /* legacy */
+#define AAI_STREAMING_PARAM_WEBHOOK_URL "webhook_url"                         /* string */
+#define AAI_STREAMING_PARAM_WEBHOOK_AUTH_HEADER_NAME "webhook_auth_header_name"   /* string */
+#define AAI_STREAMING_PARAM_WEBHOOK_AUTH_HEADER_VALUE "webhook_auth_header_value" /* string */
+#define AAI_STREAMING_PARAM_REDACT_PII "redact_pii"                           /* bool */
+#define AAI_STREAMING_PARAM_REDACT_PII_POLICIES "redact_pii_policies"         /* strings: person_name, ... */
+#define AAI_STREAMING_PARAM_REDACT_PII_SUB "redact_pii_sub"                   /* string: hash, entity_name */
+#define AAI_STREAMING_PARAM_LLM_GATEWAY "llm_gateway" /* JSON object {"model", "messages": [{"role","content"}], "max_tokens"} */
+
+/** A boolean parameter (value 1 or 0). */
+aai_status aai_streaming_set_bool_param(aai_streaming *session, const char *name, int value);
+/** An integer parameter, checked against its range. */
+aai_status aai_streaming_set_int_param(aai_streaming *session, const char *name, int64_t value);
+/** A number parameter, checked against its range. */
+aai_status aai_streaming_set_double_param(aai_streaming *session, const char *name, double value);
+/** A string parameter (one of its allowed values where it has them). NULL removes it; "" is an error. */
+aai_status aai_streaming_set_string_param(aai_streaming *session, const char *name, const char *value);
+/** A list parameter: `count` strings (each allowed where the parameter lists values); count 0 removes it. */
+aai_status aai_streaming_set_strings_param(aai_streaming *session, const char *name, const char *const *values, size_t count);
+/** An object parameter as JSON text (llm_gateway: model, messages and max_tokens are checked). NULL removes it. */
+aai_status aai_streaming_set_json_param(aai_streaming *session, const char *name, const char *json);
 
 /** Time limit of aai_streaming_connect() in ms (default 10000, > 0): connection, TLS, upgrade
     and the wait for SessionBegins / Begin. */

@@ -9,8 +9,17 @@ public struct Settings: Sendable, Equatable {
     public var baseURL: String = "https://api.assemblyai.com"
     /// Time limit of one HTTP request in milliseconds (for uploads: connecting, and any stall).
     public var httpTimeoutMs: Int = 30_000
-    /// Base URL of the LLM Gateway (its own host), without a trailing slash.
-    public var llmGatewayBaseURL: String = "https://llm-gateway.assemblyai.com"
+    /// Base URL of the LLM Gateway (its own host), without a trailing slash; nil derives it from
+    /// ``baseURL`` (see ``resolvedLLMGatewayBaseURL``).
+    public var llmGatewayBaseURL: String?
+    /// The LLM Gateway's base URL in use: ``llmGatewayBaseURL`` when set; else the EU gateway
+    /// (`https://llm-gateway.eu.assemblyai.com`, as the gateway's spec names it) for the EU REST
+    /// host `https://api.eu.assemblyai.com`, so EU data stays in the EU; else the US gateway.
+    public var resolvedLLMGatewayBaseURL: String {
+        if let llmGatewayBaseURL { return llmGatewayBaseURL }
+        if baseURL.lowercased() == "https://api.eu.assemblyai.com" { return "https://llm-gateway.eu.assemblyai.com" }
+        return "https://llm-gateway.assemblyai.com"
+    }
     /// Time limit of a LeMUR or LLM Gateway request: generation takes far longer than a REST
     /// call (the Java SDK's users hit socket timeouts here again and again).
     public var llmTimeoutMs: Int = 600_000
@@ -35,6 +44,9 @@ public struct Settings: Sendable, Equatable {
     public var dictationBaseURL: String = "https://dictation.assemblyai.com"
     /// Per-operation time limit of a Dictation API request in ms. `$ASSEMBLYAI_DICTATION_HTTP_TIMEOUT` (seconds).
     public var dictationHttpTimeoutMs: Int = 300_000
+    /// Base WebSocket URL of Universal Streaming v3 (`wss://host[:port]`); nil derives it from
+    /// ``baseURL`` (see ``StreamingOptions/defaultURL(for:settings:)``).
+    public var streamingBaseURL: String?
 
     /// The User-Agent header sent with every request.
     public var userAgent: String {
@@ -47,6 +59,62 @@ public struct Settings: Sendable, Equatable {
             apiKey = key
         }
         applySingleRequestEnvironment()
+    }
+
+    /// Settings as ``init()`` makes them, then every variable of ``environment`` that is set
+    /// (and not empty) applied on top: what `aai_client_new` and the CLI use, and what the
+    /// official Python SDK's `Settings` reads. `env` replaces the process environment (tests).
+    /// A variable with a bad value throws `.invalidArgument` naming the variable: a program
+    /// pointed at the local server by `ASSEMBLYAI_BASE_URL` must never fall back to the real host.
+    public static func fromEnvironment(_ env: [String: String]? = nil) throws(AssemblyAIError) -> Settings {
+        let vars = env ?? processEnvironment()
+        var settings = Settings()
+        for row in environment {
+            let name = environmentPrefix + row.name
+            // Exact upper case first; the official SDK (pydantic-settings) also matches any case.
+            let found = vars[name].map { (name, $0) } ?? vars.first { $0.key.uppercased() == name }.map { ($0.key, $0.value) }
+            guard let (variable, value) = found, !value.isEmpty else { continue }
+            try row.apply(&settings, variable, value)
+        }
+        return settings
+    }
+
+    /// The prefix of every variable in ``environment``.
+    public static let environmentPrefix = "ASSEMBLYAI_"
+
+    /// The variables ``fromEnvironment(_:)`` reads, one row each: the name without
+    /// ``environmentPrefix``, the kind of value, and the setting it sets. To support a new
+    /// variable, add a row here (and a line to the header's aai_client_new comment).
+    /// Names follow the official Python SDK's `Settings` fields (upper-cased); times are in
+    /// seconds there, so here too. Rows marked "libassemblyai" are ours alone.
+    public static let environment: [EnvironmentSetting] = [
+        .text("API_KEY") { $0.apiKey = $1 },
+        .url("BASE_URL") { $0.baseURL = $1 },
+        .seconds("HTTP_TIMEOUT") { $0.httpTimeoutMs = $1 },
+        .seconds("POLLING_INTERVAL") { $0.pollingIntervalMs = $1 },
+        .url("LLM_GATEWAY_BASE_URL") { $0.llmGatewayBaseURL = $1 },
+        // One time limit serves LeMUR and the LLM Gateway (see llmTimeoutMs).
+        .seconds("LLM_GATEWAY_HTTP_TIMEOUT") { $0.llmTimeoutMs = $1 },
+        // libassemblyai: the v3 streaming host, the polling deadline and the retry count.
+        .webSocketURL("STREAMING_BASE_URL") { $0.streamingBaseURL = $1 },
+        .seconds("POLLING_TIMEOUT", allowZero: true) { $0.pollingTimeoutMs = $1 },
+        .count("MAX_RETRIES", 0...100) { $0.maxRetries = $1 },
+    ]
+
+    /// The process environment as a dictionary (only the `ASSEMBLYAI_` variables, any case).
+    static func processEnvironment() -> [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let text = String(cString: entry)
+            if text.utf8.count > environmentPrefix.utf8.count,
+               text.prefix(environmentPrefix.count).uppercased() == environmentPrefix,
+               let eq = text.firstIndex(of: "=") {
+                out[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            }
+            p += 1
+        }
+        return out
     }
 
     /// Checks a base URL: https anywhere, plain http only for loopback hosts (the local server),
@@ -77,6 +145,67 @@ public struct Settings: Sendable, Equatable {
         if hostPort.hasPrefix("[") { return String(hostPort.prefix { $0 != "]" }) + "]" }
         return String(hostPort.prefix { $0 != ":" })
     }
+}
+
+/// One environment variable that ``Settings/fromEnvironment(_:)`` reads: its name without the
+/// `ASSEMBLYAI_` prefix and how its text becomes a setting (checked; a bad value throws).
+public struct EnvironmentSetting: Sendable {
+    /// The name without ``Settings/environmentPrefix``, e.g. `BASE_URL`.
+    public let name: String
+    /// What the value must be, for documentation and messages (e.g. "a number of seconds > 0").
+    public let expects: String
+    let apply: @Sendable (inout Settings, _ variable: String, _ value: String) throws(AssemblyAIError) -> Void
+
+    /// Any non-empty text (an API key: never echoed in a message).
+    public static func text(_ name: String, _ set: @escaping @Sendable (inout Settings, String) -> Void) -> EnvironmentSetting {
+        EnvironmentSetting(name: name, expects: "text") { s, _, value throws(AssemblyAIError) in set(&s, value) }
+    }
+
+    /// An https:// URL (http:// for a loopback host), checked as `aai_client_set_base_url` checks it.
+    public static func url(_ name: String, _ set: @escaping @Sendable (inout Settings, String) -> Void) -> EnvironmentSetting {
+        EnvironmentSetting(name: name, expects: "an https:// URL (http:// for a loopback host)") { s, variable, value throws(AssemblyAIError) in
+            do throws(AssemblyAIError) { set(&s, try Settings.validatedBaseURL(value)) } catch { throw .invalidArgument("$\(variable): \(error.message)") }
+        }
+    }
+
+    /// A WebSocket base URL (wss://, ws:// or their http forms), checked as a session's URL is.
+    public static func webSocketURL(_ name: String, _ set: @escaping @Sendable (inout Settings, String) -> Void) -> EnvironmentSetting {
+        EnvironmentSetting(name: name, expects: "a wss:// URL (ws:// for a loopback host)") { s, variable, value throws(AssemblyAIError) in
+            do throws(AssemblyAIError) { set(&s, try StreamingOptions.validatedURL(value)) } catch { throw .invalidArgument("$\(variable): \(error.message)") }
+        }
+    }
+
+    /// A number of seconds ("30", "0.5"), stored in milliseconds: > 0, or >= 0 with `allowZero`.
+    public static func seconds(_ name: String, allowZero: Bool = false, _ set: @escaping @Sendable (inout Settings, Int) -> Void) -> EnvironmentSetting {
+        let expects = allowZero ? "a number of seconds >= 0" : "a number of seconds > 0"
+        return EnvironmentSetting(name: name, expects: expects) { s, variable, value throws(AssemblyAIError) in
+            let trimmed = trimmedBlanks(value)
+            guard let seconds = Double(trimmed), seconds.isFinite, allowZero ? seconds >= 0 : seconds > 0,
+                  seconds <= Double(Int32.max) / 1000 else {
+                throw .invalidArgument("$\(variable) must be \(expects), got '\(value)'")
+            }
+            set(&s, seconds == 0 ? 0 : max(1, Int((seconds * 1000).rounded())))
+        }
+    }
+
+    /// A whole number in `range`.
+    public static func count(_ name: String, _ range: ClosedRange<Int>, _ set: @escaping @Sendable (inout Settings, Int) -> Void) -> EnvironmentSetting {
+        let expects = "a whole number \(range.lowerBound)..\(range.upperBound)"
+        return EnvironmentSetting(name: name, expects: expects) { s, variable, value throws(AssemblyAIError) in
+            guard let n = Int(trimmedBlanks(value)), range.contains(n) else {
+                throw .invalidArgument("$\(variable) must be \(expects), got '\(value)'")
+            }
+            set(&s, n)
+        }
+    }
+}
+
+/// The text without leading and trailing spaces and tabs.
+private func trimmedBlanks(_ text: String) -> String {
+    var s = Substring(text)
+    while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+    while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+    return String(s)
 }
 
 extension LibraryVersion {

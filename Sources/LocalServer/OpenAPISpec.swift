@@ -16,10 +16,22 @@ struct OpenAPIDocument: Sendable {
     private let templates: [PathTemplate]
 
     init(name: String, yaml: String) throws {
+        try self.init(name: name, root: Self.parse(name: name, yaml: yaml))
+    }
+
+    /// A YAML document as JSON (YAML 1.2 core-schema scalars).
+    static func parse(name: String, yaml: String) throws -> JSON {
         guard let node = try Yams.compose(yaml: yaml, Self.resolver) else {
             throw SpecError("\(name): empty document")
         }
-        try self.init(name: name, root: Self.json(node))
+        return try Self.json(node)
+    }
+
+    /// `base` with `additions` merged in: objects key by key (recursively), anything else replaced.
+    static func merged(_ base: JSON, _ additions: JSON) -> JSON {
+        guard case .object(var out) = base, case .object(let more) = additions else { return additions }
+        for (key, value) in more { out[key] = out[key].map { merged($0, value) } ?? value }
+        return .object(out)
     }
 
     init(name: String, root: JSON) throws {
@@ -189,7 +201,14 @@ struct SpecSet: Sendable {
                 if required { throw SpecError("cannot read \(path)") }
                 continue
             }
-            var doc = try OpenAPIDocument(name: name, yaml: text)
+            var root = try OpenAPIDocument.parse(name: name, yaml: text)
+            // openapi-latest-additions.yml: what the official SDK sends that the newest spec
+            // does not list yet (see that file), merged into openapi-latest.yml.
+            let additionsPath = (directory as NSString).appendingPathComponent(name.replacingOccurrences(of: ".yml", with: "-additions.yml"))
+            if let more = try? String(contentsOfFile: additionsPath, encoding: .utf8) {
+                root = OpenAPIDocument.merged(root, try OpenAPIDocument.parse(name: additionsPath, yaml: more))
+            }
+            var doc = try OpenAPIDocument(name: name, root: root)
             doc.pathPrefix = prefix
             documents.append(doc)
         }

@@ -161,6 +161,30 @@ def test_not_allowed_base_url_exits_2(server, wav):
     assert r.returncode == 2, r.stderr
 
 
+@pytest.mark.parametrize("name,value", [
+    ("ASSEMBLYAI_HTTP_TIMEOUT", "thirty"),
+    ("ASSEMBLYAI_POLLING_INTERVAL", "0"),
+    ("ASSEMBLYAI_BASE_URL", "api.assemblyai.com"),
+    ("assemblyai_max_retries", "-1"),
+])
+def test_bad_environment_value_exits_2_naming_it(server, wav, name, value):
+    env = server.env()
+    env[name] = value
+    r = run(["transcribe", str(wav), "--poll-interval", "50"], env)
+    assert r.returncode == 2, r.stderr
+    assert name in r.stderr and r.stdout == ""
+
+
+def test_settings_from_the_environment_in_any_case(server, wav):
+    env = plain_env()
+    env["assemblyai_base_url"] = server.base
+    env["ASSEMBLYAI_API_KEY"] = KEY
+    env["ASSEMBLYAI_POLLING_INTERVAL"] = "0.05"
+    env["ASSEMBLYAI_HTTP_TIMEOUT"] = "20"
+    r = run(["transcribe", str(wav)], env)
+    assert r.returncode == 0 and r.stdout == TEXT + "\n", r.stderr
+
+
 def test_waiting_timeout_exits_4_and_names_the_transcript(start_server, wav):
     slow = start_server("--queued-ms", "5000")
     r = run(["transcribe", str(wav), "--poll-interval", "100", "--timeout", "1"], slow.env())

@@ -47,8 +47,11 @@ check "libassemblyai.so.0 is in /usr/lib/$multiarch and known to ld.so" \
 check "the library needs no Swift toolchain library" \
   sh -c "! ldd /usr/lib/$multiarch/libassemblyai.so.0 | grep -Eqi 'swift|foundation|not found'"
 server_dir=$(dirname "$(readlink -f /usr/bin/assemblyai-server)")
+check "aai-native --version runs" sh -c 'aai-native --version | grep -q "^aai "'
+check "aai is an alternative for aai-native" sh -c '[ "$(readlink -f /usr/bin/aai)" = /usr/bin/aai-native ]'
 check "aai --version runs" sh -c 'aai --version | grep -q "^aai "'
-check "aai(1) and assemblyai-server(1) are installed" sh -c 'man -w aai >/dev/null && man -w assemblyai-server >/dev/null'
+check "aai-native(1), aai(1) and assemblyai-server(1) are installed" \
+  sh -c 'man -w aai-native >/dev/null && man -w aai >/dev/null && man -w assemblyai-server >/dev/null'
 
 # 2. Build the C example against the installed packages, both ways.
 check "cc \$(pkg-config --cflags --libs assemblyai)" \
@@ -89,4 +92,5 @@ check "no file of theirs left${leftover:+: $(echo $leftover | cut -c1-300)}" tes
 check "no folder of theirs left ($server_dir, cmake/AssemblyAI)" \
   sh -c "[ ! -e '$server_dir' ] && [ ! -e /usr/lib/$multiarch/cmake/AssemblyAI ]"
 check "ld.so no longer knows libassemblyai.so.0" sh -c "! ldconfig -p | grep -q libassemblyai"
+check "the aai alternative is gone" sh -c "[ ! -e /usr/bin/aai ] && ! update-alternatives --query aai >/dev/null 2>&1"
 finish

@@ -67,3 +67,35 @@ def test_validate_endpoint_reports_per_spec(server):
     assert v["errors"]["openapi.yml"] == []
     assert "speech_models is required" in v["errors"]["openapi-latest.yml"]
     assert "word_boost is not allowed (unknown property)" in v["errors"]["openapi-latest.yml"]
+
+
+# openapi-latest-additions.yml: the fields of the official SDK 1.8.2 that the newest spec lacks.
+def test_sdk_1_8_2_fields_are_accepted(server):
+    body = {"audio_url": AUDIO, "speech_models": ["universal-3-5-pro", "universal-2"], "domain": "medical-v1",
+            "redact_pii": True, "redact_pii_policies": ["person_name"], "redact_pii_return_unredacted": True,
+            "keyterms_prompt": ["x"], "keyterms_prompt_options": {"keyterms_match_strength": "high"},
+            "speaker_labels": True,
+            "speaker_options": {"min_speakers_expected": 1, "max_speakers_expected": 3, "use_two_stage_clustering": True,
+                                "short_file_diarization_method": "balanced", "long_file_diarization_method": "experimental"},
+            "language_detection": True,
+            "language_detection_options": {"expected_languages": ["en"], "on_low_language_confidence": "fallback",
+                                           "swiss_german": False}}
+    status, answer = server.request("POST", "/v2/transcript", body)
+    assert status == 200, answer
+
+
+@pytest.mark.parametrize("extra,where", [
+    ({"keyterms_prompt_options": {"keyterms_match_strength": "max"}}, "keyterms_match_strength"),
+    ({"keyterms_prompt_options": {"other": 1}}, "other"),
+    ({"speaker_options": {"short_file_diarization_method": "fast"}}, "short_file_diarization_method"),
+    ({"speaker_options": {"min_speakers_expected": 0}}, "min_speakers_expected"),
+    ({"language_detection_options": {"on_low_language_confidence": "ignore"}}, "on_low_language_confidence"),
+    ({"redact_pii_return_unredacted": "yes"}, "redact_pii_return_unredacted"),
+])
+def test_sdk_1_8_2_fields_are_checked(server, extra, where):
+    # With speech_models (which today's spec requires), today's spec is the closest match, so its
+    # message, naming the sub-field, is the answer.
+    body = {"audio_url": AUDIO, "speech_models": ["universal-2"], **extra}
+    status, answer = server.request("POST", "/v2/transcript", body)
+    assert status == 400, answer
+    assert where in answer["error"], answer

@@ -67,6 +67,10 @@ int cli_parse_long(const char *command, const char *option, const char *text, lo
 
 /* ---- The library (common.c) ---- */
 
+/* $name as a number of seconds > 0, in milliseconds; fallback_ms when unset, empty or not such
+   a number (aai_client_new has already refused bad values of the variables it reads). */
+long cli_env_seconds_ms(const char *name, long fallback_ms);
+
 /* Makes a client with the globals applied and a transcriber over it (default config `config`,
    may be NULL). Returns AAI_EXIT_OK, or an exit code after printing why. */
 int cli_open(const cli_globals *globals, const aai_config *config, aai_client **client, aai_transcriber **transcriber);

@@ -76,6 +76,16 @@ int cli_fail(const char *what, aai_status status) {
     return cli_exit_code(status);
 }
 
+long cli_env_seconds_ms(const char *name, long fallback_ms) {
+    const char *v = getenv(name);
+    char *end = NULL;
+    if (!v || !*v) return fallback_ms;
+    double seconds = strtod(v, &end);
+    if (!end || end == v || !(seconds > 0) || seconds > 2147483.0) return fallback_ms;
+    long ms = (long)(seconds * 1000.0 + 0.5);
+    return ms < 1 ? 1 : ms;
+}
+
 int cli_open(const cli_globals *globals, const aai_config *config, aai_client **client, aai_transcriber **transcriber) {
     aai_status s;
     const char *base_url = globals->base_url ? globals->base_url : getenv("ASSEMBLYAI_BASE_URL");
@@ -86,7 +96,7 @@ int cli_open(const cli_globals *globals, const aai_config *config, aai_client **
         fputs("aai: no API key: pass --api-key KEY or set ASSEMBLYAI_API_KEY\n", stderr);
         return AAI_EXIT_AUTH;
     }
-    if ((s = aai_client_new(client)) != AAI_OK) return cli_fail("cannot create a client", s);
+    if ((s = aai_client_new(client)) != AAI_OK) return cli_fail("the ASSEMBLYAI_* environment", s);
     if (globals->api_key && *globals->api_key && (s = aai_client_set_api_key(*client, globals->api_key)) != AAI_OK)
         return cli_fail("--api-key", s);
     if (base_url && *base_url && (s = aai_client_set_base_url(*client, base_url)) != AAI_OK)

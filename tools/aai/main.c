@@ -35,6 +35,13 @@ static void print_help(FILE *out) {
           "  -h, --help        this help; `aai COMMAND --help` for a command's\n"
           "  --version         print the versions of aai and libassemblyai\n"
           "\n"
+          "Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL, ASSEMBLYAI_HTTP_TIMEOUT,\n"
+          "ASSEMBLYAI_POLLING_INTERVAL (seconds) and the rest that aai_client_new reads (any case);\n"
+          "a bad value is a usage error naming the variable.\n"
+          "\n"
+          "Installed as aai-native (and as aai where no other aai, such as AssemblyAI's own\n"
+          "CLI, is installed): both names run this program.\n"
+          "\n"
           "Output: results go to stdout; errors to stderr. On a terminal, stderr also shows an\n"
           "upload progress bar and a spinner while the transcript is processed; when stderr is\n"
           "not a terminal (a pipe, a file) nothing but errors is written there.\n"
@@ -49,7 +56,7 @@ static void print_help(FILE *out) {
           "  6    a local file could not be read or written\n"
           "  130  interrupted (Ctrl-C)\n"
           "\n"
-          "See aai(1).\n",
+          "See aai-native(1).\n",
           out);
 }
 

@@ -27,7 +27,8 @@ const char cli_transcribe_help[] =
     "                        Repeatable; applied in order with the options above.\n"
     "\n"
     "Waiting:\n"
-    "  --poll-interval MS    how often to ask for the transcript's status (default 3000)\n"
+    "  --poll-interval MS    how often to ask for the transcript's status (default\n"
+    "                        $ASSEMBLYAI_POLLING_INTERVAL seconds, else 3000 ms)\n"
     "  --timeout SECONDS     stop waiting after this long (exit 4; the transcript goes on)\n"
     "\n"
     "On a terminal, stderr shows the upload's progress (bytes, rate, ETA) and a spinner with\n"
@@ -133,7 +134,7 @@ int cmd_transcribe(int argc, char **argv, const cli_globals *globals) {
     const char *source = NULL, *value = NULL;
     enum output output = OUT_TEXT;
     int speaker_labels = 0, rc = AAI_EXIT_OK, r;
-    long interval_ms = 3000, timeout_s = 0, chars_per_caption = 0;
+    long interval_ms = -1, timeout_s = 0, chars_per_caption = 0;
     aai_config *config = NULL;
     aai_client *client = NULL;
     aai_transcriber *transcriber = NULL;
@@ -175,6 +176,9 @@ int cmd_transcribe(int argc, char **argv, const cli_globals *globals) {
     }
     if (rc == AAI_EXIT_OK) rc = cli_open(globals, config, &client, &transcriber);
     if (rc != AAI_EXIT_OK) goto done;
+    /* Without --poll-interval: $ASSEMBLYAI_POLLING_INTERVAL (seconds; aai_client_new in
+       cli_open has already refused a bad value), else 3 s. */
+    if (interval_ms < 0) interval_ms = cli_env_seconds_ms("ASSEMBLYAI_POLLING_INTERVAL", 3000);
 
     cli_display_init(&display, globals);
     cli_catch_interrupt();

@@ -112,7 +112,7 @@ public struct LLMGateway: Sendable {
     private func post(_ path: String, _ body: JSONValue) throws(AssemblyAIError) -> JSONResponse {
         let settings = client.settings
         let request = HTTPRequest(method: .post, path: path, body: .json(body.serializedBytes()),
-                                  baseURL: settings.llmGatewayBaseURL, timeoutMs: settings.llmTimeoutMs)
+                                  baseURL: settings.resolvedLLMGatewayBaseURL, timeoutMs: settings.llmTimeoutMs)
         return JSONResponse(document: try client.sendJSON(request, retry: .createOnce))
     }
 }

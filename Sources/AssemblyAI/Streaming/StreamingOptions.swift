@@ -129,9 +129,11 @@ public struct StreamingOptions: Sendable {
     /// The default base URL: v2 uses the REST base URL's host; v3 uses the streaming host
     /// (`wss://streaming.assemblyai.com`, or `streaming.eu.assemblyai.com` for the EU REST host),
     /// unless the REST base URL points elsewhere (a proxy or the local server), whose host then
-    /// serves v3 too.
+    /// serves v3 too. ``Settings/streamingBaseURL`` (`$ASSEMBLYAI_STREAMING_BASE_URL`), when set,
+    /// is v3's base URL.
     public static func defaultURL(for protocolVersion: StreamingProtocol, settings: Settings) -> String {
         let base = settings.baseURL
+        if protocolVersion == .v3, let streaming = settings.streamingBaseURL { return streaming }
         if protocolVersion == .v3 {
             if base == "https://api.assemblyai.com" { return "wss://streaming.assemblyai.com" }
             if base == "https://api.eu.assemblyai.com" { return "wss://streaming.eu.assemblyai.com" }

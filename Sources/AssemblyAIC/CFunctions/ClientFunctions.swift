@@ -5,7 +5,8 @@ import CAssemblyAI
 public func aai_client_new_impl(_ outClient: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let target = try out(outClient, "out")
-        target.pointee = HandleTable.shared.insert(Client())
+        target.pointee = nil
+        target.pointee = HandleTable.shared.insert(Client(settings: try Settings.fromEnvironment()))
     }
 }
 

@@ -27,7 +27,8 @@ public func aai_config_free_impl(_ config: OpaquePointer?) {
     HandleTable.shared.remove(config, as: ConfigBox.self)
 }
 
-private func edit(_ config: OpaquePointer?, _ change: (inout TranscriptionConfig) throws(AssemblyAIError) -> Void) -> aai_status {
+/// Applies one change to a config atomically: on an error the config is left as it was.
+func edit(_ config: OpaquePointer?, _ change: (inout TranscriptionConfig) throws(AssemblyAIError) -> Void) -> aai_status {
     abiCall { () throws(AssemblyAIError) in
         let box = try resolve(config, ConfigBox.self, "config")
         try box.state.withLock { (c: inout TranscriptionConfig) throws(AssemblyAIError) in

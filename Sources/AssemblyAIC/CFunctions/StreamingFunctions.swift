@@ -6,7 +6,7 @@ import Synchronization
 // The streaming section of the C ABI: aai_streaming_*. Conversion, checks and error mapping
 // only; the session logic is StreamingSession in the core.
 
-private func streaming(_ s: OpaquePointer?) throws(AssemblyAIError) -> StreamingHandle {
+func streaming(_ s: OpaquePointer?) throws(AssemblyAIError) -> StreamingHandle {
     try resolve(s, StreamingHandle.self, "session")
 }
 
@@ -18,7 +18,7 @@ private func protocolValue(_ p: aai_streaming_protocol) throws(AssemblyAIError) 
 }
 
 /// Runs `change` on the options of a session that is not connected yet.
-private func configure(_ s: OpaquePointer?, _ change: (inout StreamingOptions) throws(AssemblyAIError) -> Void) -> aai_status {
+func configure(_ s: OpaquePointer?, _ change: (inout StreamingOptions) throws(AssemblyAIError) -> Void) -> aai_status {
     abiCall { () throws(AssemblyAIError) in try streaming(s).session.configure(change) }
 }
 

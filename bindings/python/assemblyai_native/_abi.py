@@ -16,12 +16,14 @@ AAI_FIELD_CONTENT_SAFETY_CONFIDENCE = "content_safety_confidence"
 AAI_FIELD_CUSTOM_SPELLING = "custom_spelling"
 AAI_FIELD_CUSTOM_TOPICS = "custom_topics"
 AAI_FIELD_DISFLUENCIES = "disfluencies"
+AAI_FIELD_DOMAIN = "domain"
 AAI_FIELD_DUAL_CHANNEL = "dual_channel"
 AAI_FIELD_ENTITY_DETECTION = "entity_detection"
 AAI_FIELD_FILTER_PROFANITY = "filter_profanity"
 AAI_FIELD_FORMAT_TEXT = "format_text"
 AAI_FIELD_IAB_CATEGORIES = "iab_categories"
 AAI_FIELD_KEYTERMS_PROMPT = "keyterms_prompt"
+AAI_FIELD_KEYTERMS_PROMPT_OPTIONS = "keyterms_prompt_options"
 AAI_FIELD_LANGUAGE_CODE = "language_code"
 AAI_FIELD_LANGUAGE_CODES = "language_codes"
 AAI_FIELD_LANGUAGE_CONFIDENCE_THRESHOLD = "language_confidence_threshold"
@@ -35,6 +37,7 @@ AAI_FIELD_REDACT_PII_AUDIO = "redact_pii_audio"
 AAI_FIELD_REDACT_PII_AUDIO_OPTIONS = "redact_pii_audio_options"
 AAI_FIELD_REDACT_PII_AUDIO_QUALITY = "redact_pii_audio_quality"
 AAI_FIELD_REDACT_PII_POLICIES = "redact_pii_policies"
+AAI_FIELD_REDACT_PII_RETURN_UNREDACTED = "redact_pii_return_unredacted"
 AAI_FIELD_REDACT_PII_SUB = "redact_pii_sub"
 AAI_FIELD_REMOVE_AUDIO_TAGS = "remove_audio_tags"
 AAI_FIELD_SENTIMENT_ANALYSIS = "sentiment_analysis"
@@ -59,6 +62,32 @@ AAI_LEMUR_MODEL_CLAUDE_3_HAIKU = "anthropic/claude-3-haiku"
 AAI_LEMUR_MODEL_CLAUDE_3_OPUS = "anthropic/claude-3-opus"
 AAI_LEMUR_MODEL_CLAUDE_3_SONNET = "anthropic/claude-3-sonnet"
 AAI_LEMUR_MODEL_DEFAULT = "default"
+AAI_STREAMING_PARAM_ACKNOWLEDGE_SILENCE = "acknowledge_silence"
+AAI_STREAMING_PARAM_AGENT_CONTEXT = "agent_context"
+AAI_STREAMING_PARAM_CONTINUOUS_PARTIALS = "continuous_partials"
+AAI_STREAMING_PARAM_CUSTOMER_SUPPORT_AUDIO_CAPTURE = "customer_support_audio_capture"
+AAI_STREAMING_PARAM_DOMAIN = "domain"
+AAI_STREAMING_PARAM_FILTER_PROFANITY = "filter_profanity"
+AAI_STREAMING_PARAM_INCLUDE_PARTIAL_TURNS = "include_partial_turns"
+AAI_STREAMING_PARAM_INTERRUPTION_DELAY = "interruption_delay"
+AAI_STREAMING_PARAM_LANGUAGE_CODE = "language_code"
+AAI_STREAMING_PARAM_LANGUAGE_CODES = "language_codes"
+AAI_STREAMING_PARAM_LLM_GATEWAY = "llm_gateway"
+AAI_STREAMING_PARAM_MIN_END_OF_TURN_SILENCE_WHEN_CONFIDENT = "min_end_of_turn_silence_when_confident"
+AAI_STREAMING_PARAM_MODE = "mode"
+AAI_STREAMING_PARAM_NOISE_SUPPRESSION_MODEL = "noise_suppression_model"
+AAI_STREAMING_PARAM_NOISE_SUPPRESSION_THRESHOLD = "noise_suppression_threshold"
+AAI_STREAMING_PARAM_REDACT_PII = "redact_pii"
+AAI_STREAMING_PARAM_REDACT_PII_POLICIES = "redact_pii_policies"
+AAI_STREAMING_PARAM_REDACT_PII_SUB = "redact_pii_sub"
+AAI_STREAMING_PARAM_SESSION_HEARTBEAT = "session_heartbeat"
+AAI_STREAMING_PARAM_SPEAKER_LABELS_REVISION_INTERVAL_MS = "speaker_labels_revision_interval_ms"
+AAI_STREAMING_PARAM_TURN_LEFT_PAD_MS = "turn_left_pad_ms"
+AAI_STREAMING_PARAM_VOICE_FOCUS = "voice_focus"
+AAI_STREAMING_PARAM_VOICE_FOCUS_THRESHOLD = "voice_focus_threshold"
+AAI_STREAMING_PARAM_WEBHOOK_AUTH_HEADER_NAME = "webhook_auth_header_name"
+AAI_STREAMING_PARAM_WEBHOOK_AUTH_HEADER_VALUE = "webhook_auth_header_value"
+AAI_STREAMING_PARAM_WEBHOOK_URL = "webhook_url"
 AAI_VERSION = "0.1.0"
 AAI_VERSION_MAJOR = 0
 AAI_VERSION_MINOR = 1
@@ -473,6 +502,12 @@ SIGNATURES = {
     'aai_config_set_content_safety': (c_int, [POINTER(aai_config), c_int, c_int]),
     'aai_config_set_summarization': (c_int, [POINTER(aai_config), c_int, c_char_p, c_char_p]),
     'aai_config_add_custom_spelling': (c_int, [POINTER(aai_config), POINTER(c_char_p), c_size_t, c_char_p]),
+    'aai_config_set_speech_models': (c_int, [POINTER(aai_config), POINTER(c_char_p), c_size_t]),
+    'aai_config_set_domain': (c_int, [POINTER(aai_config), c_char_p]),
+    'aai_config_set_redact_pii_return_unredacted': (c_int, [POINTER(aai_config), c_int]),
+    'aai_config_set_keyterms_prompt_options': (c_int, [POINTER(aai_config), c_char_p]),
+    'aai_config_set_speaker_options': (c_int, [POINTER(aai_config), c_int, c_int, c_int, c_char_p, c_char_p]),
+    'aai_config_set_language_detection_options': (c_int, [POINTER(aai_config), POINTER(c_char_p), c_size_t, c_char_p, c_int, c_double, c_char_p, c_int]),
     'aai_transcript_free': (None, [POINTER(aai_transcript)]),
     'aai_transcript_id': (c_char_p, [POINTER(aai_transcript)]),
     'aai_transcript_get_status': (c_int, [POINTER(aai_transcript)]),
@@ -637,6 +672,12 @@ SIGNATURES = {
     'aai_streaming_set_min_turn_silence': (c_int, [POINTER(aai_streaming), c_int]),
     'aai_streaming_set_max_turn_silence': (c_int, [POINTER(aai_streaming), c_int]),
     'aai_streaming_set_end_of_turn_confidence_threshold': (c_int, [POINTER(aai_streaming), c_double]),
+    'aai_streaming_set_bool_param': (c_int, [POINTER(aai_streaming), c_char_p, c_int]),
+    'aai_streaming_set_int_param': (c_int, [POINTER(aai_streaming), c_char_p, c_int64]),
+    'aai_streaming_set_double_param': (c_int, [POINTER(aai_streaming), c_char_p, c_double]),
+    'aai_streaming_set_string_param': (c_int, [POINTER(aai_streaming), c_char_p, c_char_p]),
+    'aai_streaming_set_strings_param': (c_int, [POINTER(aai_streaming), c_char_p, POINTER(c_char_p), c_size_t]),
+    'aai_streaming_set_json_param': (c_int, [POINTER(aai_streaming), c_char_p, c_char_p]),
     'aai_streaming_set_connect_timeout_ms': (c_int, [POINTER(aai_streaming), c_long]),
     'aai_streaming_set_keepalive_ms': (c_int, [POINTER(aai_streaming), c_long]),
     'aai_streaming_set_queue_capacity': (c_int, [POINTER(aai_streaming), c_size_t]),

@@ -76,8 +76,8 @@ def _bundled_candidates() -> List[str]:
 
 
 _INSTALL_HINT = (
-    "Install a wheel of assemblyai_native that bundles the library "
-    "(bindings/python/build_wheel.sh PATH/TO/libassemblyai.so), "
+    "Install the package so that it bundles the library (`pip install ./bindings/python` from "
+    "the repository, which bundles the tree's build or runs `make lib`), "
     f"or set {ENV_LIB}=/path/to/libassemblyai.so.0, "
     "or put libassemblyai.so.0 on the library search path (LD_LIBRARY_PATH / ldconfig)."
 )

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://api.assemblyai.com"
 DEFAULT_HTTP_TIMEOUT = 30.0
 DEFAULT_POLLING_INTERVAL = 3.0
+DEFAULT_LLM_GATEWAY_BASE_URL = "https://llm-gateway.assemblyai.com"
+DEFAULT_LLM_GATEWAY_HTTP_TIMEOUT = 600.0
 # A "no timeout" http_timeout (None) becomes the largest value the C call takes.
 _NO_TIMEOUT_MS = 2**31 - 1
 
@@ -36,35 +38,100 @@ def _seconds_to_ms(name: str, seconds: Any, allow_none: bool) -> int:
     return max(1, min(_NO_TIMEOUT_MS, int(round(seconds * 1000))))
 
 
-def _env_float(name: str, default: float) -> float:
+def _env(name: str) -> Optional[str]:
+    """$name, matched in any case as the official SDK's pydantic settings do (exact name first);
+    None when unset or empty."""
     raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    if raw is None:
+        upper = name.upper()
+        raw = next((v for k, v in os.environ.items() if k.upper() == upper), None)
+    return raw if raw else None
+
+
+def _env_value(field: str, kind: str, default: Any) -> Any:
+    name = "ASSEMBLYAI_" + field.upper()
+    raw = _env(name)
+    if raw is None:
         return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValueError(f"${name} must be a number of seconds, got {raw!r}") from None
+    if kind == "seconds":
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValueError(f"${name} must be a number of seconds, got {raw!r}") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise ValueError(f"${name} must be a number of seconds greater than 0, got {raw!r}")
+        return value
+    return raw
+
+
+# The settings, one row each: (field, kind, default). Each is read from $ASSEMBLYAI_<FIELD>
+# (any case) as the official SDK 1.8.2's Settings does, and applied to every aai_client built
+# from the settings. To add a setting: a row here, and a line in _apply below.
+_TABLE = (
+    ("api_key", "text", None),
+    ("base_url", "url", DEFAULT_BASE_URL),
+    ("http_timeout", "seconds", DEFAULT_HTTP_TIMEOUT),
+    ("polling_interval", "seconds", DEFAULT_POLLING_INTERVAL),
+    ("llm_gateway_base_url", "url", DEFAULT_LLM_GATEWAY_BASE_URL),
+    ("llm_gateway_http_timeout", "seconds", DEFAULT_LLM_GATEWAY_HTTP_TIMEOUT),
+)
+
+
+# The Sync and Dictation APIs' settings: 1.8.2's names, defaults and environment variables.
+_AUDIO_REQUEST_DEFAULTS: Dict[str, Any] = {
+    "sync_base_url": "https://sync.assemblyai.com",
+    "sync_http_timeout": 60.0,
+    "sync_live_http_timeout": 180.0,
+    "dictation_base_url": "https://dictation.assemblyai.com",
+    "dictation_http_timeout": 300.0,
+}
+
+
+def _audio_request_defaults(given: Dict[str, Any]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for name, default in _AUDIO_REQUEST_DEFAULTS.items():
+        if given.get(name) is not None:
+            out[name] = given[name]
+        elif isinstance(default, str):
+            out[name] = os.environ.get("ASSEMBLYAI_" + name.upper()) or default
+        else:
+            out[name] = _env_value(name, "seconds", default)
+    return out
+
+
+def _check_audio_request_values(values: Dict[str, Any]) -> None:
+    for name in _AUDIO_REQUEST_DEFAULTS:
+        v = values[name]
+        if name.endswith("_url"):
+            if not isinstance(v, str):
+                raise TypeError(f"settings.{name} must be a str, not {type(v).__name__}")
+        else:
+            _seconds_to_ms(name, v, allow_none=False)
 
 
 class Settings:
     """Settings for the AssemblyAI client, as in the official SDK.
 
-    Initial values come from the environment (``ASSEMBLYAI_API_KEY``, ``ASSEMBLYAI_BASE_URL``,
-    ``ASSEMBLYAI_HTTP_TIMEOUT``, ``ASSEMBLYAI_POLLING_INTERVAL``). Changing a value checks it
-    at once (an invalid value raises and leaves the settings unchanged) and affects every
-    call started afterwards, including calls of existing ``Transcriber`` objects.
+    Initial values come from the environment as the official SDK reads them: each field from
+    ``ASSEMBLYAI_<FIELD>`` in any case (``ASSEMBLYAI_API_KEY``, ``ASSEMBLYAI_BASE_URL``,
+    ``ASSEMBLYAI_HTTP_TIMEOUT``, ``ASSEMBLYAI_POLLING_INTERVAL``,
+    ``ASSEMBLYAI_LLM_GATEWAY_BASE_URL``, ``ASSEMBLYAI_LLM_GATEWAY_HTTP_TIMEOUT``); a bad value
+    raises ValueError naming the variable. Changing a value checks it at once (an invalid value
+    raises and leaves the settings unchanged) and affects every call started afterwards,
+    including calls of existing ``Transcriber`` objects.
 
     Attributes:
         api_key: the API key to authenticate with.
         base_url: the base URL of the API ("https://...", or "http://" for a loopback host).
         http_timeout: the HTTP timeout in seconds (None: no timeout).
         polling_interval: how often a waiting call polls a transcript, in seconds.
+        llm_gateway_base_url: the LLM Gateway's base URL (its own host).
+        llm_gateway_http_timeout: the time limit of an LLM Gateway (and LeMUR) request, in
+            seconds (default 600: generation takes longer than a REST call; the official SDK's
+            default is 30).
     """
 
-    _FIELDS = ("api_key", "base_url", "http_timeout", "polling_interval",
-               # The Sync and Dictation APIs (applied by _audio_request.py to the clients it uses).
-               "sync_base_url", "sync_http_timeout", "sync_live_http_timeout", "dictation_base_url",
-               "dictation_http_timeout")
+    _FIELDS = tuple(row[0] for row in _TABLE) + tuple(_AUDIO_REQUEST_DEFAULTS)
     _lock: "threading.RLock"
     _values: Dict[str, Any]
     _client: Optional[_ffi.Handle]
@@ -76,19 +143,22 @@ class Settings:
         base_url: Optional[str] = None,
         http_timeout: Optional[float] = None,
         polling_interval: Optional[float] = None,
-        **kwargs: Any,
+        llm_gateway_base_url: Optional[str] = None,
+        llm_gateway_http_timeout: Optional[float] = None,
+        **kwargs: Any,  # the Sync and Dictation settings
     ) -> None:
         unknown = sorted(set(kwargs) - set(_AUDIO_REQUEST_DEFAULTS))
         if unknown:
             raise TypeError(f"Settings() got an unexpected keyword argument {unknown[0]!r}")
+        given = {
+            "api_key": api_key, "base_url": base_url, "http_timeout": http_timeout,
+            "polling_interval": polling_interval, "llm_gateway_base_url": llm_gateway_base_url,
+            "llm_gateway_http_timeout": llm_gateway_http_timeout,
+        }
         lock = threading.RLock()
         values: Dict[str, Any] = {
-            "api_key": api_key if api_key is not None else (os.environ.get("ASSEMBLYAI_API_KEY") or None),
-            "base_url": base_url if base_url is not None else os.environ.get("ASSEMBLYAI_BASE_URL", DEFAULT_BASE_URL),
-            "http_timeout": http_timeout if http_timeout is not None
-            else _env_float("ASSEMBLYAI_HTTP_TIMEOUT", DEFAULT_HTTP_TIMEOUT),
-            "polling_interval": polling_interval if polling_interval is not None
-            else _env_float("ASSEMBLYAI_POLLING_INTERVAL", DEFAULT_POLLING_INTERVAL),
+            field: given[field] if given[field] is not None else _env_value(field, kind, default)
+            for field, kind, default in _TABLE
         }
         values.update(_audio_request_defaults(kwargs))
         object.__setattr__(self, "_lock", lock)
@@ -136,8 +206,8 @@ class Settings:
     def __repr__(self) -> str:
         v = self.dict()
         key = "None" if v["api_key"] is None else "'***'"
-        return (f"Settings(api_key={key}, base_url={v['base_url']!r}, "
-                f"http_timeout={v['http_timeout']!r}, polling_interval={v['polling_interval']!r})")
+        rest = ", ".join(f"{f}={v[f]!r}" for f in Settings._FIELDS if f != "api_key")
+        return f"Settings(api_key={key}, {rest})"
 
     # -- the client ---------------------------------------------------------------------
 
@@ -153,38 +223,6 @@ class Settings:
             return client
 
 
-# The Sync and Dictation APIs' settings: 1.8.2's names, defaults and environment variables.
-_AUDIO_REQUEST_DEFAULTS: Dict[str, Any] = {
-    "sync_base_url": "https://sync.assemblyai.com",
-    "sync_http_timeout": 60.0,
-    "sync_live_http_timeout": 180.0,
-    "dictation_base_url": "https://dictation.assemblyai.com",
-    "dictation_http_timeout": 300.0,
-}
-
-
-def _audio_request_defaults(given: Dict[str, Any]) -> Dict[str, Any]:
-    out: Dict[str, Any] = {}
-    for name, default in _AUDIO_REQUEST_DEFAULTS.items():
-        if given.get(name) is not None:
-            out[name] = given[name]
-        elif isinstance(default, str):
-            out[name] = os.environ.get("ASSEMBLYAI_" + name.upper()) or default
-        else:
-            out[name] = _env_float("ASSEMBLYAI_" + name.upper(), default)
-    return out
-
-
-def _check_audio_request_values(values: Dict[str, Any]) -> None:
-    for name in _AUDIO_REQUEST_DEFAULTS:
-        v = values[name]
-        if name.endswith("_url"):
-            if not isinstance(v, str):
-                raise TypeError(f"settings.{name} must be a str, not {type(v).__name__}")
-        else:
-            _seconds_to_ms(name, v, allow_none=False)
-
-
 def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
     _check_audio_request_values(values)
     api_key = values["api_key"]
@@ -193,8 +231,12 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
         raise TypeError(f"settings.api_key must be a str or None, not {type(api_key).__name__}")
     if not isinstance(base_url, str):
         raise TypeError(f"settings.base_url must be a str, not {type(base_url).__name__}")
+    llm_url = values["llm_gateway_base_url"]
+    if not isinstance(llm_url, str):
+        raise TypeError(f"settings.llm_gateway_base_url must be a str, not {type(llm_url).__name__}")
     timeout_ms = _seconds_to_ms("http_timeout", values["http_timeout"], allow_none=True)
     interval_ms = _seconds_to_ms("polling_interval", values["polling_interval"], allow_none=False)
+    llm_timeout_ms = _seconds_to_ms("llm_gateway_http_timeout", values["llm_gateway_http_timeout"], allow_none=True)
 
     kind = errors.InvalidArgumentError
     client = _ffi.new_handle(lib.aai_client_new, _ffi.ClientP, lib.aai_client_free)
@@ -203,6 +245,9 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
     _ffi.check(lib.aai_client_set_base_url(client.ptr, _ffi.encode(base_url, "settings.base_url")), kind)
     _ffi.check(lib.aai_client_set_http_timeout_ms(client.ptr, ctypes.c_long(timeout_ms)), kind)
     _ffi.check(lib.aai_client_set_polling_interval_ms(client.ptr, ctypes.c_long(interval_ms)), kind)
+    if llm_url != DEFAULT_LLM_GATEWAY_BASE_URL:  # the default: the library derives it (EU base URL -> EU gateway)
+        _ffi.check(lib.aai_client_set_llm_gateway_base_url(client.ptr, _ffi.encode(llm_url, "settings.llm_gateway_base_url")), kind)
+    _ffi.check(lib.aai_client_set_llm_timeout_ms(client.ptr, ctypes.c_long(llm_timeout_ms)), kind)
     _ffi.check(lib.aai_client_set_user_agent_suffix(client.ptr, _USER_AGENT_SUFFIX), kind)
     from ._audio_request import apply_hosts  # the Sync and Dictation APIs' hosts and timeouts
 

@@ -153,16 +153,17 @@ def _tool_parts(t: Any) -> Tuple[Optional[str], Optional[str], Optional[str]]:
 
 
 class LLMGateway:
-    """The LLM Gateway on its own host (``base_url``, default $ASSEMBLYAI_LLM_GATEWAY_BASE_URL or
-    https://llm-gateway.assemblyai.com), authenticated with ``aai.settings.api_key``.
-    ``timeout`` is the time limit of one call in seconds (default: the library's, 600 s).
+    """The LLM Gateway on its own host (``base_url``, default ``aai.settings.llm_gateway_base_url``:
+    $ASSEMBLYAI_LLM_GATEWAY_BASE_URL or https://llm-gateway.assemblyai.com), authenticated with
+    ``aai.settings.api_key``. ``timeout`` is the time limit of one call in seconds (default
+    ``aai.settings.llm_gateway_http_timeout``, 600 s).
 
     Failures the gateway reports raise :class:`LLMGatewayError` with its ``status_code``;
     requests the library refuses before sending (no messages nor prompt, a role it does not
     know, temperature out of 0..2, ...) raise InvalidArgumentError (a ValueError)."""
 
     def __init__(self, base_url: Optional[str] = None, timeout: Optional[float] = None) -> None:
-        self._base_url = base_url if base_url is not None else os.environ.get(ENV_BASE_URL) or None
+        self._base_url = base_url
         if self._base_url is not None and not isinstance(self._base_url, str):
             raise TypeError("base_url must be a str")
         if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0):
@@ -175,7 +176,15 @@ class LLMGateway:
 
     @property
     def base_url(self) -> str:
-        return self._base_url or DEFAULT_BASE_URL
+        """The gateway's URL in use. Unless given here or in the settings, it follows the
+        settings' base URL: the EU gateway for the EU REST host, else the US one."""
+        if self._base_url:
+            return self._base_url
+        if settings.llm_gateway_base_url != DEFAULT_BASE_URL:
+            return settings.llm_gateway_base_url
+        if settings.base_url.rstrip("/").lower() == "https://api.eu.assemblyai.com":
+            return "https://llm-gateway.eu.assemblyai.com"
+        return DEFAULT_BASE_URL
 
     def _configure(self, client: _ffi.Handle) -> _ffi.Handle:
         invalid = errors.InvalidArgumentError

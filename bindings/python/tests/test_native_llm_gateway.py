@@ -137,10 +137,30 @@ def test_async_variants(local: Any, gateway: aai.LLMGateway, call: aai.Transcrip
     assert g.result(60).translated_texts == {"es": f"[es] {call.text}"}
 
 
-def test_base_url_from_the_environment(local: Any, monkeypatch: Any) -> None:
-    assert aai.LLMGateway().base_url == "https://llm-gateway.assemblyai.com"
-    monkeypatch.setenv("ASSEMBLYAI_LLM_GATEWAY_BASE_URL", local.base_url)
-    assert aai.LLMGateway().chat_completion(MODEL, prompt="x").text == "Response to 1 words: x"
+def test_base_url_from_the_settings(local: Any) -> None:
+    # $ASSEMBLYAI_LLM_GATEWAY_BASE_URL is read into the settings at import, as the official SDK
+    # does (test_native_settings_env.py); the gateway follows the settings.
+    saved = aai.settings.llm_gateway_base_url
+    try:
+        aai.settings.llm_gateway_base_url = "https://llm-gateway.assemblyai.com"
+        assert aai.LLMGateway().base_url == "https://llm-gateway.assemblyai.com"
+        aai.settings.llm_gateway_base_url = local.base_url
+        assert aai.LLMGateway().base_url == local.base_url
+        assert aai.LLMGateway().chat_completion(MODEL, prompt="x").text == "Response to 1 words: x"
+    finally:
+        aai.settings.llm_gateway_base_url = saved
+
+
+def test_eu_base_url_means_the_eu_gateway() -> None:
+    saved = aai.settings.dict()
+    try:
+        aai.settings.llm_gateway_base_url = "https://llm-gateway.assemblyai.com"
+        aai.settings.base_url = "https://api.eu.assemblyai.com"
+        assert aai.LLMGateway().base_url == "https://llm-gateway.eu.assemblyai.com"
+        assert aai.LLMGateway(base_url="http://127.0.0.1:9").base_url == "http://127.0.0.1:9"
+    finally:
+        for k, v in saved.items():
+            setattr(aai.settings, k, v)
 
 
 def test_refused_before_sending(local: Any, gateway: aai.LLMGateway, call: aai.Transcript) -> None:

@@ -125,7 +125,7 @@ def test_missing_function_fails_at_first_use_naming_it(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     version, message = result.stdout.strip().splitlines()
     assert version == "0.1.0"
-    assert f"the library at {str(so)!r} lacks aai_config_new" in message and "build_wheel.sh" in message
+    assert f"the library at {str(so)!r} lacks aai_config_new" in message and "pip install ./bindings/python" in message
 
 
 def _run_clean(env: dict, code: str, python: str = "/usr/bin/python3") -> subprocess.CompletedProcess:
@@ -177,7 +177,7 @@ def test_missing_library_is_an_import_error_that_says_what_to_do(tmp_path: Path)
     assert result.returncode != 0
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("ImportError: assemblyai_native:"), result.stderr
-    assert "ASSEMBLYAI_NATIVE_LIB" in last and "build_wheel.sh" in last
+    assert "ASSEMBLYAI_NATIVE_LIB" in last and "pip install ./bindings/python" in last
     assert "ctypes/__init__.py" not in result.stderr  # no ctypes traceback
 
 

@@ -315,6 +315,8 @@ class TranscriptionConfig:
         """PII Redaction with its policies (at least one), substitution and redacted audio.
         ``enable=False`` removes every redaction field."""
         ptr = self._raw._handle.ptr
+        if return_unredacted is not None and not isinstance(return_unredacted, bool):
+            raise TypeError(f"redact_pii_return_unredacted must be a bool, not {type(return_unredacted).__name__}")
         if not enable:
             self._call(lib.aai_config_set_redact_pii(ptr, 0, None, 0, None, -1, None))
             self._set("redact_pii_audio_options", None)

@@ -24,6 +24,7 @@ class SpeakerOptions(_Model):
     min_speakers_expected: Optional[int] = None
     max_speakers_expected: Optional[int] = None
     use_two_stage_clustering: Optional[bool] = None
+    short_file_diarization_method: Optional[str] = None
     long_file_diarization_method: Optional[str] = None
 
 
@@ -36,6 +37,7 @@ class LanguageDetectionOptions(_Model):
     code_switching: Optional[bool] = None
     code_switching_confidence_threshold: Optional[float] = None
     on_low_language_confidence: Optional[str] = None
+    swiss_german: Optional[bool] = None
 
 
 @model

@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 
 from .. import _ffi, errors
+from . import _current_fields
 from .._ffi import lib
 
 from ._base import _INVALID, _c_strings, _plain, _to_json
@@ -84,6 +85,9 @@ class RawTranscriptionConfig:
         k = key.encode()
         if value is None:
             _ffi.check(lib.aai_config_unset(ptr, k), _INVALID)
+            return
+        if key in _current_fields.FIELDS:  # the helpers of the official SDK 1.8.2's fields
+            _current_fields.set_field(ptr, key, value)
             return
         kind = FIELD_KINDS.get(key, "json")
         value = _plain(value)

@@ -56,6 +56,40 @@ _STR_SETTERS = {
 }
 
 
+# v3 parameters the library's typed by-name setters know (aai_streaming_set_*_param): it checks
+# each one's type, range and allowed values before connecting (as the official SDK's pydantic
+# model checks them). The setter is chosen by the value's Python type; a wrong type is refused
+# by the library, naming the parameter.
+_TYPED_PARAMS = frozenset((
+    "mode", "domain", "voice_focus", "voice_focus_threshold", "noise_suppression_model",
+    "noise_suppression_threshold", "include_partial_turns", "continuous_partials",
+    "customer_support_audio_capture", "filter_profanity", "session_heartbeat", "acknowledge_silence",
+    "language_codes", "language_code", "agent_context", "interruption_delay", "turn_left_pad_ms",
+    "speaker_labels_revision_interval_ms", "webhook_url", "webhook_auth_header_name",
+    "webhook_auth_header_value", "redact_pii", "redact_pii_policies", "redact_pii_sub", "llm_gateway",
+))
+
+
+def _set_typed_param(session: Any, ptr: Any, name: str, value: Any, kind: Any) -> None:
+    n = _ffi.encode(name, "parameter")
+    if isinstance(value, bool):
+        session.check(lib.aai_streaming_set_bool_param(ptr, n, 1 if value else 0), kind)
+    elif isinstance(value, int):
+        session.check(lib.aai_streaming_set_int_param(ptr, n, value), kind)
+    elif isinstance(value, float):
+        session.check(lib.aai_streaming_set_double_param(ptr, n, ctypes.c_double(value)), kind)
+    elif isinstance(value, str):
+        session.check(lib.aai_streaming_set_string_param(ptr, n, _ffi.encode(value, name)), kind)
+    elif isinstance(value, (list, tuple)):
+        items = [_ffi.encode(str(v), name) for v in value]
+        arr = (ctypes.c_char_p * max(1, len(items)))(*items)
+        session.check(lib.aai_streaming_set_strings_param(ptr, n, arr, len(items)), kind)
+    elif isinstance(value, dict):
+        session.check(lib.aai_streaming_set_json_param(ptr, n, _ffi.encode(json.dumps(value), name)), kind)
+    else:
+        raise TypeError(f"{name}: {type(value).__name__} is not a parameter value")
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
@@ -240,6 +274,8 @@ class StreamingClient:
                 terms = [_ffi.encode(str(t), name) for t in value]
                 arr = (ctypes.c_char_p * max(1, len(terms)))(*terms)
                 session.check(lib.aai_streaming_set_keyterms_prompt(ptr, arr, len(terms)), kind)
+            elif name in _TYPED_PARAMS:
+                _set_typed_param(session, ptr, name, value, kind)
             else:
                 session.check(lib.aai_streaming_set_param(ptr, _ffi.encode(name, "parameter"),
                                                           _ffi.encode(_query_value(value), name)), kind)
