@@ -23,6 +23,7 @@ func buildRouter(state: ServerState) -> Router<ServerContext> {
         LookupRoutes(state: state),
         LemurRoutes(state: state),
         GatewayRoutes(state: state),
+        TTSRoutes(state: state),
     ]
     for group in groups { group.register(on: router) }
     return router
