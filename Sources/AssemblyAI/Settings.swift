@@ -24,6 +24,15 @@ public struct Settings: Sendable, Equatable {
     public var retryBaseDelayMs: Int = 250
     /// Appended to the User-Agent (e.g. a binding's or an application's name and version).
     public var userAgentSuffix: String?
+    /// Base URL of the Text-to-Speech API (its own host), without a trailing slash:
+    /// `https://tts.eu.assemblyai.com` keeps requests in the EU data zone. `$ASSEMBLYAI_TTS_BASE_URL`.
+    public var ttsBaseURL: String = "https://tts.us.assemblyai.com"
+    /// Text-to-Speech streams: the limit of each socket operation (connecting, the wait for the
+    /// first audio, each read) in ms, as the official SDK's `tts_http_timeout` (30 s).
+    public var ttsHTTPTimeoutMs: Int = 30_000
+    /// Text-to-Speech `synthesize`: the wait for the whole clip in ms, as the official SDK's
+    /// `tts_synthesize_http_timeout` (610 s, just over the API's 600-second limit on a request).
+    public var ttsSynthesizeTimeoutMs: Int = 610_000
 
     /// The User-Agent header sent with every request.
     public var userAgent: String {
@@ -35,6 +44,7 @@ public struct Settings: Sendable, Equatable {
         if let key = getenv("ASSEMBLYAI_API_KEY").map({ String(cString: $0) }), !key.isEmpty {
             apiKey = key
         }
+        readTTSEnvironment()
     }
 
     /// Checks a base URL: https anywhere, plain http only for loopback hosts (the local server),
