@@ -108,6 +108,12 @@ _LAZY_MODULES = {
         "LLMGatewayToolCall", "LLMGatewayUnderstandingResponse", "LLMGatewayUsage",
     ),
     "extras": ("extras",),
+    "tts": (
+        "AsyncTextToSpeech", "AsyncTTSStream", "TextToSpeech", "TTSConfig", "TTSContainer", "TTSEncoding",
+        "TTSError", "TTSResponse", "TTSResponseInfo", "TTSStream", "TTSWord",
+        "AsyncTTSSession", "TTSSession", "TTSAudioEvent", "TTSBeginEvent", "TTSCancelledEvent", "TTSEvents",
+        "TTSFlushDoneEvent", "TTSTerminationEvent", "TTSWordBoundariesEvent",
+    ),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
@@ -265,4 +271,25 @@ __all__ = [
     "library_path",
     "library_version",
     "__version__",
+    # Text-to-Speech (tts/)
+    "AsyncTextToSpeech",
+    "AsyncTTSStream",
+    "TextToSpeech",
+    "TTSConfig",
+    "TTSContainer",
+    "TTSEncoding",
+    "TTSError",
+    "TTSResponse",
+    "TTSResponseInfo",
+    "TTSStream",
+    "TTSWord",
+    "AsyncTTSSession",
+    "TTSSession",
+    "TTSAudioEvent",
+    "TTSBeginEvent",
+    "TTSCancelledEvent",
+    "TTSEvents",
+    "TTSFlushDoneEvent",
+    "TTSTerminationEvent",
+    "TTSWordBoundariesEvent",
 ]

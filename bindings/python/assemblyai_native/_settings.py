@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://api.assemblyai.com"
 DEFAULT_HTTP_TIMEOUT = 30.0
 DEFAULT_POLLING_INTERVAL = 3.0
+# The Text-to-Speech settings (defaults and environment at the end of this file).
+_TTS_FIELDS = ("tts_base_url", "tts_http_timeout", "tts_synthesize_http_timeout")
 # A "no timeout" http_timeout (None) becomes the largest value the C call takes.
 _NO_TIMEOUT_MS = 2**31 - 1
 
@@ -61,7 +63,7 @@ class Settings:
         polling_interval: how often a waiting call polls a transcript, in seconds.
     """
 
-    _FIELDS = ("api_key", "base_url", "http_timeout", "polling_interval")
+    _FIELDS = ("api_key", "base_url", "http_timeout", "polling_interval") + _TTS_FIELDS
     _lock: "threading.RLock"
     _values: Dict[str, Any]
     _client: Optional[_ffi.Handle]
@@ -73,6 +75,7 @@ class Settings:
         base_url: Optional[str] = None,
         http_timeout: Optional[float] = None,
         polling_interval: Optional[float] = None,
+        **tts: Any,
     ) -> None:
         lock = threading.RLock()
         values: Dict[str, Any] = {
@@ -83,6 +86,7 @@ class Settings:
             "polling_interval": polling_interval if polling_interval is not None
             else _env_float("ASSEMBLYAI_POLLING_INTERVAL", DEFAULT_POLLING_INTERVAL),
         }
+        values.update(_tts_values(tts))
         object.__setattr__(self, "_lock", lock)
         object.__setattr__(self, "_values", values)
         # The aai_client for the current values; built on first use, rebuilt on change.
@@ -163,7 +167,44 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
     _ffi.check(lib.aai_client_set_http_timeout_ms(client.ptr, ctypes.c_long(timeout_ms)), kind)
     _ffi.check(lib.aai_client_set_polling_interval_ms(client.ptr, ctypes.c_long(interval_ms)), kind)
     _ffi.check(lib.aai_client_set_user_agent_suffix(client.ptr, _USER_AGENT_SUFFIX), kind)
+    _apply_tts(client, values)
     return client
+
+
+# ---- Text-to-Speech settings (as the official SDK's tts_base_url, tts_http_timeout and
+# tts_synthesize_http_timeout, also read from ASSEMBLYAI_TTS_*) ----
+
+DEFAULT_TTS_BASE_URL = "https://tts.us.assemblyai.com"
+DEFAULT_TTS_HTTP_TIMEOUT = 30.0
+DEFAULT_TTS_SYNTHESIZE_HTTP_TIMEOUT = 610.0
+
+
+def _tts_values(given: Dict[str, Any]) -> Dict[str, Any]:
+    unknown = sorted(set(given) - set(_TTS_FIELDS))
+    if unknown:
+        raise TypeError(f"Settings() got an unexpected keyword argument {unknown[0]!r}")
+    return {
+        "tts_base_url": given["tts_base_url"] if given.get("tts_base_url") is not None
+        else os.environ.get("ASSEMBLYAI_TTS_BASE_URL") or DEFAULT_TTS_BASE_URL,
+        "tts_http_timeout": given["tts_http_timeout"] if given.get("tts_http_timeout") is not None
+        else _env_float("ASSEMBLYAI_TTS_HTTP_TIMEOUT", DEFAULT_TTS_HTTP_TIMEOUT),
+        "tts_synthesize_http_timeout": given["tts_synthesize_http_timeout"]
+        if given.get("tts_synthesize_http_timeout") is not None
+        else _env_float("ASSEMBLYAI_TTS_SYNTHESIZE_HTTP_TIMEOUT", DEFAULT_TTS_SYNTHESIZE_HTTP_TIMEOUT),
+    }
+
+
+def _apply_tts(client: _ffi.Handle, values: Dict[str, Any]) -> None:
+    from . import _tts_ffi as _native  # declares the TTS functions
+
+    url = values["tts_base_url"]
+    if not isinstance(url, str):
+        raise TypeError(f"settings.tts_base_url must be a str, not {type(url).__name__}")
+    http_ms = _seconds_to_ms("tts_http_timeout", values["tts_http_timeout"], allow_none=False)
+    synth_ms = _seconds_to_ms("tts_synthesize_http_timeout", values["tts_synthesize_http_timeout"], allow_none=False)
+    kind = errors.InvalidArgumentError
+    _ffi.check(_native.lib.aai_client_set_tts_base_url(client.ptr, _ffi.encode(url, "settings.tts_base_url")), kind)
+    _ffi.check(_native.lib.aai_client_set_tts_timeouts_ms(client.ptr, ctypes.c_long(http_ms), ctypes.c_long(synth_ms)), kind)
 
 
 # Requests name the binding too: "libassemblyai/X AssemblyAI/1.0 (sdk=C/X) assemblyai_native/Y python/3.Z".
