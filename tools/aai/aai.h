@@ -46,6 +46,8 @@ int cmd_list(int argc, char **argv, const cli_globals *globals);
 int cmd_delete(int argc, char **argv, const cli_globals *globals);
 int cmd_stream(int argc, char **argv, const cli_globals *globals);
 extern const char cli_transcribe_help[], cli_get_help[], cli_list_help[], cli_delete_help[], cli_stream_help[];
+int cmd_speak(int argc, char **argv, const cli_globals *globals);
+extern const char cli_speak_help[];
 
 /* ---- Options (common.c) ----
    Each command walks its argv with these. An option's value may be the next argument or follow

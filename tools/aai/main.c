@@ -10,6 +10,7 @@ static const cli_command commands[] = {
     {"list", "list your transcripts, newest first", cli_list_help, cmd_list},
     {"delete", "delete a transcript's content on the server", cli_delete_help, cmd_delete},
     {"stream", "transcribe a WAV file or the microphone live (streaming)", cli_stream_help, cmd_stream},
+    {"speak", "speak a text with the Text-to-Speech API into an audio file", cli_speak_help, cmd_speak},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
