@@ -1620,11 +1620,13 @@ aai_status aai_streaming_create_token_v3(aai_client *client, const char *streami
  * envelope (code, message, param, request_id, errors, retryable, retry_after_seconds). The API
  * commits to 200 with the first audio, so a stream cut after it (a dropped connection) fails
  * with AAI_ERR_CONNECTION and HTTP status 200: retry the whole request; what arrived is never
- * presented as a complete clip. Requests are not retried by the library.
+ * presented as a complete clip. Requests are not retried by the library, and each opens a
+ * connection of its own, so a billed request is never sent twice by the transport either.
  *
  * Timeouts, as the official SDK: connecting and each wait for data of a stream are bounded by
  * the client's TTS timeout (30 s); the wait for a synthesized clip by its synthesize timeout
- * (610 s). Both count whole seconds of silence, not the request end to end.
+ * (610 s). Both bound a stall (no byte moving, checked about once a second), not the request
+ * end to end.
  *
  * Threads. aai_tts_config locks internally; aai_tts_result is immutable. The blocking calls run
  * their callbacks on the calling thread; aai_tts_start_async() runs them on a worker thread. A

@@ -7,11 +7,13 @@ import Synchronization
 /// (nothing is buffered); any other status's body is kept for the error envelope.
 ///
 /// Timeouts follow the official SDK's per-operation model: `connectTimeoutMs` bounds connecting,
-/// `readTimeoutMs` the longest time no byte arrives (libcurl's low-speed check, whole seconds).
+/// `readTimeoutMs` the longest time no byte moves (a stall timer in the progress function, which
+/// libcurl calls at least once a second: checked to about a second).
 /// A cancellation token current on the calling thread aborts the transfer (checked for every
 /// piece, and by the progress function at least once a second while nothing arrives).
 final class TTSTransfer {
-    /// Easy handles kept between calls, so their connections are reused.
+    /// Easy handles kept between calls (their settings and buffers; each request opens a new
+    /// connection, see FRESH_CONNECT below).
     private static let idle = Mutex<[CurlEasy]>([])
 
     struct Outcome {
@@ -32,6 +34,14 @@ final class TTSTransfer {
         var checkHead: ((Outcome) -> AssemblyAIError?)?
         var refusal: AssemblyAIError?
         var cancel: CancellationToken?
+        /// The stall timer: the longest time in ms no byte may move (libcurl's own low-speed check
+        /// averages over seconds, so a server that takes the request and never answers would
+        /// hold the call well past its timeout), and when bytes last moved.
+        var stallLimitMs = 0
+        var lastMovedMs = monotonicMs()
+        var lastDown = -1
+        var lastUp = -1
+        var stalled = false
         init(onHead: @escaping (Outcome) -> Bool, onBody: @escaping (UnsafeRawBufferPointer) -> Bool) {
             self.onHead = onHead
             self.onBody = onBody
@@ -73,8 +83,11 @@ final class TTSTransfer {
             _ = aai_curl_setopt_ptr(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buf.baseAddress))
         }
         _ = aai_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, max(1, connectTimeoutMs))
-        _ = aai_curl_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
-        _ = aai_curl_setopt_long(h, CURLOPT_LOW_SPEED_TIME, max(1, (readTimeoutMs + 999) / 1000))
+        // A speech request must not be sent twice (it is billed): a new connection each time, so
+        // libcurl never re-sends it by itself on a kept-alive connection that died (as HTTPClient
+        // does for requests that create something).
+        _ = aai_curl_setopt_long(h, CURLOPT_FRESH_CONNECT, 1)
+        _ = aai_curl_setopt_long(h, CURLOPT_FORBID_REUSE, 1)
         _ = aai_curl_setopt_long(h, CURLOPT_NOPROGRESS, 0)
         _ = aai_curl_setopt_xferinfo_cb(h, ttsProgress)
         _ = aai_curl_setopt_slist(h, CURLOPT_HTTPHEADER, headers)
@@ -83,6 +96,7 @@ final class TTSTransfer {
 
         let state = State(onHead: onHead, onBody: onBody)
         state.checkHead = checkHead
+        state.stallLimitMs = max(1, readTimeoutMs)
         state.cancel = CancellationToken.current
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let code: CURLcode = withExtendedLifetime(state) {
@@ -111,6 +125,8 @@ final class TTSTransfer {
         if let refusal = state.refusal { throw refusal.redacting(settings.apiKey) }
         var error: AssemblyAIError
         switch code {
+        case CURLE_ABORTED_BY_CALLBACK where state.stalled:
+            error = AssemblyAIError(.timeout, "\(what): timed out: no data for \(readTimeoutMs) ms")
         case CURLE_ABORTED_BY_CALLBACK,
              CURLE_WRITE_ERROR where state.stoppedByCallback || state.cancel?.isCancelled == true:
             let by = state.cancel?.isCancelled == true ? "cancelled" : "stopped by the callback"
@@ -118,7 +134,7 @@ final class TTSTransfer {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT:
             error = AssemblyAIError(.connection, "\(what): could not connect: \(reason)")
         case CURLE_OPERATION_TIMEDOUT:
-            error = AssemblyAIError(.timeout, "\(what): timed out: no data for \(max(1, (readTimeoutMs + 999) / 1000)) s: \(reason)")
+            error = AssemblyAIError(.timeout, "\(what): timed out: \(reason)")
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             error = AssemblyAIError(.invalidArgument, "\(what): bad URL: \(reason)")
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE:
@@ -182,6 +198,17 @@ final class TTSTransfer {
 
 private let ttsWrite: aai_curl_data_cb = { ptr, size, count, user in TTSTransfer.write(ptr, size * count, user) }
 private let ttsHeader: aai_curl_data_cb = { ptr, size, count, user in TTSTransfer.header(ptr, size * count, user) }
-private let ttsProgress: aai_curl_xferinfo_cb = { user, _, _, _, _ in
-    TTSTransfer.state(user).cancel?.isCancelled == true ? 1 : 0
+private let ttsProgress: aai_curl_xferinfo_cb = { user, _, downloaded, _, uploaded in
+    let s = TTSTransfer.state(user)
+    if s.cancel?.isCancelled == true { return 1 }
+    let now = monotonicMs()
+    if downloaded != s.lastDown || uploaded != s.lastUp {
+        s.lastDown = downloaded
+        s.lastUp = uploaded
+        s.lastMovedMs = now
+    } else if now - s.lastMovedMs >= s.stallLimitMs {
+        s.stalled = true
+        return 1
+    }
+    return 0
 }

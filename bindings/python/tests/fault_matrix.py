@@ -289,7 +289,7 @@ def _tts() -> Any:
 
 async def _tts_async() -> Dict[str, Any]:
     async with aai.AsyncTextToSpeech() as tts:
-        return {"n": len(await tts.synthesize(TTS_TEXT))}
+        return {"n": len((await tts.synthesize(TTS_TEXT)).audio)}
 
 CALLS: Tuple[Call, ...] = (
     Call("upload_file(path)", lambda s: _upload(tr().upload_file(W.wav_path)), (UPLOAD,), TE),
