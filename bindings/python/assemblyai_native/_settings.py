@@ -195,16 +195,14 @@ def _tts_values(given: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _apply_tts(client: _ffi.Handle, values: Dict[str, Any]) -> None:
-    from . import _tts_ffi as _native  # declares the TTS functions
-
     url = values["tts_base_url"]
     if not isinstance(url, str):
         raise TypeError(f"settings.tts_base_url must be a str, not {type(url).__name__}")
     http_ms = _seconds_to_ms("tts_http_timeout", values["tts_http_timeout"], allow_none=False)
     synth_ms = _seconds_to_ms("tts_synthesize_http_timeout", values["tts_synthesize_http_timeout"], allow_none=False)
     kind = errors.InvalidArgumentError
-    _ffi.check(_native.lib.aai_client_set_tts_base_url(client.ptr, _ffi.encode(url, "settings.tts_base_url")), kind)
-    _ffi.check(_native.lib.aai_client_set_tts_timeouts_ms(client.ptr, ctypes.c_long(http_ms), ctypes.c_long(synth_ms)), kind)
+    _ffi.check(lib.aai_client_set_tts_base_url(client.ptr, _ffi.encode(url, "settings.tts_base_url")), kind)
+    _ffi.check(lib.aai_client_set_tts_timeouts_ms(client.ptr, ctypes.c_long(http_ms), ctypes.c_long(synth_ms)), kind)
 
 
 # Requests name the binding too: "libassemblyai/X AssemblyAI/1.0 (sdk=C/X) assemblyai_native/Y python/3.Z".

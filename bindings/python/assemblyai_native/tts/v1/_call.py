@@ -19,7 +19,10 @@ from ... import _ffi, _futures
 from ..._settings import settings as _global_settings
 from . import _native
 from ._native import lib
-from .models import TTSConfig, TTSError, TTSInvalidArgumentError, TTSResponse, TTSResponseInfo, TTSWord, _RETRYABLE_STATUSES
+from .models import TTSConfig, TTSError, TTSInvalidArgumentError, TTSResponse, TTSResponseInfo, TTSWord
+
+# Statuses an answer without the API's envelope can carry that are worth retrying.
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,6 +33,11 @@ if TYPE_CHECKING:
 _sinks: Dict[int, Callable[[str, Any], bool]] = {}
 _sinks_lock = threading.Lock()
 _keys = itertools.count(1)
+
+
+def _borrowed(p: Any) -> Optional[str]:
+    """A borrowed NUL-terminated string behind a c_void_p, as str (None for NULL)."""
+    return ctypes.string_at(p.value).decode("utf-8", "replace") if p.value else None
 
 
 def _info_from_c(p: Any) -> TTSResponseInfo:
@@ -109,9 +117,9 @@ def error_from(status: int, result: Optional[Any]) -> TTSError:
                 envelope = json.loads(raw.decode("utf-8", "replace"))
             except ValueError:
                 envelope = None
-        out = ctypes.c_char_p()
+        out = ctypes.c_void_p()
         if lib.aai_tts_result_info_json(result, ctypes.byref(out)) == _ffi.AAI_OK:
-            info = TTSResponseInfo._from_json(out.value.decode("utf-8", "replace") if out.value else None)
+            info = TTSResponseInfo._from_json(_borrowed(out))
     cls = TTSInvalidArgumentError if status == _ffi.AAI_ERR_INVALID_ARGUMENT else TTSError
     http = base.status_code
     if isinstance(envelope, dict):
@@ -119,13 +127,13 @@ def error_from(status: int, result: Optional[Any]) -> TTSError:
         message = base.message
         retryable = envelope.get("retryable")
         if retryable is None:
-            retryable = http in _RETRYABLE_STATUSES
+            retryable = http in RETRYABLE_STATUSES
         retry_after = envelope.get("retry_after_seconds")
         return cls(str(message), http, error_code=envelope.get("code"), param=envelope.get("param"),
                    request_id=envelope.get("request_id") or info.request_id, retryable=retryable,
                    retry_after=int(retry_after) if isinstance(retry_after, (int, float)) and not isinstance(retry_after, bool) else None,
                    errors=envelope.get("errors"), body=envelope, server_text=base.server_text, status=base.status)
-    retryable = base.retryable if http is None or http == 200 else http in _RETRYABLE_STATUSES
+    retryable = base.retryable if http is None or http == 200 else http in RETRYABLE_STATUSES
     return cls(base.message, http, request_id=info.request_id, retryable=retryable,
                server_text=base.server_text, status=base.status)
 
@@ -179,9 +187,9 @@ def start(settings: Any, mode: int, text: str, config: TTSConfig,
 
 
 def response_from(result: Any) -> TTSResponse:
-    out = ctypes.c_char_p()
+    out = ctypes.c_void_p()
     _ffi.check(lib.aai_tts_result_info_json(result, ctypes.byref(out)))
-    info = TTSResponseInfo._from_json(out.value.decode("utf-8", "replace") if out.value else None)
+    info = TTSResponseInfo._from_json(_borrowed(out))
     data = ctypes.c_void_p()
     size = ctypes.c_size_t()
     _ffi.check(lib.aai_tts_result_audio(result, ctypes.byref(data), ctypes.byref(size)))
@@ -192,3 +200,21 @@ def response_from(result: Any) -> TTSResponse:
     _ffi.check(lib.aai_tts_result_words(result, ctypes.byref(words), ctypes.byref(count)))
     response.words = _words_from_c(words, count.value) if count.value else []  # type: ignore[attr-defined]
     return response
+
+
+def check_config(owner: str, config: Any) -> None:
+    if config is not None and not isinstance(config, TTSConfig):
+        raise TypeError(f"{owner} config must be a TTSConfig, not {type(config).__name__}")
+
+
+def resolve_settings(client: Any, api_key: Optional[str]) -> Any:
+    """The settings calls use: the client's (anything with `.settings`), else the global ones;
+    a copy with the key replaced when `api_key` is given."""
+    from ..._settings import settings as global_settings
+
+    base = getattr(client, "settings", None) or global_settings
+    if api_key is None:
+        return base
+    copy = base.copy()
+    copy.api_key = api_key
+    return copy

@@ -9,7 +9,6 @@ import asyncio
 
 from . import _call
 from ._native import AAI_TTS_EVENTS, AAI_TTS_STREAM, AAI_TTS_SYNTHESIZE
-from .client import _check_config, _resolve_settings
 from .models import TTSConfig, TTSResponse, TTSResponseInfo, TTSWord
 
 TYPE_CHECKING = False
@@ -159,9 +158,9 @@ class AsyncTextToSpeech:
 
     def __init__(self, *, client: Any = None, config: Optional[TTSConfig] = None,
                  api_key: Optional[str] = None) -> None:
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         self._client = client
-        self._settings = _resolve_settings(client, api_key)
+        self._settings = _call.resolve_settings(client, api_key)
         self._config = config or TTSConfig()
 
     @property
@@ -170,7 +169,7 @@ class AsyncTextToSpeech:
 
     @config.setter
     def config(self, config: TTSConfig) -> None:
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         self._config = config or TTSConfig()
 
     @property
@@ -179,7 +178,7 @@ class AsyncTextToSpeech:
 
     async def synthesize(self, text: str, config: Optional[TTSConfig] = None) -> TTSResponse:
         _call.check_text(text)
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         fut = _call.start(self._settings, AAI_TTS_SYNTHESIZE, text, config or self._config)
         try:
             return await asyncio.wrap_future(fut)  # type: ignore[no-any-return]
@@ -189,13 +188,13 @@ class AsyncTextToSpeech:
 
     def stream(self, text: str, config: Optional[TTSConfig] = None) -> AsyncTTSStream:
         _call.check_text(text)
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         return AsyncTTSStream(self._settings, text, config or self._config)
 
     def stream_events(self, text: str, config: Optional[TTSConfig] = None,
                       on_words: Optional[Callable[[List[TTSWord]], Any]] = None) -> AsyncTTSStream:
         _call.check_text(text)
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         return AsyncTTSStream(self._settings, text, config or self._config, AAI_TTS_EVENTS, on_words)
 
     async def aclose(self) -> None:

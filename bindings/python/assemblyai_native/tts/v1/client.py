@@ -19,24 +19,6 @@ __all__ = ["TextToSpeech", "TTSStream"]
 _END = object()
 
 
-def _check_config(owner: str, config: Any) -> None:
-    if config is not None and not isinstance(config, TTSConfig):
-        raise TypeError(f"{owner} config must be a TTSConfig, not {type(config).__name__}")
-
-
-def _resolve_settings(client: Any, api_key: Optional[str]) -> Any:
-    """The settings calls use: the client's (anything with `.settings`), else the global ones;
-    a copy with the key replaced when `api_key` is given."""
-    from ..._settings import settings as global_settings
-
-    base = getattr(client, "settings", None) or global_settings
-    if api_key is None:
-        return base
-    copy = base.copy()
-    copy.api_key = api_key
-    return copy
-
-
 class TTSStream:
     """
     The audio of one request, read as the API generates it (returned by
@@ -181,9 +163,9 @@ class TextToSpeech:
 
     def __init__(self, *, client: Any = None, config: Optional[TTSConfig] = None,
                  api_key: Optional[str] = None) -> None:
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         self._client = client
-        self._settings = _resolve_settings(client, api_key)
+        self._settings = _call.resolve_settings(client, api_key)
         self._config = config or TTSConfig()
 
     @property
@@ -193,7 +175,7 @@ class TextToSpeech:
 
     @config.setter
     def config(self, config: TTSConfig) -> None:
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         self._config = config or TTSConfig()
 
     @property
@@ -204,14 +186,14 @@ class TextToSpeech:
         """Speaks `text` (1 to 5,000 characters) and returns the complete audio with its headers.
         Raises TTSError on any refusal."""
         _call.check_text(text)
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         return _futures.result(_call.start(self._settings, AAI_TTS_SYNTHESIZE, text, config or self._config))  # type: ignore[no-any-return]
 
     def stream(self, text: str, config: Optional[TTSConfig] = None) -> TTSStream:
         """Speaks `text` and returns its audio as it is generated (a ``TTSStream``; nothing is
         sent until it is entered or read)."""
         _call.check_text(text)
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         return TTSStream(self._settings, text, config or self._config)
 
     def stream_events(self, text: str, config: Optional[TTSConfig] = None,
@@ -219,7 +201,7 @@ class TextToSpeech:
         """``stream()`` over the events route: audio and word timings (``TTSStream.words``, and
         ``on_words(batch)`` as each batch arrives, on the thread that reads the stream)."""
         _call.check_text(text)
-        _check_config(type(self).__name__, config)
+        _call.check_config(type(self).__name__, config)
         return TTSStream(self._settings, text, config or self._config, AAI_TTS_EVENTS, on_words)
 
     def close(self) -> None:

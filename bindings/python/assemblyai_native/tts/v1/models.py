@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["TTSConfig", "TTSContainer", "TTSEncoding", "TTSError", "TTSResponse", "TTSResponseInfo", "TTSWord"]
 
-# Statuses an answer without the API's envelope can carry that are worth retrying.
-_RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-
 
 class TTSError(AssemblyAIError):
     """

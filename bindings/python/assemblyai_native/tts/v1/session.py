@@ -15,7 +15,6 @@ from collections import deque
 from ... import _ffi
 from . import _call, _native
 from ._native import lib
-from .client import _resolve_settings
 from .models import TTSConfig, TTSError, TTSInvalidArgumentError
 from .ws_models import (
     RETRYABLE_CLOSE_CODES,
@@ -82,7 +81,7 @@ class TTSSession:
             raise TypeError(f"TTSSession config must be a TTSConfig, not {type(config).__name__}")
         self.config = config or TTSConfig()
         _check_session_config(self.config)
-        self._settings = _resolve_settings(client, api_key)
+        self._settings = _call.resolve_settings(client, api_key)
         if token is None and not self._settings.api_key:
             raise ValueError("Please provide an API key: set the ASSEMBLYAI_API_KEY environment variable, set "
                              "aai.settings.api_key, or pass api_key= or token= to TTSSession.")
@@ -379,4 +378,3 @@ class TTSSession:
                         status=status)
 
 
-__all__ += ["TTSInvalidArgumentError"]
