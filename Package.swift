@@ -5,6 +5,7 @@
 //   CCurl           libcurl, with C shims for its variadic calls
 //   CAssemblyAI     include/assemblyai.h as a module, so the exports use the header's own types
 //   CALSA           ALSA's headers; libasound2 itself is loaded at run time, only for the microphone
+//   CEspeak         espeak-ng's header, for the local server's Text-to-Speech only (never the library)
 //   LocalServer     assemblyai-server, the local AssemblyAI-compatible server (never linked into the library);
 //                   it reads the API specs in spec/ (staged beside its binary), which the generators read too
 import PackageDescription
@@ -29,6 +30,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CAssemblyAI", path: "Sources/CAssemblyAI"),
         .systemLibrary(name: "CALSA", path: "Sources/CALSA", providers: [.apt(["libasound2-dev"])]),
+        // espeak-ng: real speech for the local server's Text-to-Speech endpoints (LocalServer only).
+        .systemLibrary(name: "CEspeak", path: "Sources/CEspeak", providers: [.apt(["libespeak-ng-dev"])]),
         .target(name: "AssemblyAI", dependencies: ["CCurl", "CALSA"]),
         .target(
             name: "AssemblyAIC",
@@ -48,6 +51,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CEspeak",
             ]
         ),
         .testTarget(name: "AssemblyAITests", dependencies: ["AssemblyAI"]),

@@ -80,6 +80,22 @@ static int on_progress(uint64_t sent, uint64_t total, void *user) {
     return 0;
 }
 
+/* Text-to-Speech: the time of the first audio byte and of the first word timing. */
+struct tts_times { double t0, first_audio, first_word; size_t bytes; };
+static int tts_audio(const aai_tts_info *info, const void *audio, size_t size, void *user) {
+    struct tts_times *t = user;
+    (void)info; (void)audio;
+    if (t->first_audio == 0) t->first_audio = now() - t->t0;
+    t->bytes += size;
+    return 0;
+}
+static int tts_words(const aai_tts_word *words, size_t count, void *user) {
+    struct tts_times *t = user;
+    (void)words;
+    if (t->first_word == 0 && count > 0) t->first_word = now() - t->t0;
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: bench_native startup|fetch|upload|srt|hold ...\n"); return 2; }
     const char *what = argv[1];
@@ -99,6 +115,20 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc < 3) return 2;
+    if (strncmp(what, "tts-", 4) == 0) {
+        /* The TTS host: $ASSEMBLYAI_TTS_BASE_URL (read by aai_client_new). */
+        aai_transcriber *unused = transcriber(&client);
+        aai_transcriber_free(unused);
+        struct tts_times tt = {now(), 0, 0, 0};
+        int words = strcmp(what, "tts-first-word") == 0;
+        aai_status s = words ? aai_tts_stream_events(client, argv[2], NULL, tts_audio, tts_words, &tt, NULL)
+                             : aai_tts_stream(client, argv[2], NULL, tts_audio, &tt, NULL);
+        if (s != AAI_OK) return fail(what, s);
+        printf("{\"seconds\": %.6f, \"all_seconds\": %.6f, \"rss_kb\": %ld, \"bytes\": %zu}\n",
+               words ? tt.first_word : tt.first_audio, now() - tt.t0, peak_rss_kb(), tt.bytes);
+        aai_client_free(client);
+        return 0;
+    }
     aai_transcriber *t = transcriber(&client);
     long idle_kb = rss_kb();
     t0 = now();

@@ -136,6 +136,36 @@ def main() -> None:
         out["rss_kb"] = peak_rss_kb()
         print(json.dumps(out))
         return
+    elif workload == "tts-first-audio":
+        # Time to the first audio byte of a streamed Text-to-Speech request (TextToSpeech.stream()),
+        # and to its last; `seconds` is the first. ASSEMBLYAI_TTS_BASE_URL points at the server.
+        aai.settings.tts_base_url = os.environ["ASSEMBLYAI_TTS_BASE_URL"]
+        tts = aai.TextToSpeech()
+        t0 = time.perf_counter()
+        with tts.stream(args[0]) as speech:
+            first = time.perf_counter() - t0
+            n = len(speech.read())
+        out["all_seconds"] = time.perf_counter() - t0
+        out["bytes"] = n
+        out["seconds"] = first
+        out["rss_kb"] = peak_rss_kb()
+        print(json.dumps(out))
+        return
+    elif workload == "tts-first-word":
+        # Time to the first word timing (the events route): assemblyai_native only, since the
+        # official SDK 1.8.2 has no HTTP word timings (its TTSConfig leaves word_boundaries out).
+        aai.settings.tts_base_url = os.environ["ASSEMBLYAI_TTS_BASE_URL"]
+        first_word = []
+        tts = aai.TextToSpeech()
+        t0 = time.perf_counter()
+        speech = tts.stream_events(args[0], on_words=lambda ws: first_word or first_word.append(time.perf_counter() - t0))
+        n = len(speech.read())
+        out["all_seconds"] = time.perf_counter() - t0
+        out["bytes"] = n
+        out["seconds"] = first_word[0]
+        out["rss_kb"] = peak_rss_kb()
+        print(json.dumps(out))
+        return
     elif workload == "group":
         urls = args
         group = aai.Transcriber().transcribe_group(urls)

@@ -2009,6 +2009,308 @@ const char *aai_dictation_result_llm_response(const aai_sync_result *result);
 /** Why the LLM pass failed, or NULL. Borrowed: valid until the result is freed. */
 const char *aai_dictation_result_llm_error(const aai_sync_result *result);
 
+/* ======================================================================================
+ * Text-to-Speech
+ * ==================================================================================== */
+/* (section: tts)
+ *
+ * Text in, speech out, over the Text-to-Speech API's own host: the client's TTS base URL,
+ * https://tts.us.assemblyai.com by default (https://tts.eu.assemblyai.com keeps requests in the
+ * EU data zone; $ASSEMBLYAI_TTS_BASE_URL at aai_client_new()). One text (1 to 5000 characters)
+ * per request, POST /v1/speech:
+ *   aai_tts_synthesize()     the complete clip ("stream": false), in the result;
+ *   aai_tts_stream()         the audio to a callback as the API generates it ("stream": true);
+ *   aai_tts_stream_events()  audio and word timings (POST /v1/speech/events, Server-Sent Events);
+ *   aai_tts_start_async()    any of the three on the library's worker pool, with an aai_future.
+ * Options (voice, model, language, sample rate, encoding, container, bit rate) go in an
+ * aai_tts_config; unset options take the API's defaults (aai-jane, assemblyai-tts-1, 24000 Hz,
+ * pcm_s16le, raw).
+ *
+ * Errors. An empty or over-long text is AAI_ERR_INVALID_ARGUMENT before anything is sent. A
+ * refusal of the API (a voice that does not exist: HTTP 422 "voice_not_found"; a bad option:
+ * 422 "invalid_parameter") is AAI_ERR_HTTP (AAI_ERR_AUTH for 401/403, AAI_ERR_RATE_LIMITED for
+ * 429, AAI_ERR_SERVER for 5xx) with the API's message as aai_last_error_server_text(), and the
+ * call still hands back a result whose aai_tts_result_error_json() is the API's whole error
+ * envelope (code, message, param, request_id, errors, retryable, retry_after_seconds). The API
+ * commits to 200 with the first audio, so a stream cut after it (a dropped connection) fails
+ * with AAI_ERR_CONNECTION and HTTP status 200: retry the whole request; what arrived is never
+ * presented as a complete clip. Requests are not retried by the library, and each opens a
+ * connection of its own, so a billed request is never sent twice by the transport either.
+ *
+ * Timeouts, as the official SDK: connecting and each wait for data of a stream are bounded by
+ * the client's TTS timeout (30 s); the wait for a synthesized clip by its synthesize timeout
+ * (610 s). Both bound a stall (no byte moving, checked about once a second), not the request
+ * end to end.
+ *
+ * Threads. aai_tts_config locks internally; aai_tts_result is immutable. The blocking calls run
+ * their callbacks on the calling thread; aai_tts_start_async() runs them on a worker thread. A
+ * callback must not block for long and must not free the client it runs under; it may call any
+ * other aai_* function. To stop a call from another thread, start it with aai_tts_start_async()
+ * and call aai_future_cancel(), which returns at once.
+ */
+
+/** Options of a Text-to-Speech request. Owned by the caller: release it with
+    aai_tts_config_free(). Thread-safe. */
+typedef struct aai_tts_config aai_tts_config;
+
+/** Creates an empty config (every option at the API's default). *out is owned by the caller. */
+aai_status aai_tts_config_new(aai_tts_config **out);
+
+/** Releases a config. NULL is a no-op. */
+void aai_tts_config_free(aai_tts_config *config);
+
+/** The voice: a voice of the library by its slug ("aai-jane", "aai-alba", "aai-anna",
+    "aai-charles", "aai-eve", "aai-george", "aai-jean", "aai-mary", "aai-michael", "aai-paul",
+    "aai-vera", and hundreds more), a voice's UUID, or one of the account's cloned voices. Only
+    the API knows which exist. NULL unsets it. The string is copied. */
+aai_status aai_tts_config_set_voice_id(aai_tts_config *config, const char *voice_id);
+
+/** The model ("assemblyai-tts-1"). NULL unsets it. The string is copied. */
+aai_status aai_tts_config_set_model_id(aai_tts_config *config, const char *model_id);
+
+/** The language by its English name ("english", "spanish", "german", "french", "italian",
+    "portuguese"). NULL unsets it. The string is copied. */
+aai_status aai_tts_config_set_language(aai_tts_config *config, const char *language);
+
+/** The output sample rate in Hz (8000, 16000, 22050, 24000, 44100 or 48000; the API checks it).
+    0 unsets it; a negative value is AAI_ERR_INVALID_ARGUMENT. */
+aai_status aai_tts_config_set_sample_rate(aai_tts_config *config, int sample_rate);
+
+/** The output codec: "pcm_s16le", "pcm_mulaw", "pcm_alaw" or "mp3" (the API also takes "mulaw"
+    and "alaw"). NULL unsets it. The string is copied. */
+aai_status aai_tts_config_set_encoding(aai_tts_config *config, const char *encoding);
+
+/** The container: "raw" or "wav" (PCM and G.711 only). NULL unsets it. The string is copied. */
+aai_status aai_tts_config_set_container(aai_tts_config *config, const char *container);
+
+/** The MP3 bit rate in bits per second (32000, 48000, 64000, 96000, 128000). 0 unsets it. */
+aai_status aai_tts_config_set_bit_rate(aai_tts_config *config, int bit_rate);
+
+/** Merges a JSON object into the options (any field the API reads, such as
+    {"extend_biometric_consent": true}); a member set to null unsets it. "text" and "stream" are
+    AAI_ERR_INVALID_ARGUMENT: they belong to each call. The string is copied. */
+aai_status aai_tts_config_set_json(aai_tts_config *config, const char *json_object);
+
+/** The options as a JSON object. *json is owned by the caller: release it with aai_string_free(). */
+aai_status aai_tts_config_json(const aai_tts_config *config, char **json);
+
+/** What the response headers say about the audio. Strings are NULL and numbers -1 when the API
+    did not send the header. Borrowed from the result (or, in a callback, valid during the call). */
+typedef struct aai_tts_info {
+    const char *request_id;      /* X-Request-Id: quote it in support requests. */
+    const char *region;
+    const char *model;
+    const char *voice_id;        /* The voice that spoke. */
+    const char *language;
+    const char *encoding;        /* Canonical: "pcm_mulaw", never "mulaw". */
+    const char *container;       /* "raw" or "wav"; NULL for MP3. */
+    const char *content_type;
+    int sample_rate;
+    int bit_rate;
+    int64_t billed_characters;
+    int64_t voice_expires_at;    /* A cloned voice's expiry, Unix seconds. */
+    int64_t audio_duration_ms;   /* On a complete response; -1 on a stream with audio. */
+} aai_tts_info;
+
+/** One word of the text and when it is spoken, in ms from the start of the audio. `word` is one
+    whitespace-delimited token of the text, verbatim. */
+typedef struct aai_tts_word {
+    const char *word;
+    int64_t start_ms;
+    int64_t end_ms;
+    double confidence;
+} aai_tts_word;
+
+/** Receives audio as it arrives: `size` bytes at `audio` (not aligned to samples: carry an odd
+    byte of 16-bit PCM over to the next call), and the response headers. Both pointers are valid
+    only during the call. Return 0 to go on, non-zero to stop: the call then fails with
+    AAI_ERR_CANCELLED. */
+typedef int (*aai_tts_audio_callback)(const aai_tts_info *info, const void *audio, size_t size, void *user_data);
+
+/** Receives word timings as soon as the server knows them (a batch of `count` words, in order;
+    valid only during the call). Return 0 to go on, non-zero to stop (AAI_ERR_CANCELLED). */
+typedef int (*aai_tts_words_callback)(const aai_tts_word *words, size_t count, void *user_data);
+
+/** The outcome of a Text-to-Speech call: headers, the clip of aai_tts_synthesize(), the word
+    timings of aai_tts_stream_events(), and for a refusal the API's error envelope. Immutable and
+    thread-safe; owned by the caller: release it with aai_tts_result_free(). */
+typedef struct aai_tts_result aai_tts_result;
+
+/** Speaks `text` and waits for the complete clip (POST /v1/speech, "stream": false). `config` may
+    be NULL (the API's defaults). *out (owned by the caller) is set on success, and also on a
+    refusal with an HTTP answer, for aai_tts_result_error_json(). */
+aai_status aai_tts_synthesize(aai_client *client, const char *text, const aai_tts_config *config,
+                              aai_tts_result **out);
+
+/** Speaks `text` and hands the audio to `on_audio` (not NULL) as it is generated (POST /v1/speech,
+    "stream": true), on the calling thread; the first call comes with the first audio, before the
+    clip is finished. Returns when the clip is complete. *out (owned by the caller; may be NULL
+    when the caller needs no result) holds the headers; it is set as aai_tts_synthesize() says. */
+aai_status aai_tts_stream(aai_client *client, const char *text, const aai_tts_config *config,
+                          aai_tts_audio_callback on_audio, void *user_data, aai_tts_result **out);
+
+/** aai_tts_stream() over the events route (POST /v1/speech/events): decoded audio to `on_audio`
+    and word timings to `on_words` (either may be NULL), on the calling thread. The result holds
+    every word, and the clip's duration from the stream's final event; a stream that ends before
+    that event fails with AAI_ERR_CONNECTION. *out may be NULL. */
+aai_status aai_tts_stream_events(aai_client *client, const char *text, const aai_tts_config *config,
+                                 aai_tts_audio_callback on_audio, aai_tts_words_callback on_words,
+                                 void *user_data, aai_tts_result **out);
+
+/** Which call aai_tts_start_async() makes. */
+typedef enum aai_tts_mode {
+    AAI_TTS_SYNTHESIZE = 0,   /* aai_tts_synthesize() */
+    AAI_TTS_STREAM = 1,       /* aai_tts_stream() */
+    AAI_TTS_EVENTS = 2        /* aai_tts_stream_events() */
+} aai_tts_mode;
+
+/** Starts a Text-to-Speech call on the library's worker pool (see "Non-blocking calls") and
+    returns at once with *out (owned by the caller: aai_future_free()). `on_audio` and `on_words`
+    (may be NULL) get `user_data` and run on the worker thread; `callback` (may be NULL) gets
+    `callback_user_data` when the call finished. aai_future_cancel() stops it and returns at
+    once. Read the outcome with aai_future_tts_result(). An empty or over-long text, or a NULL
+    client, is reported here, and no future is made. */
+aai_status aai_tts_start_async(aai_client *client, aai_tts_mode mode, const char *text, const aai_tts_config *config,
+                               aai_tts_audio_callback on_audio, aai_tts_words_callback on_words, void *user_data,
+                               aai_future_callback callback, void *callback_user_data, aai_future **out);
+
+/** The outcome of a finished aai_tts_start_async(): returns the status the blocking call would
+    have returned (the failure's details as this thread's last error) and sets *out (owned by
+    the caller, a new handle on each call) whenever a result exists, as the blocking calls do.
+    AAI_ERR_STATE while the call runs; AAI_ERR_INVALID_ARGUMENT for a future of another kind. */
+aai_status aai_future_tts_result(aai_future *future, aai_tts_result **out);
+
+/** The headers. Borrowed: valid until the result is freed. NULL for a NULL or freed handle. */
+const aai_tts_info *aai_tts_result_info(const aai_tts_result *result);
+
+/** The headers as a JSON object with the official SDK's field names (request_id, region, model,
+    voice_id, language, encoding, sample_rate, container, bit_rate, content_type,
+    voice_expires_at, billed_characters, audio_duration_ms). Borrowed, NUL-terminated. */
+aai_status aai_tts_result_info_json(const aai_tts_result *result, const char **json);
+
+/** The clip of aai_tts_synthesize() (empty for the streaming calls, whose audio went to the
+    callback). Borrowed: valid until the result is freed. */
+aai_status aai_tts_result_audio(const aai_tts_result *result, const void **data, size_t *size);
+
+/** Writes the clip of aai_tts_synthesize() to `path` (created or replaced). */
+aai_status aai_tts_result_save(const aai_tts_result *result, const char *path);
+
+/** The word timings of aai_tts_stream_events() as one array (empty otherwise). Borrowed. */
+aai_status aai_tts_result_words(const aai_tts_result *result, const aai_tts_word **words, size_t *count);
+
+/** The HTTP status of the answer (0 when none arrived). */
+int aai_tts_result_http_status(const aai_tts_result *result);
+
+/** The API's error envelope of a refusal as JSON text, or NULL when the call did not fail with
+    one. Borrowed: valid until the result is freed. */
+const char *aai_tts_result_error_json(const aai_tts_result *result);
+
+/** Releases a result. NULL is a no-op. */
+void aai_tts_result_free(aai_tts_result *result);
+
+/** Sets the client's Text-to-Speech base URL (https, or http for a loopback host), without a
+    trailing slash, e.g. "https://tts.eu.assemblyai.com". The string is copied. */
+aai_status aai_client_set_tts_base_url(aai_client *client, const char *url);
+
+/** Sets the client's Text-to-Speech timeouts in ms (> 0): `http_timeout_ms` bounds connecting and
+    each wait for data of a stream (default 30000); `synthesize_timeout_ms` the wait for a whole
+    clip of aai_tts_synthesize() (default 610000). 0 leaves a value unchanged. */
+aai_status aai_client_set_tts_timeouts_ms(aai_client *client, long http_timeout_ms, long synthesize_timeout_ms);
+
+/* --- Text-to-Speech WebSocket sessions ---------------------------------------------------
+ *
+ * A session (GET /v1/ws on the TTS host) keeps one connection open and speaks text as it is
+ * written, as the official SDK 1.8.2's TTSSession: aai_tts_session_generate() appends text to the
+ * current request, aai_tts_session_flush() concludes it (every flush and every cancel takes the
+ * next flush_id, from 0), aai_tts_session_cancel() is the barge-in, aai_tts_session_terminate()
+ * ends cleanly once the text already sent is spoken. A session streams raw pcm_s16le, pcm_mulaw
+ * or pcm_alaw: a config with a wav container, mp3 or a bit rate is AAI_ERR_INVALID_ARGUMENT.
+ *
+ * Events reach the callback on the session's reader thread (one per connected session, made by
+ * aai_tts_session_connect()), in arrival order. The callback may call aai_tts_session_generate(),
+ * _flush(), _cancel(), _keep_alive() and _close() on its own session, but not _connect(),
+ * _terminate() or _free() (they wait for the reader thread): AAI_ERR_STATE there. The session
+ * handle is thread-safe. A failure mid-session arrives as an AAI_TTS_SESSION_ERROR event (once)
+ * and is returned by the next send.
+ */
+
+/** A Text-to-Speech WebSocket session. Owned by the caller: release it with
+    aai_tts_session_free(). Thread-safe. */
+typedef struct aai_tts_session aai_tts_session;
+
+/** What a session event is. New types may be added at the end in minor releases. */
+typedef enum aai_tts_session_event_type {
+    AAI_TTS_SESSION_BEGIN = 0,            /* the session is open: session_id, json (the Begin frame: id, expires_at, configuration) */
+    AAI_TTS_SESSION_AUDIO = 1,            /* a piece of request flush_id's audio: audio, audio_size */
+    AAI_TTS_SESSION_FLUSH_DONE = 2,       /* request flush_id's audio is complete: audio_duration_ms */
+    AAI_TTS_SESSION_WORD_BOUNDARIES = 3,  /* word timings of flush_id on the session's timeline: words, word_count, audio_start_ms */
+    AAI_TTS_SESSION_CANCELLED = 4,        /* the answer to a cancel: audio_duration_ms streamed for it */
+    AAI_TTS_SESSION_TERMINATION = 5,      /* the summary after terminate: audio_duration_ms, billed_characters, json */
+    AAI_TTS_SESSION_ERROR = 6             /* the session failed: status, close_code, message, json (the Error frame or NULL) */
+} aai_tts_session_event_type;
+
+/** One session event. Every pointer is valid only during the callback. Fields that do not apply
+    to the type are 0 / NULL (flush_id -1). */
+typedef struct aai_tts_session_event {
+    aai_tts_session_event_type type;
+    int64_t flush_id;
+    const void *audio;
+    size_t audio_size;
+    int64_t audio_duration_ms;
+    const aai_tts_word *words;
+    size_t word_count;
+    int64_t audio_start_ms;
+    int64_t billed_characters;
+    const char *session_id;
+    const char *json;
+    aai_status status;
+    int close_code;
+    const char *message;
+} aai_tts_session_event;
+
+/** Receives the events of a session, on its reader thread. */
+typedef void (*aai_tts_session_callback)(const aai_tts_session_event *event, void *user_data);
+
+/** Creates a session (nothing connects yet) with the client's settings and TTS base URL.
+    `config` (may be NULL) is copied. `word_boundaries` non-zero asks for word timings (off by
+    default, as in the official SDK); `inactivity_timeout_s` 5..120 (0: the API's 120 s);
+    `token` (may be NULL) is a temporary token used instead of the API key. `callback` must not be
+    NULL. *out is owned by the caller. */
+aai_status aai_tts_session_new(aai_client *client, const aai_tts_config *config, int word_boundaries,
+                               int inactivity_timeout_s, const char *token, aai_tts_session_callback callback,
+                               void *user_data, aai_tts_session **out);
+
+/** Connects and waits for the session to begin (at most `timeout_ms`; 0: 10 s). A refusal is
+    the server's message: AAI_ERR_AUTH for a bad key, AAI_ERR_NOT_FOUND for an unknown voice
+    (close code 3004), AAI_ERR_HTTP for other parameters. A session whose connection ended
+    connects again. */
+aai_status aai_tts_session_connect(aai_tts_session *session, long timeout_ms);
+
+/** Appends `text` (joined exactly as sent; at most the session's limit per call, 2000
+    characters by default) to the current request. The string is copied. */
+aai_status aai_tts_session_generate(aai_tts_session *session, const char *text);
+
+/** Concludes the current request; *flush_id (may be NULL) is its id. */
+aai_status aai_tts_session_flush(aai_tts_session *session, int64_t *flush_id);
+
+/** Barge-in: stops the request in flight and drops queued requests and unflushed text.
+    *flush_id (may be NULL) is the id the cancel took. */
+aai_status aai_tts_session_cancel(aai_tts_session *session, int64_t *flush_id);
+
+/** Restarts the API's idle timer. */
+aai_status aai_tts_session_keep_alive(aai_tts_session *session);
+
+/** Ends the session cleanly: sends Terminate and waits (at most `timeout_ms`; 0: 10 s) for the
+    summary (the TERMINATION event), then closes. AAI_OK when the summary arrived; the session's
+    failure, or AAI_ERR_TIMEOUT, otherwise. */
+aai_status aai_tts_session_terminate(aai_tts_session *session, long timeout_ms);
+
+/** Closes the connection at once (audio in flight is dropped). Idempotent. */
+aai_status aai_tts_session_close(aai_tts_session *session);
+
+/** Closes and releases a session; the callback does not run once this returns. NULL is a no-op. */
+void aai_tts_session_free(aai_tts_session *session);
+
 #ifdef __cplusplus
 }
 #endif

@@ -47,6 +47,15 @@ public struct Settings: Sendable, Equatable {
     /// Base WebSocket URL of Universal Streaming v3 (`wss://host[:port]`); nil derives it from
     /// ``baseURL`` (see ``StreamingOptions/defaultURL(for:settings:)``).
     public var streamingBaseURL: String?
+    /// Base URL of the Text-to-Speech API (its own host), without a trailing slash:
+    /// `https://tts.eu.assemblyai.com` keeps requests in the EU data zone. `$ASSEMBLYAI_TTS_BASE_URL`.
+    public var ttsBaseURL: String = "https://tts.us.assemblyai.com"
+    /// Text-to-Speech streams: the limit of each socket operation (connecting, the wait for the
+    /// first audio, each read) in ms, as the official SDK's `tts_http_timeout` (30 s).
+    public var ttsHTTPTimeoutMs: Int = 30_000
+    /// Text-to-Speech `synthesize`: the wait for the whole clip in ms, as the official SDK's
+    /// `tts_synthesize_http_timeout` (610 s, just over the API's 600-second limit on a request).
+    public var ttsSynthesizeTimeoutMs: Int = 610_000
 
     /// The User-Agent header sent with every request.
     public var userAgent: String {
@@ -115,6 +124,7 @@ public struct Settings: Sendable, Equatable {
             p += 1
         }
         return out
+        readTTSEnvironment()
     }
 
     /// Checks a base URL: https anywhere, plain http only for loopback hosts (the local server),

@@ -16,6 +16,8 @@ struct APIError: Error, HTTPResponseError, CustomStringConvertible {
         if AudioRequestRoutes.isAudioRequestPath(request.uri.path) {
             return problemResponse(status: Int(status.code), title: AudioRequestRoutes.title(for: status), detail: message, headers: headers)
         }
+        // The Text-to-Speech API (TTS/TTSOptions.swift) has its own envelope.
+        if isTTSPath(request.uri.path) { return try TTSAPIError.wrapping(self).response(from: request, context: context) }
         // The LLM Gateway (served under /v1) has its own error shape.
         let body: JSON = request.uri.path.hasPrefix("/v1/")
             ? .object(["error": .object(["code": .int(Int(status.code)), "message": .string(message)])])
@@ -42,6 +44,8 @@ struct ErrorShapeMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
+            throw error
+        } catch let error as TTSAPIError {
             throw error
         } catch let error as HTTPError {
             let text: String

@@ -25,6 +25,7 @@ func buildRouter(state: ServerState) -> Router<ServerContext> {
         GatewayRoutes(state: state),
         AudioRequestRoutes(state: state),
         RecognizerRoutes(state: state),
+        TTSRoutes(state: state),
     ]
     for group in groups { group.register(on: router) }
     return router

@@ -400,6 +400,43 @@ static aai_status op_group_refresh(worker *w, result *r) {
 }
 
 /* ---- preparation that needs a fresh object per case (done before the fault is armed) ---- */
+/* Text-to-Speech: one POST, never repeated by the library (as the official SDK). */
+static int tts_discard(const aai_tts_info *info, const void *audio, size_t size, void *user) {
+    (void)info; (void)audio; (void)size; (void)user;
+    return 0;
+}
+static aai_status tts_done(aai_status s, aai_tts_result *res) {
+    aai_tts_result_free(res);
+    return s;
+}
+static aai_status op_tts_synthesize(worker *w, result *r) {
+    (void)r;
+    aai_tts_result *res = NULL;
+    return tts_done(aai_tts_synthesize(w->client, "Hello from the fault matrix.", NULL, &res), res);
+}
+static aai_status op_tts_stream(worker *w, result *r) {
+    (void)r;
+    aai_tts_result *res = NULL;
+    return tts_done(aai_tts_stream(w->client, "Hello from the fault matrix.", NULL, tts_discard, NULL, &res), res);
+}
+static aai_status op_tts_events(worker *w, result *r) {
+    (void)r;
+    aai_tts_result *res = NULL;
+    return tts_done(aai_tts_stream_events(w->client, "Hello from the fault matrix.", NULL, tts_discard, NULL, NULL, &res), res);
+}
+static aai_status op_tts_stream_async(worker *w, result *r) {
+    (void)r;
+    aai_future *f = NULL;
+    aai_status s = aai_tts_start_async(w->client, AAI_TTS_STREAM, "Hello from the fault matrix.", NULL, tts_discard, NULL,
+                                       NULL, NULL, NULL, &f);
+    if (s != AAI_OK) return s;
+    aai_future_wait(f, -1, NULL);
+    aai_tts_result *res = NULL;
+    s = aai_future_tts_result(f, &res);
+    aai_future_free(f);
+    return tts_done(s, res);
+}
+
 static void prep_new_transcript(worker *w) {
     aai_transcript *t = NULL;
     w->case_id[0] = 0;
@@ -537,6 +574,10 @@ static const op OPS[] = {
     {"sync_transcribe_bytes", op_sync_bytes, NULL, {SYNC_LEG}},
     {"sync_live", op_sync_live, NULL, {SYNC_LEG}},
     {"dictation_transcribe_file", op_dictation_file, NULL, {DICTATION_LEG}},
+    {"tts_synthesize", op_tts_synthesize, NULL, {{"POST", "^/v1/speech$", NOREPEAT, 1, 0, 0, 0, 0, 0}}},
+    {"tts_stream", op_tts_stream, NULL, {{"POST", "^/v1/speech$", NOREPEAT, 1, 0, 0, 0, 0, 0}}},
+    {"tts_stream_events", op_tts_events, NULL, {{"POST", "^/v1/speech/events$", NOREPEAT, 1, 0, 0, 0, 0, 0}}},
+    {"tts_start_async", op_tts_stream_async, NULL, {{"POST", "^/v1/speech$", NOREPEAT, 1, 0, 0, 0, 0, 0}}},
 };
 #define N_OPS (sizeof OPS / sizeof OPS[0])
 
@@ -755,6 +796,8 @@ static int worker_setup(worker *w) {
     snprintf(dictation_url, sizeof dictation_url, "%s/dictation", w->srv.url);
     aai_client_set_dictation_base_url(w->client, dictation_url);
     aai_client_set_dictation_timeout_ms(w->client, T_MS);
+    aai_client_set_tts_base_url(w->client, w->srv.url);
+    aai_client_set_tts_timeouts_ms(w->client, T_MS, T_MS);
     aai_config *cfg = NULL;
     aai_config_new(&cfg);
     const char *policies[] = {"person_name"};

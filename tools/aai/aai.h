@@ -50,6 +50,8 @@ extern const char cli_transcribe_help[], cli_get_help[], cli_list_help[], cli_de
 int cmd_sync(int argc, char **argv, const cli_globals *globals);
 int cmd_dictate(int argc, char **argv, const cli_globals *globals);
 extern const char cli_sync_help[], cli_dictate_help[];
+int cmd_speak(int argc, char **argv, const cli_globals *globals);
+extern const char cli_speak_help[];
 
 /* ---- Options (common.c) ----
    Each command walks its argv with these. An option's value may be the next argument or follow

@@ -151,13 +151,3 @@ public struct AudioRequestConfig: Sendable, Equatable {
         return out
     }
 }
-
-extension String {
-    /// The string without leading and trailing whitespace (Python's str.strip()).
-    func trimmingWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[first...last])
-    }
-}

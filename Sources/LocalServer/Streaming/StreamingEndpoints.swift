@@ -30,6 +30,8 @@ struct StreamingEndpoints: Sendable {
         switch path {
         case "/v2/realtime/ws": proto = .v2
         case "/v3/ws": proto = .v3
+        case TTSWebSocket.path:  // Text-to-Speech sessions (TTS/TTSWebSocket.swift)
+            return TTSWebSocket.upgrade(state: state, head: head, query: query, channel: channel)
         default: return .dontUpgrade
         }
         var collected: [String: JSON] = [:]

@@ -117,6 +117,12 @@ _LAZY_MODULES = {
         "AsyncDictationLiveSession", "AsyncDictationTranscriber", "DictationConfig", "DictationError",
         "DictationLiveSession", "DictationResponse", "DictationRewriteMode", "DictationTranscriber", "DictationWord",
     ),
+    "tts": (
+        "AsyncTextToSpeech", "AsyncTTSStream", "TextToSpeech", "TTSConfig", "TTSContainer", "TTSEncoding",
+        "TTSError", "TTSResponse", "TTSResponseInfo", "TTSStream", "TTSWord",
+        "AsyncTTSSession", "TTSSession", "TTSAudioEvent", "TTSBeginEvent", "TTSCancelledEvent", "TTSEvents",
+        "TTSFlushDoneEvent", "TTSTerminationEvent", "TTSWordBoundariesEvent",
+    ),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
@@ -279,4 +285,25 @@ __all__ = [
     "DictationConfig", "DictationError", "DictationLiveSession", "DictationResponse", "DictationRewriteMode",
     "DictationTranscriber", "DictationWord", "LiveSession", "SyncSpeechModel", "SyncTranscriber",
     "SyncTranscriptError", "SyncTranscriptionConfig", "SyncTranscriptResponse", "SyncWord",
+    # Text-to-Speech (tts/)
+    "AsyncTextToSpeech",
+    "AsyncTTSStream",
+    "TextToSpeech",
+    "TTSConfig",
+    "TTSContainer",
+    "TTSEncoding",
+    "TTSError",
+    "TTSResponse",
+    "TTSResponseInfo",
+    "TTSStream",
+    "TTSWord",
+    "AsyncTTSSession",
+    "TTSSession",
+    "TTSAudioEvent",
+    "TTSBeginEvent",
+    "TTSCancelledEvent",
+    "TTSEvents",
+    "TTSFlushDoneEvent",
+    "TTSTerminationEvent",
+    "TTSWordBoundariesEvent",
 ]

@@ -148,6 +148,20 @@ AAI_STREAMING_EVENT_WARNING = 9
 AAI_STREAMING_EVENT_OTHER = 10
 AAI_STREAMING_EVENT_CLOSED = 11
 
+# ---- enum aai_tts_mode
+AAI_TTS_SYNTHESIZE = 0
+AAI_TTS_STREAM = 1
+AAI_TTS_EVENTS = 2
+
+# ---- enum aai_tts_session_event_type
+AAI_TTS_SESSION_BEGIN = 0
+AAI_TTS_SESSION_AUDIO = 1
+AAI_TTS_SESSION_FLUSH_DONE = 2
+AAI_TTS_SESSION_WORD_BOUNDARIES = 3
+AAI_TTS_SESSION_CANCELLED = 4
+AAI_TTS_SESSION_TERMINATION = 5
+AAI_TTS_SESSION_ERROR = 6
+
 # ---- opaque handles
 
 
@@ -220,6 +234,18 @@ class aai_sync_transcriber(Structure):
 
 
 class aai_sync_live(Structure):
+    pass
+
+
+class aai_tts_config(Structure):
+    pass
+
+
+class aai_tts_result(Structure):
+    pass
+
+
+class aai_tts_session(Structure):
     pass
 
 
@@ -455,6 +481,58 @@ class aai_sync_word(Structure):
     ]
 
 aai_sync_live_callback = CFUNCTYPE(None, POINTER(aai_sync_live), c_int, c_void_p)
+
+
+class aai_tts_info(Structure):
+    _fields_ = [
+        ('request_id', c_char_p),
+        ('region', c_char_p),
+        ('model', c_char_p),
+        ('voice_id', c_char_p),
+        ('language', c_char_p),
+        ('encoding', c_char_p),
+        ('container', c_char_p),
+        ('content_type', c_char_p),
+        ('sample_rate', c_int),
+        ('bit_rate', c_int),
+        ('billed_characters', c_int64),
+        ('voice_expires_at', c_int64),
+        ('audio_duration_ms', c_int64),
+    ]
+
+
+class aai_tts_word(Structure):
+    _fields_ = [
+        ('word', c_char_p),
+        ('start_ms', c_int64),
+        ('end_ms', c_int64),
+        ('confidence', c_double),
+    ]
+
+aai_tts_audio_callback = CFUNCTYPE(c_int, POINTER(aai_tts_info), c_void_p, c_size_t, c_void_p)
+
+aai_tts_words_callback = CFUNCTYPE(c_int, POINTER(aai_tts_word), c_size_t, c_void_p)
+
+
+class aai_tts_session_event(Structure):
+    _fields_ = [
+        ('type', c_int),
+        ('flush_id', c_int64),
+        ('audio', c_void_p),
+        ('audio_size', c_size_t),
+        ('audio_duration_ms', c_int64),
+        ('words', POINTER(aai_tts_word)),
+        ('word_count', c_size_t),
+        ('audio_start_ms', c_int64),
+        ('billed_characters', c_int64),
+        ('session_id', c_char_p),
+        ('json', c_char_p),
+        ('status', c_int),
+        ('close_code', c_int),
+        ('message', c_char_p),
+    ]
+
+aai_tts_session_callback = CFUNCTYPE(None, POINTER(aai_tts_session_event), c_void_p)
 
 
 # ---- functions: name -> (restype, argtypes), in the header's order
@@ -743,4 +821,39 @@ SIGNATURES = {
     'aai_dictation_result_final_text': (c_char_p, [POINTER(aai_sync_result)]),
     'aai_dictation_result_llm_response': (c_char_p, [POINTER(aai_sync_result)]),
     'aai_dictation_result_llm_error': (c_char_p, [POINTER(aai_sync_result)]),
+    'aai_tts_config_new': (c_int, [POINTER(POINTER(aai_tts_config))]),
+    'aai_tts_config_free': (None, [POINTER(aai_tts_config)]),
+    'aai_tts_config_set_voice_id': (c_int, [POINTER(aai_tts_config), c_char_p]),
+    'aai_tts_config_set_model_id': (c_int, [POINTER(aai_tts_config), c_char_p]),
+    'aai_tts_config_set_language': (c_int, [POINTER(aai_tts_config), c_char_p]),
+    'aai_tts_config_set_sample_rate': (c_int, [POINTER(aai_tts_config), c_int]),
+    'aai_tts_config_set_encoding': (c_int, [POINTER(aai_tts_config), c_char_p]),
+    'aai_tts_config_set_container': (c_int, [POINTER(aai_tts_config), c_char_p]),
+    'aai_tts_config_set_bit_rate': (c_int, [POINTER(aai_tts_config), c_int]),
+    'aai_tts_config_set_json': (c_int, [POINTER(aai_tts_config), c_char_p]),
+    'aai_tts_config_json': (c_int, [POINTER(aai_tts_config), POINTER(c_void_p)]),
+    'aai_tts_synthesize': (c_int, [POINTER(aai_client), c_char_p, POINTER(aai_tts_config), POINTER(POINTER(aai_tts_result))]),
+    'aai_tts_stream': (c_int, [POINTER(aai_client), c_char_p, POINTER(aai_tts_config), aai_tts_audio_callback, c_void_p, POINTER(POINTER(aai_tts_result))]),
+    'aai_tts_stream_events': (c_int, [POINTER(aai_client), c_char_p, POINTER(aai_tts_config), aai_tts_audio_callback, aai_tts_words_callback, c_void_p, POINTER(POINTER(aai_tts_result))]),
+    'aai_tts_start_async': (c_int, [POINTER(aai_client), c_int, c_char_p, POINTER(aai_tts_config), aai_tts_audio_callback, aai_tts_words_callback, c_void_p, aai_future_callback, c_void_p, POINTER(POINTER(aai_future))]),
+    'aai_future_tts_result': (c_int, [POINTER(aai_future), POINTER(POINTER(aai_tts_result))]),
+    'aai_tts_result_info': (POINTER(aai_tts_info), [POINTER(aai_tts_result)]),
+    'aai_tts_result_info_json': (c_int, [POINTER(aai_tts_result), POINTER(c_void_p)]),
+    'aai_tts_result_audio': (c_int, [POINTER(aai_tts_result), POINTER(c_void_p), POINTER(c_size_t)]),
+    'aai_tts_result_save': (c_int, [POINTER(aai_tts_result), c_char_p]),
+    'aai_tts_result_words': (c_int, [POINTER(aai_tts_result), POINTER(POINTER(aai_tts_word)), POINTER(c_size_t)]),
+    'aai_tts_result_http_status': (c_int, [POINTER(aai_tts_result)]),
+    'aai_tts_result_error_json': (c_char_p, [POINTER(aai_tts_result)]),
+    'aai_tts_result_free': (None, [POINTER(aai_tts_result)]),
+    'aai_client_set_tts_base_url': (c_int, [POINTER(aai_client), c_char_p]),
+    'aai_client_set_tts_timeouts_ms': (c_int, [POINTER(aai_client), c_long, c_long]),
+    'aai_tts_session_new': (c_int, [POINTER(aai_client), POINTER(aai_tts_config), c_int, c_int, c_char_p, aai_tts_session_callback, c_void_p, POINTER(POINTER(aai_tts_session))]),
+    'aai_tts_session_connect': (c_int, [POINTER(aai_tts_session), c_long]),
+    'aai_tts_session_generate': (c_int, [POINTER(aai_tts_session), c_char_p]),
+    'aai_tts_session_flush': (c_int, [POINTER(aai_tts_session), POINTER(c_int64)]),
+    'aai_tts_session_cancel': (c_int, [POINTER(aai_tts_session), POINTER(c_int64)]),
+    'aai_tts_session_keep_alive': (c_int, [POINTER(aai_tts_session)]),
+    'aai_tts_session_terminate': (c_int, [POINTER(aai_tts_session), c_long]),
+    'aai_tts_session_close': (c_int, [POINTER(aai_tts_session)]),
+    'aai_tts_session_free': (None, [POINTER(aai_tts_session)]),
 }

@@ -20,6 +20,8 @@ DEFAULT_HTTP_TIMEOUT = 30.0
 DEFAULT_POLLING_INTERVAL = 3.0
 DEFAULT_LLM_GATEWAY_BASE_URL = "https://llm-gateway.assemblyai.com"
 DEFAULT_LLM_GATEWAY_HTTP_TIMEOUT = 600.0
+# The Text-to-Speech settings (defaults and environment at the end of this file).
+_TTS_FIELDS = ("tts_base_url", "tts_http_timeout", "tts_synthesize_http_timeout")
 # A "no timeout" http_timeout (None) becomes the largest value the C call takes.
 _NO_TIMEOUT_MS = 2**31 - 1
 
@@ -131,7 +133,7 @@ class Settings:
             default is 30).
     """
 
-    _FIELDS = tuple(row[0] for row in _TABLE) + tuple(_AUDIO_REQUEST_DEFAULTS)
+    _FIELDS = tuple(row[0] for row in _TABLE) + tuple(_AUDIO_REQUEST_DEFAULTS) + _TTS_FIELDS
     _lock: "threading.RLock"
     _values: Dict[str, Any]
     _client: Optional[_ffi.Handle]
@@ -145,9 +147,9 @@ class Settings:
         polling_interval: Optional[float] = None,
         llm_gateway_base_url: Optional[str] = None,
         llm_gateway_http_timeout: Optional[float] = None,
-        **kwargs: Any,  # the Sync and Dictation settings
+        **kwargs: Any,  # the Sync, Dictation and Text-to-Speech settings
     ) -> None:
-        unknown = sorted(set(kwargs) - set(_AUDIO_REQUEST_DEFAULTS))
+        unknown = sorted(set(kwargs) - set(_AUDIO_REQUEST_DEFAULTS) - set(_TTS_FIELDS))
         if unknown:
             raise TypeError(f"Settings() got an unexpected keyword argument {unknown[0]!r}")
         given = {
@@ -160,7 +162,8 @@ class Settings:
             field: given[field] if given[field] is not None else _env_value(field, kind, default)
             for field, kind, default in _TABLE
         }
-        values.update(_audio_request_defaults(kwargs))
+        values.update(_audio_request_defaults({k: v for k, v in kwargs.items() if k not in _TTS_FIELDS}))
+        values.update(_tts_values({k: v for k, v in kwargs.items() if k in _TTS_FIELDS}))
         object.__setattr__(self, "_lock", lock)
         object.__setattr__(self, "_values", values)
         # The aai_client for the current values; built on first use, rebuilt on change.
@@ -252,7 +255,58 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
     from ._audio_request import apply_hosts  # the Sync and Dictation APIs' hosts and timeouts
 
     apply_hosts(client, values)
+    _apply_tts(client, values)
     return client
+
+
+# Requests name the binding too: "libassemblyai/X AssemblyAI/1.0 (sdk=C/X) assemblyai_native/Y python/3.Z".
+_USER_AGENT_SUFFIX = f"assemblyai_native/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}".encode()
+
+
+settings = Settings()
+"""Global settings object that applies to all calls (as ``assemblyai.settings``)."""
+
+
+def _current_secret() -> Optional[str]:
+    key = settings._values.get("api_key")
+    return key if isinstance(key, str) else None
+
+
+_ffi.secret_provider = _current_secret
+
+
+# ---- Text-to-Speech settings (as the official SDK's tts_base_url, tts_http_timeout and
+# tts_synthesize_http_timeout, also read from ASSEMBLYAI_TTS_*) ----
+
+DEFAULT_TTS_BASE_URL = "https://tts.us.assemblyai.com"
+DEFAULT_TTS_HTTP_TIMEOUT = 30.0
+DEFAULT_TTS_SYNTHESIZE_HTTP_TIMEOUT = 610.0
+
+
+def _tts_values(given: Dict[str, Any]) -> Dict[str, Any]:
+    unknown = sorted(set(given) - set(_TTS_FIELDS))
+    if unknown:
+        raise TypeError(f"Settings() got an unexpected keyword argument {unknown[0]!r}")
+    return {
+        "tts_base_url": given["tts_base_url"] if given.get("tts_base_url") is not None
+        else os.environ.get("ASSEMBLYAI_TTS_BASE_URL") or DEFAULT_TTS_BASE_URL,
+        "tts_http_timeout": given["tts_http_timeout"] if given.get("tts_http_timeout") is not None
+        else _env_value("tts_http_timeout", "seconds", DEFAULT_TTS_HTTP_TIMEOUT),
+        "tts_synthesize_http_timeout": given["tts_synthesize_http_timeout"]
+        if given.get("tts_synthesize_http_timeout") is not None
+        else _env_value("tts_synthesize_http_timeout", "seconds", DEFAULT_TTS_SYNTHESIZE_HTTP_TIMEOUT),
+    }
+
+
+def _apply_tts(client: _ffi.Handle, values: Dict[str, Any]) -> None:
+    url = values["tts_base_url"]
+    if not isinstance(url, str):
+        raise TypeError(f"settings.tts_base_url must be a str, not {type(url).__name__}")
+    http_ms = _seconds_to_ms("tts_http_timeout", values["tts_http_timeout"], allow_none=False)
+    synth_ms = _seconds_to_ms("tts_synthesize_http_timeout", values["tts_synthesize_http_timeout"], allow_none=False)
+    kind = errors.InvalidArgumentError
+    _ffi.check(lib.aai_client_set_tts_base_url(client.ptr, _ffi.encode(url, "settings.tts_base_url")), kind)
+    _ffi.check(lib.aai_client_set_tts_timeouts_ms(client.ptr, ctypes.c_long(http_ms), ctypes.c_long(synth_ms)), kind)
 
 
 # Requests name the binding too: "libassemblyai/X AssemblyAI/1.0 (sdk=C/X) assemblyai_native/Y python/3.Z".

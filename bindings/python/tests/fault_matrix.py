@@ -46,6 +46,7 @@ class Leg:
     poll: bool = False          # a wait's polling GET (how many happen depends on timing)
     download: bool = False      # the redacted-audio download (not in the server's record)
     gone_after_delete: bool = False
+    tts: bool = False           # Text-to-Speech: a cut comes after the 200 (status_code 200)
 
 
 UPLOAD = Leg("POST", r"^/v2/upload$", upload=True)
@@ -160,6 +161,9 @@ def _worker_init(wav_src: str, index: int) -> None:
     aai.settings.sync_http_timeout = T
     aai.settings.sync_live_http_timeout = T
     aai.settings.dictation_http_timeout = T
+    aai.settings.tts_base_url = W.url
+    aai.settings.tts_http_timeout = T
+    aai.settings.tts_synthesize_http_timeout = T
     W.transcriber = aai.Transcriber()
     config = aai.TranscriptionConfig(redact_pii=True, redact_pii_policies=[aai.PIIRedactionPolicy.person_name],
                                      redact_pii_audio=True)
@@ -289,6 +293,18 @@ TE, LE, GE = aai.TranscriptError, aai.LemurError, aai.LLMGatewayError
 REDACTED = get(r"^/v2/transcript/[^/]+/redacted-audio$")
 DOWNLOAD = Leg("GET", r"^/_local/redacted-audio/", json=False, download=True)
 LEMUR_GET = get(r"^/lemur/v3/[^/]+$")
+TTS_SPEECH = Leg("POST", r"^/v1/speech$", NOREPEAT, tts=True)
+TTS_EVENTS = Leg("POST", r"^/v1/speech/events$", NOREPEAT, tts=True)
+TTS_TEXT = "Hello from the fault matrix."
+
+
+def _tts() -> Any:
+    return aai.TextToSpeech()
+
+
+async def _tts_async() -> Dict[str, Any]:
+    async with aai.AsyncTextToSpeech() as tts:
+        return {"n": len((await tts.synthesize(TTS_TEXT)).audio)}
 
 CALLS: Tuple[Call, ...] = (
     Call("SyncTranscriber.transcribe(path)", lambda s: {"text": aai.SyncTranscriber().transcribe(W.wav_path).text},
@@ -410,6 +426,11 @@ CALLS: Tuple[Call, ...] = (
     Call("StreamingClient.create_temporary_token",
          lambda s: {"n": len(StreamingClient(StreamingClientOptions(api_key=API_KEY)).create_temporary_token(60))},
          (get(r"^/v3/token$"),), aai.AssemblyAIError),
+    Call("TextToSpeech.synthesize", lambda s: {"n": len(_tts().synthesize(TTS_TEXT).audio)}, (TTS_SPEECH,), aai.TTSError),
+    Call("TextToSpeech.stream", lambda s: {"n": len(_tts().stream(TTS_TEXT).read())}, (TTS_SPEECH,), aai.TTSError),
+    Call("TextToSpeech.stream_events", lambda s: {"n": len(_tts().stream_events(TTS_TEXT).read())}, (TTS_EVENTS,),
+         aai.TTSError),
+    Call("AsyncTextToSpeech.synthesize", lambda s: __import__("asyncio").run(_tts_async()), (TTS_SPEECH,), aai.TTSError),
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -478,7 +499,7 @@ def expected(fault: str, leg: Leg, persistent: bool, max_retries: int) -> Expect
             return Expect("AAI_ERR_NOT_FOUND", "earlier attempt", 2, http=404)
         return Expect(attempts=2)
     # status_code: the answer's status; none without an answer (reset, cut, timed out).
-    http = 200 if fault == MALFORMED else STATUS.get(fault)
+    http = 200 if fault == MALFORMED or (leg.tts and fault in (RESET, TRUNCATE)) else STATUS.get(fault)
     return Expect(status, msg, max_retries + 1 if retried else 1, leg.cls == CREATE and fault != F429, http)
 
 
