@@ -68,6 +68,7 @@ public struct Settings: Sendable, Equatable {
             apiKey = key
         }
         applySingleRequestEnvironment()
+        readTTSEnvironment()
     }
 
     /// Settings as ``init()`` makes them, then every variable of ``environment`` that is set
@@ -124,7 +125,6 @@ public struct Settings: Sendable, Equatable {
             p += 1
         }
         return out
-        readTTSEnvironment()
     }
 
     /// Checks a base URL: https anywhere, plain http only for loopback hosts (the local server),
