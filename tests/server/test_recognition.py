@@ -344,3 +344,18 @@ def test_streams_beyond_capacity_are_refused_with_a_close_code(start_server):
     assert close == (1013, "Try again later: speech recognition is at capacity")
     got, close = stream(s, "/v2/realtime/ws?sample_rate=16000", pcm(SHORT)[:32000], terminate={"terminate_session": True})
     assert close == (4102, "Too many concurrent sessions: speech recognition is at capacity")
+
+
+def test_sync_and_dictation_recognise_speech(asr):
+    """The Sync and Dictation routes choose as the pre-recorded path does: real speech (no
+    comment) goes to the recogniser."""
+    from test_audio_requests import body, post
+    wav = (DATA / f"{LONG}.wav").read_bytes()
+    status, answer, _ = post(asr, "/v1/transcribe", body({"timestamps": True}, wav))
+    assert status == 200, answer
+    assert wer(REFS[LONG], normalise(answer["text"])) <= 0.15, answer["text"]
+    starts = [w["start"] for w in answer["words"]]
+    assert starts and starts == sorted(starts) and all(0 <= s <= 7200 for s in starts)
+    status, answer, _ = post(asr, "/dictation/v1/transcribe/live", body({}, wav), chunked=True)
+    assert status == 200, answer
+    assert wer(REFS[LONG], normalise(answer["text"])) <= 0.15, answer["text"]

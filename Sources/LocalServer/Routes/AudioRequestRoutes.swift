@@ -8,8 +8,8 @@
 // (POST /dictation/v1/transcribe/live, GET /dictation/v1/warm), so a client's dictation base URL
 // is http://HOST:PORT/dictation. docs/local-server.md ("Sync and Dictation APIs") has the rules.
 //
-// Recognition goes through one function, AudioRequestRecognition.recognize(wavPath:), which reads
-// the audio the way the pre-recorded path does (WAVReader.read(path:) then AudioText.recognize).
+// Recognition goes through one function, AudioRequestRecognition.recognize(wav:state:), which reads
+// the audio as the pre-recorded path does: the recogniser for speech, the comment rules for test WAVs.
 
 import Foundation
 import Hummingbird
@@ -115,7 +115,14 @@ struct AudioRequestRoutes: RouteGroup {
         }
         let recognition: Recognition
         do {
-            recognition = try AudioRequestRecognition.recognize(wav: wav, dataDir: state.config.dataDir)
+            recognition = try await AudioRequestRecognition.recognize(wav: wav, state: state)
+        } catch RecognizerError.busy {
+            let after = state.recognizer?.retryAfterSeconds ?? 1
+            return problemResponse(status: 429, title: "Too Many Requests", detail: "the speech recogniser is busy; retry after \(after) s",
+                                   headers: [.retryAfter: String(after)])
+        } catch let error as RecognizerError {
+            if case .notAudio(let why) = error { return problem(400, "Bad Audio", "the audio could not be decoded: \(why)") }
+            return problem(500, "Recognition Failed", error.description)
         } catch {
             return problem(400, "Bad Audio", "the audio could not be decoded: \((error as? AudioReadError)?.message ?? "\(error)")")
         }
@@ -227,8 +234,11 @@ func problemResponse(status: Int, title: String, detail: String, headers: HTTPFi
 /// the way the pre-recorded path does (WAVReader.read(path:), then AudioText.recognize), so
 /// whatever recognition that path gains, these APIs gain too.
 enum AudioRequestRecognition {
-    static func recognize(wav: [UInt8], dataDir: String) throws -> Recognition {
-        let directory = (dataDir as NSString).appendingPathComponent("audio-requests")
+    /// The words of a Sync or Dictation request's WAV: real recognition when the server has a
+    /// recogniser and the audio carries no comment (or `--recognition speech`) and is not silent,
+    /// the comment rules otherwise: the same choice the pre-recorded path makes.
+    static func recognize(wav: [UInt8], state: ServerState) async throws -> Recognition {
+        let directory = (state.config.dataDir as NSString).appendingPathComponent("audio-requests")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = (directory as NSString).appendingPathComponent(UUID().uuidString + ".wav")
         guard FileManager.default.createFile(atPath: path, contents: Data(wav)) else {
@@ -236,6 +246,12 @@ enum AudioRequestRecognition {
         }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let info = try WAVReader.read(path: path)
+        if let recognizer = state.recognizer,
+           state.recognitionMode == .speech || (state.recognitionMode == .auto && info.comment == nil),
+           !Silence.isSilentWAV(path: path, info: info) {
+            let result = try await recognizer.recognize(path: path)
+            return SpeechText.recognition(result, path: path, options: TextOptions())
+        }
         return AudioText.recognize(info, options: TextOptions())
     }
 }
