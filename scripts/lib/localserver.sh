@@ -46,6 +46,8 @@ localserver_start() {
   fi
   mkdir -p "$dir"
   LOCALSERVER_OUT=$dir/server.out LOCALSERVER_LOG=$dir/server.err
+  : >"$LOCALSERVER_OUT"   # there before the background job opens it: the wait below reads it
+  : >"$LOCALSERVER_LOG"
   local flags=("$@")
   "$bin" --host 127.0.0.1 --port 0 "${flags[@]}" >"$LOCALSERVER_OUT" 2>"$LOCALSERVER_LOG" &
   LOCALSERVER_PID=$!
