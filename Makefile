@@ -72,6 +72,9 @@ $(STAGE)/tests/%: tests/c/%.c tests/c/harness.h tests/c/stream_audio.h include/a
 	$(CC) -std=c99 -g -Wall -Wextra -Werror -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -lcurl -lpthread \
 	  -Wl,-rpath,'$$ORIGIN/../lib'
 
+# test_faults is one binary made from tests/c/test_faults.c, which includes its parts.
+$(STAGE)/tests/test_faults: $(wildcard tests/c/faults/*.c)
+
 test-c: $(C_TESTS)
 	@rc=0; for t in $(C_TESTS); do echo "== $$t"; AAI_SERVER_BIN=$(SERVER) $$t || rc=1; done; exit $$rc
 

@@ -62,7 +62,9 @@ static void h_stop_server(void) {
 }
 
 /* Starts AAI_SERVER_BIN (else `bin`) with --port 0, h_api_key and `args` as a child (*pid), and
-   reads its URL from the first line it prints; the pipe it prints to, or NULL on failure. */
+   reads its URL from the first line it prints; the pipe it prints to, or NULL on failure.
+   (The C side of the one way the suites start the server: tests/localserver.py for Python,
+   scripts/lib/localserver.sh for the shell scripts; `bin` is build/bin/assemblyai-server.) */
 static inline FILE *h_spawn_server(const char *bin, const char *args, pid_t *pid, char *url_out, size_t url_size) {
     if (getenv("AAI_SERVER_BIN")) bin = getenv("AAI_SERVER_BIN");
     int fds[2];
@@ -94,7 +96,7 @@ static inline int h_start_server(const char *extra_args) {
     if (getenv("AAI_TEST_API_KEY") && *getenv("AAI_TEST_API_KEY")) h_api_key = getenv("AAI_TEST_API_KEY");
     char args[512];
     snprintf(args, sizeof args, "--queued-ms 50 --processing-ms 100 %s", extra_args ? extra_args : "");
-    if (!h_spawn_server(".build/release/assemblyai-server", args, &h_server_pid, h_server_url, sizeof h_server_url)) return -1;
+    if (!h_spawn_server("build/bin/assemblyai-server", args, &h_server_pid, h_server_url, sizeof h_server_url)) return -1;
     atexit(h_stop_server);
     return 0;
 }

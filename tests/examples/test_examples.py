@@ -10,6 +10,9 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, "build", "examples")
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from localserver import LocalServer, pytest_outcome  # noqa: E402
+
 TEXT = ("A: Hello, I am Mr. John Smith. Call me at 555-123-4567 about the car crash. "
         "B: Thanks John, that is great news. The Sequel database is ready in Paris. "
         "A: Good. Hello again, see you tomorrow.")
@@ -19,17 +22,15 @@ KEY = os.environ.get("AAI_TEST_API_KEY") or "example-key"
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    server = os.environ.get("AAI_SERVER_BIN", os.path.join(ROOT, "build", "bin", "assemblyai-server"))
-    proc = subprocess.Popen([server, "--port", "0", "--api-key", KEY, "--queued-ms", "20",
-                             "--processing-ms", "40", "--redacted-audio-ms", "100"], stdout=subprocess.PIPE, text=True)
-    url = proc.stdout.readline().split()[-1]
+    with pytest_outcome("fail"):
+        srv = LocalServer("--queued-ms", "20", "--processing-ms", "40", "--redacted-audio-ms", "100", api_key=KEY)
+    url = srv.base_url
     wav = str(tmp_path_factory.mktemp("audio") / "call.wav")
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-test-wav"), wav, "--text", TEXT, "--seconds", "12"],
                    check=True, stdout=subprocess.DEVNULL)
     e = dict(os.environ, ASSEMBLYAI_API_KEY=KEY, ASSEMBLYAI_BASE_URL=url, ASSEMBLYAI_LLM_GATEWAY_URL=url)
     yield e, wav
-    proc.terminate()
-    proc.wait()
+    srv.stop()
 
 
 def run(env, *args):

@@ -22,9 +22,9 @@ packages=$(for d in "${debs[@]}"; do dpkg-deb -f "$d" Package; done | sort -u | 
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)   # (/lib is /usr/lib on Debian 12: ld.so may say either)
 expected="Hello from libassemblyai. This transcript came from the local server."
 tmp=$(mktemp -d)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { rm -rf "$tmp"; }
 trap cleanup EXIT
+. scripts/lib/localserver.sh
 
 # Tools the test itself uses (a compiler, pkg-config, cmake).
 need=()
@@ -64,10 +64,8 @@ check "the CMake build links the installed library" \
   sh -c "ldd $tmp/cmake/transcribe | grep -Eq '=> (/usr)?/lib/$multiarch/libassemblyai.so.0'"
 
 # 3. Run them against the installed local server.
-assemblyai-server --port 0 --api-key packaging-test > "$tmp/server.out" 2> "$tmp/server.err" &
-server_pid=$!
-for _ in $(seq 300); do grep -q listening "$tmp/server.out" 2>/dev/null && break; sleep 0.1; done
-url=$(sed -n '1s/^assemblyai-server listening on \(http:[^ ]*\)$/\1/p' "$tmp/server.out")
+localserver_start --bin "$(command -v assemblyai-server || echo /usr/bin/assemblyai-server)" --dir "$tmp" --api-key packaging-test
+url=$LOCALSERVER_URL
 check "the installed assemblyai-server starts, finding its spec files in $server_dir ($url)" test -n "$url"
 if [ -n "$url" ]; then
   export ASSEMBLYAI_API_KEY=packaging-test ASSEMBLYAI_BASE_URL="$url"
@@ -80,7 +78,7 @@ if [ -n "$url" ]; then
   check "the installed aai lists the three transcripts" sh -c "[ \"\$(aai list | wc -l)\" -eq 3 ]"
   unset ASSEMBLYAI_API_KEY ASSEMBLYAI_BASE_URL
 fi
-kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=""
+localserver_stop
 
 # 4. Purge, and check that every file the packages brought is gone.
 check "apt-get purge $packages" \

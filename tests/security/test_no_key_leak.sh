@@ -25,7 +25,9 @@ quick=0 selftest=0
 
 KEY="aai-canary-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export AAI_TEST_API_KEY="$KEY" ASSEMBLYAI_API_KEY="$KEY"
-export AAI_SERVER_BIN="${AAI_SERVER_BIN:-$PWD/build/bin/assemblyai-server}"
+. scripts/lib/localserver.sh
+AAI_SERVER_BIN=$(localserver_bin)   # the suites start it; a missing binary fails them
+export AAI_SERVER_BIN
 export ASSEMBLYAI_NATIVE_LIB="${ASSEMBLYAI_NATIVE_LIB:-$PWD/build/lib/libassemblyai.so.0}"
 work=$(mktemp -d /tmp/aai-keyleak-XXXXXX)
 trap 'rm -rf "$work"' EXIT

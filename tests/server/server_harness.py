@@ -1,65 +1,36 @@
 """Harness for the assemblyai-server tests: start the built binary on a free port, talk to it.
 
-The binary comes from $AAI_SERVER_BIN, default .build-server/debug/assemblyai-server (relative
-to the repository root). Stdlib only (urllib for HTTP). A module of its own, not conftest, so
-other suites can import it and its name cannot clash with their conftest modules.
+The server is started by tests/localserver.py (the one helper every Python suite uses: the
+binary is $AAI_SERVER_BIN, default build/bin/assemblyai-server); this module adds a tiny client
+for the API routes. Stdlib only (urllib for HTTP). A module of its own, not conftest, so other
+suites can import it and its name cannot clash with their conftest modules.
 """
 
 import json
-import os
 import pathlib
-import select
 import subprocess
 import sys
-import tempfile
 import time
 import unicodedata
 import urllib.error
 import urllib.request
 
-import pytest
-
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = pathlib.Path(os.environ.get("AAI_SERVER_BIN", ROOT / ".build-server/debug/assemblyai-server"))
-if not BIN.is_absolute():
-    BIN = ROOT / BIN
+sys.path.insert(0, str(ROOT / "tests"))
+from localserver import LocalServer, pytest_outcome, server_bin  # noqa: E402
+
+BIN = server_bin()
 MAKE_WAV = ROOT / "scripts/make-test-wav"
 KEY = "test-key"
 
 
-class Server:
-    """A running assemblyai-server and a tiny client for it."""
+class Server(LocalServer):
+    """A running assemblyai-server (any non-empty key accepted unless a flag says otherwise) and
+    a tiny client for it. A server that cannot start fails the test."""
 
     def __init__(self, *args: str, env=None):
-        if not BIN.exists():
-            pytest.fail(f"server binary not found at {BIN}; build it or set AAI_SERVER_BIN")
-        # stderr to a file: a pipe nobody reads could fill up and stall the server.
-        self.stderr = tempfile.TemporaryFile(mode="w+")
-        self.proc = subprocess.Popen(
-            [str(BIN), "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=self.stderr, text=True,
-            env={**os.environ, **(env or {})},
-        )
-        ready, _, _ = select.select([self.proc.stdout], [], [], 30)
-        line = self.proc.stdout.readline() if ready else ""
-        prefix = "assemblyai-server listening on "
-        if not line.startswith(prefix):
-            self.proc.kill()
-            self.stderr.seek(0)
-            pytest.fail(f"unexpected first line {line!r}; stderr: {self.stderr.read()}")
-        self.first_line = line.rstrip("\n")
-        self.base = line[len(prefix):].strip()
-        self.port = int(self.base.rsplit(":", 1)[1])
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+        with pytest_outcome("fail"):
+            super().__init__(*args, env=env)
 
     # HTTP ------------------------------------------------------------------------------
 

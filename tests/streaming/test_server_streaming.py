@@ -2,14 +2,11 @@
 `websockets` (pip install websockets). Checks the rules of docs/local-server-streaming.md:
 messages, the deterministic transcript, the close codes, tokens.
 
-Run: AAI_SERVER_BIN=.build/debug/assemblyai-server python3 -m pytest -q tests/streaming
+Run: python3 -m pytest -q tests/streaming   (the server: $AAI_SERVER_BIN, default build/bin; tests/localserver.py)
 """
 
 import json
-import os
 import pathlib
-import select
-import subprocess
 import sys
 import time
 import urllib.request
@@ -20,9 +17,10 @@ websockets = pytest.importorskip("websockets")
 from websockets.sync.client import connect  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BIN = pathlib.Path(os.environ.get("AAI_SERVER_BIN", ROOT / ".build/debug/assemblyai-server"))
 KEY = "stream-key"
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+from localserver import LocalServer, pytest_outcome  # noqa: E402
 
 
 def make_audio(text, span_ms=None, seconds=None, rate=16000, encoding="pcm_s16le"):
@@ -46,16 +44,11 @@ def make_audio(text, span_ms=None, seconds=None, rate=16000, encoding="pcm_s16le
 
 @pytest.fixture(scope="module")
 def server():
-    if not BIN.exists():
-        pytest.skip(f"server binary not found at {BIN}; set AAI_SERVER_BIN")
-    proc = subprocess.Popen([str(BIN), "--port", "0", "--api-key", KEY], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    ready, _, _ = select.select([proc.stdout], [], [], 30)
-    line = proc.stdout.readline() if ready else ""
-    base = line.split()[-1]
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    """The server's base URL (skipped when the binary is missing)."""
+    with pytest_outcome("skip"):
+        srv = LocalServer(api_key=KEY)
+    yield srv.base_url
+    srv.stop()
 
 
 def ws_url(base, path):

@@ -5,6 +5,10 @@ expectations and time bound as tests/c/test_faults.c (docs/reliability.md); see 
 
 aai.settings is global to a process, so cases run in worker processes (spawned, one local server
 each): `worker_init` sets a worker up, `run_case` runs one case there and returns what failed.
+
+A new row (a call that talks HTTP) is one `Call(...)` in CALLS below: its name, the call, its
+legs, its error class; a prep function (made before the fault is armed) if it needs a fresh
+object per case. The C matrix keeps its rows in tests/c/faults/rows_*.c.
 """
 
 from __future__ import annotations
@@ -14,17 +18,16 @@ import io
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from native_testenv import API_KEY, MAKE_TEST_WAV, SERVER_BIN  # noqa: E402 (before the package)
+from native_testenv import API_KEY, MAKE_TEST_WAV  # noqa: E402 (before the package)
+from localserver import LocalServer  # noqa: E402 (tests/localserver.py, on the path from native_testenv)
 
 import assemblyai_native as aai  # noqa: E402
 from assemblyai_native import _ffi  # noqa: E402
@@ -72,7 +75,7 @@ def create(path_regex: str) -> Leg:
 
 class Worker:
     url = ""
-    proc: Optional[subprocess.Popen] = None
+    srv: Optional[LocalServer] = None
     dir = Path()
     wav_path = ""
     wav = b""
@@ -88,34 +91,17 @@ W = Worker()
 _max_retries: List[Optional[int]] = [None]  # applied to every aai_client the binding makes
 
 
-def _set_pdeathsig() -> None:
-    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: the server goes with its worker
-
-
-def start_server(*extra: str) -> Tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([str(SERVER_BIN), "--port", "0", "--api-key", API_KEY, *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            preexec_fn=_set_pdeathsig)
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    prefix = "assemblyai-server listening on "
-    if not line.startswith(prefix):
-        proc.kill()
-        raise RuntimeError(f"the local server did not start: {line!r}")
-    return proc, line[len(prefix):].rstrip("/")
+def start_server(*extra: str) -> LocalServer:
+    """A worker's own server; it goes with its worker process (PR_SET_PDEATHSIG)."""
+    return LocalServer(*extra, api_key=API_KEY, die_with_parent=True)
 
 
 def admin(method: str, path: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(W.url + path, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        raw = resp.read()
-    return json.loads(raw) if raw else None
+    return W.srv.admin(method, path, body)
 
 
 def recorded() -> List[Dict[str, Any]]:
-    data = admin("GET", "/_local/requests")
-    return data if isinstance(data, list) else data.get("requests", [])
+    return W.srv.requests()
 
 
 def _hook_client_new() -> None:
@@ -145,7 +131,8 @@ def _worker_init(wav_src: str, index: int) -> None:
     import multiprocessing.util
 
     _hook_client_new()
-    W.proc, W.url = start_server("--queued-ms", "30", "--processing-ms", "60", "--redacted-audio-ms", "10")
+    W.srv = start_server("--queued-ms", "30", "--processing-ms", "60", "--redacted-audio-ms", "10")
+    W.url = W.srv.base_url
     multiprocessing.util.Finalize(None, _worker_exit, exitpriority=10)
     W.dir = Path(wav_src).parent / f"worker{index}"
     W.dir.mkdir()
@@ -177,9 +164,8 @@ def _worker_init(wav_src: str, index: int) -> None:
 
 
 def _worker_exit() -> None:
-    if W.proc is not None:
-        W.proc.terminate()
-        W.proc.wait(10)
+    if W.srv is not None:
+        W.srv.stop()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,11 @@ if not os.environ.get("ASSEMBLYAI_NATIVE_LIB"):
     if _lib is not None:
         os.environ["ASSEMBLYAI_NATIVE_LIB"] = str(_lib)
 
-SERVER_BIN_EXPLICIT = "AAI_SERVER_BIN" in os.environ
-SERVER_BIN = Path(os.environ.get("AAI_SERVER_BIN", str(REPO_ROOT / ".build-server" / "debug" / "assemblyai-server")))
+# The local server is started by tests/localserver.py (the helper every Python suite shares):
+# $AAI_SERVER_BIN, default build/bin/assemblyai-server.
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+import localserver  # noqa: E402
+
+SERVER_BIN_EXPLICIT = localserver.bin_explicit()
+SERVER_BIN = localserver.server_bin()
 MAKE_TEST_WAV = REPO_ROOT / "scripts" / "make-test-wav"

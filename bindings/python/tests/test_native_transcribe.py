@@ -538,11 +538,10 @@ def test_ctrl_c_cancels_a_blocking_transcribe_promptly(tmp_path):
     import subprocess
     import sys
     import time as _time
-    server = os.environ.get("AAI_SERVER_BIN") or os.path.join(
-        os.path.dirname(__file__), "..", "..", "..", "build", "bin", "assemblyai-server")
-    proc = subprocess.Popen([server, "--port", "0", "--api-key", "slow-key", "--processing-ms", "20000"],
-                            stdout=subprocess.PIPE, text=True)
-    url = proc.stdout.readline().split()[-1]
+    import localserver
+    with localserver.pytest_outcome("auto"):
+        srv = localserver.LocalServer("--processing-ms", "20000", api_key="slow-key")
+    url = srv.base_url
     wav = tmp_path / "slow.wav"
     subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "..", "..", "..", "scripts", "make-test-wav"),
                     str(wav), "--text", "slow"], check=True, stdout=subprocess.DEVNULL)
@@ -560,5 +559,4 @@ def test_ctrl_c_cancels_a_blocking_transcribe_promptly(tmp_path):
         signal.signal(signal.SIGALRM, previous)
         for k, v in saved.items():
             setattr(aai.settings, k, v)
-        proc.terminate()
-        proc.wait()
+        srv.stop()
