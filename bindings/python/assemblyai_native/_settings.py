@@ -263,17 +263,6 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
 _USER_AGENT_SUFFIX = f"assemblyai_native/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}".encode()
 
 
-settings = Settings()
-"""Global settings object that applies to all calls (as ``assemblyai.settings``)."""
-
-
-def _current_secret() -> Optional[str]:
-    key = settings._values.get("api_key")
-    return key if isinstance(key, str) else None
-
-
-_ffi.secret_provider = _current_secret
-
 
 # ---- Text-to-Speech settings (as the official SDK's tts_base_url, tts_http_timeout and
 # tts_synthesize_http_timeout, also read from ASSEMBLYAI_TTS_*) ----
