@@ -364,7 +364,21 @@ typedef struct sess_log {
 
 static void on_session(const aai_tts_session_event *e, void *user) {
     sess_log *l = user;
+    /* Calls from the callback first, their results recorded under the lock with the event, so
+       the test thread sees them once it sees the FLUSH_DONE (no unlocked field: TSan clean). */
+    aai_status terminate = AAI_OK;
+    int called = 0;
+    if (e->type == AAI_TTS_SESSION_FLUSH_DONE && l->self) {
+        called = 1;
+        terminate = aai_tts_session_terminate(l->self, 1000);
+        pthread_mutex_lock(&l->lock);
+        int again = l->flush_in_callback;
+        l->flush_in_callback = 0;
+        pthread_mutex_unlock(&l->lock);
+        if (again) { aai_tts_session_generate(l->self, "Again."); aai_tts_session_flush(l->self, NULL); }
+    }
     pthread_mutex_lock(&l->lock);
+    if (called) l->terminate_in_callback = terminate;
     switch (e->type) {
     case AAI_TTS_SESSION_BEGIN: l->begun++; break;
     case AAI_TTS_SESSION_AUDIO: if (e->flush_id >= 0 && e->flush_id < 8) l->audio[e->flush_id] += e->audio_size; break;
@@ -386,10 +400,6 @@ static void on_session(const aai_tts_session_event *e, void *user) {
         break;
     }
     pthread_mutex_unlock(&l->lock);
-    if (e->type == AAI_TTS_SESSION_FLUSH_DONE && l->self) {
-        l->terminate_in_callback = aai_tts_session_terminate(l->self, 1000);
-        if (l->flush_in_callback) { l->flush_in_callback = 0; aai_tts_session_generate(l->self, "Again."); aai_tts_session_flush(l->self, NULL); }
-    }
 }
 
 static int wait_for(sess_log *l, int *field, int want, int ms) {
@@ -442,7 +452,10 @@ static void test_session_cancel_and_callback_rules(void) {
     aai_tts_session_generate(s, "This is a long request that will be cut short by a barge in from the user. It goes on and on.");
     aai_tts_session_flush(s, &id);
     CHECK(wait_for(&l, &l.flush_done[0], 1, 15000));   /* the callback then flushes request 1 and tries terminate */
-    CHECK(l.terminate_in_callback == AAI_ERR_STATE);
+    pthread_mutex_lock(&l.lock);
+    aai_status terminate_in_callback = l.terminate_in_callback;
+    pthread_mutex_unlock(&l.lock);
+    CHECK(terminate_in_callback == AAI_ERR_STATE);
     CHECK_STATUS(aai_tts_session_cancel(s, &id), AAI_OK);
     CHECK(id == 2);   /* flush 0, flush 1 (from the callback), cancel 2 */
     CHECK(wait_for(&l, &l.cancelled, 1, 5000));

@@ -11,20 +11,28 @@
 import Glibc
 
 package final class Mutex<Value>: @unchecked Sendable {  // every access to `value` holds `mutex`
-    private var mutex = pthread_mutex_t()
-    private var value: Value
+    // Both on the heap, not stored `var`s: `&storedVar` is a Swift inout (exclusive) access of
+    // the object's storage, which TSan instruments apart from the pthread lock that orders it.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let value = UnsafeMutablePointer<Value>.allocate(capacity: 1)
 
     package init(_ initialValue: Value) {
-        value = initialValue
-        pthread_mutex_init(&mutex, nil)
+        value.initialize(to: initialValue)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
     }
 
-    deinit { pthread_mutex_destroy(&mutex) }
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        value.deinitialize(count: 1)
+        value.deallocate()
+    }
 
     package func withLock<Result, E: Error>(_ body: (inout Value) throws(E) -> Result) throws(E) -> Result {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body(&value)
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value.pointee)
     }
 }
 #endif
