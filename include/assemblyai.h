@@ -153,11 +153,17 @@ typedef struct aai_client aai_client;
       ASSEMBLYAI_LLM_GATEWAY_BASE_URL      as aai_client_set_llm_gateway_base_url()
       ASSEMBLYAI_LLM_GATEWAY_HTTP_TIMEOUT  seconds > 0, as aai_client_set_llm_timeout_ms()
                                            (LeMUR and the LLM Gateway share this limit)
-    and three of libassemblyai's own:
+    three of libassemblyai's own:
       ASSEMBLYAI_STREAMING_BASE_URL        wss:// base URL of Universal Streaming v3 sessions
                                            that set no URL (ws:// for a loopback host)
       ASSEMBLYAI_POLLING_TIMEOUT           seconds >= 0, as aai_client_set_polling_timeout_ms()
       ASSEMBLYAI_MAX_RETRIES               0..100, as aai_client_set_max_retries()
+    and the hosts and time limits of the Sync, Dictation and Text-to-Speech APIs, as 1.8.2 names them:
+      ASSEMBLYAI_SYNC_BASE_URL, ASSEMBLYAI_DICTATION_BASE_URL, ASSEMBLYAI_TTS_BASE_URL   URLs, checked
+                                           as aai_client_set_base_url() checks its URL
+      ASSEMBLYAI_SYNC_HTTP_TIMEOUT, ASSEMBLYAI_SYNC_LIVE_HTTP_TIMEOUT,
+      ASSEMBLYAI_DICTATION_HTTP_TIMEOUT, ASSEMBLYAI_TTS_HTTP_TIMEOUT,
+      ASSEMBLYAI_TTS_SYNTHESIZE_HTTP_TIMEOUT                                   seconds > 0
 
     A variable with a bad value fails the call with AAI_ERR_INVALID_ARGUMENT and a message that
     names it (so a program pointed at the local server never talks to the real host by

@@ -67,8 +67,6 @@ public struct Settings: Sendable, Equatable {
         if let key = getenv("ASSEMBLYAI_API_KEY").map({ String(cString: $0) }), !key.isEmpty {
             apiKey = key
         }
-        applySingleRequestEnvironment()
-        readTTSEnvironment()
     }
 
     /// Settings as ``init()`` makes them, then every variable of ``environment`` that is set
@@ -109,6 +107,15 @@ public struct Settings: Sendable, Equatable {
         .webSocketURL("STREAMING_BASE_URL") { $0.streamingBaseURL = $1 },
         .seconds("POLLING_TIMEOUT", allowZero: true) { $0.pollingTimeoutMs = $1 },
         .count("MAX_RETRIES", 0...100) { $0.maxRetries = $1 },
+        // The Sync, Dictation and Text-to-Speech APIs' hosts and time limits (1.8.2's fields).
+        .url("SYNC_BASE_URL") { $0.syncBaseURL = $1 },
+        .seconds("SYNC_HTTP_TIMEOUT") { $0.syncHttpTimeoutMs = $1 },
+        .seconds("SYNC_LIVE_HTTP_TIMEOUT") { $0.syncLiveHttpTimeoutMs = $1 },
+        .url("DICTATION_BASE_URL") { $0.dictationBaseURL = $1 },
+        .seconds("DICTATION_HTTP_TIMEOUT") { $0.dictationHttpTimeoutMs = $1 },
+        .url("TTS_BASE_URL") { $0.ttsBaseURL = $1 },
+        .seconds("TTS_HTTP_TIMEOUT") { $0.ttsHTTPTimeoutMs = $1 },
+        .seconds("TTS_SYNTHESIZE_HTTP_TIMEOUT") { $0.ttsSynthesizeTimeoutMs = $1 },
     ]
 
     /// The process environment as a dictionary (only the `ASSEMBLYAI_` variables, any case).

@@ -7,6 +7,9 @@ static const char *const VARS[] = {
     "ASSEMBLYAI_API_KEY", "ASSEMBLYAI_BASE_URL", "ASSEMBLYAI_HTTP_TIMEOUT", "ASSEMBLYAI_POLLING_INTERVAL",
     "ASSEMBLYAI_LLM_GATEWAY_BASE_URL", "ASSEMBLYAI_LLM_GATEWAY_HTTP_TIMEOUT", "ASSEMBLYAI_STREAMING_BASE_URL",
     "ASSEMBLYAI_POLLING_TIMEOUT", "ASSEMBLYAI_MAX_RETRIES", "assemblyai_base_url",
+    "ASSEMBLYAI_SYNC_BASE_URL", "ASSEMBLYAI_SYNC_HTTP_TIMEOUT", "ASSEMBLYAI_SYNC_LIVE_HTTP_TIMEOUT",
+    "ASSEMBLYAI_DICTATION_BASE_URL", "ASSEMBLYAI_DICTATION_HTTP_TIMEOUT", "ASSEMBLYAI_TTS_BASE_URL",
+    "ASSEMBLYAI_TTS_HTTP_TIMEOUT", "ASSEMBLYAI_TTS_SYNTHESIZE_HTTP_TIMEOUT",
 };
 
 static void clear_env(void) {
@@ -132,6 +135,14 @@ static void test_bad_values_name_the_variable(void) {
     expect_rejected("ASSEMBLYAI_POLLING_TIMEOUT", "-5");
     expect_rejected("ASSEMBLYAI_MAX_RETRIES", "101");
     expect_rejected("ASSEMBLYAI_MAX_RETRIES", "2.5");
+    expect_rejected("ASSEMBLYAI_SYNC_BASE_URL", "sync.assemblyai.com");
+    expect_rejected("ASSEMBLYAI_DICTATION_BASE_URL", "http://dictation.assemblyai.com");
+    expect_rejected("ASSEMBLYAI_TTS_BASE_URL", "tts.us.assemblyai.com");
+    expect_rejected("ASSEMBLYAI_SYNC_HTTP_TIMEOUT", "0");
+    expect_rejected("ASSEMBLYAI_SYNC_LIVE_HTTP_TIMEOUT", "soon");
+    expect_rejected("ASSEMBLYAI_DICTATION_HTTP_TIMEOUT", "-3");
+    expect_rejected("ASSEMBLYAI_TTS_HTTP_TIMEOUT", "nan");
+    expect_rejected("ASSEMBLYAI_TTS_SYNTHESIZE_HTTP_TIMEOUT", "1 minute");
 }
 
 static void test_api_key_never_in_a_message(void) {
@@ -144,6 +155,23 @@ static void test_api_key_never_in_a_message(void) {
     clear_env();
 }
 
+/* The Text-to-Speech host comes from the same table as every other variable: a synthesis with
+   only the environment pointing at the local server reaches it (the default host would not). */
+static void test_tts_host_from_env_reaches_the_local_server(void) {
+    clear_env();
+    setenv("ASSEMBLYAI_API_KEY", h_api_key, 1);
+    setenv("ASSEMBLYAI_TTS_BASE_URL", h_server_url, 1);
+    setenv("ASSEMBLYAI_TTS_HTTP_TIMEOUT", "10", 1);
+    aai_client *c = NULL;
+    CHECK_STATUS(aai_client_new(&c), AAI_OK);
+    aai_tts_result *res = NULL;
+    CHECK_STATUS(aai_tts_synthesize(c, "Hello from the environment.", NULL, &res), AAI_OK);
+    CHECK(res != NULL);
+    aai_tts_result_free(res);
+    aai_client_free(c);
+    clear_env();
+}
+
 int main(void) {
     if (h_start_server(NULL) != 0) return 1;
     RUN(test_base_url_and_key_from_env_reach_the_local_server);
@@ -152,6 +180,7 @@ int main(void) {
     RUN(test_http_timeout_and_retries_from_env);
     RUN(test_empty_variables_keep_defaults);
     RUN(test_bad_values_name_the_variable);
+    RUN(test_tts_host_from_env_reaches_the_local_server);
     RUN(test_api_key_never_in_a_message);
     return h_finish();
 }

@@ -257,24 +257,6 @@ enum TTSStreamMessage {
     }
 }
 
-extension Settings {
-    /// Reads the Text-to-Speech settings from the environment, as the official SDK does:
-    /// `ASSEMBLYAI_TTS_BASE_URL`, `ASSEMBLYAI_TTS_HTTP_TIMEOUT` and
-    /// `ASSEMBLYAI_TTS_SYNTHESIZE_HTTP_TIMEOUT` (seconds, may be fractional).
-    mutating func readTTSEnvironment() {
-        func env(_ name: String) -> String? {
-            guard let p = getenv(name) else { return nil }
-            let s = String(cString: p)
-            return s.isEmpty ? nil : s
-        }
-        if let url = env("ASSEMBLYAI_TTS_BASE_URL") { ttsBaseURL = url }
-        if let s = env("ASSEMBLYAI_TTS_HTTP_TIMEOUT"), let seconds = Double(s), seconds > 0 { ttsHTTPTimeoutMs = Int(seconds * 1000) }
-        if let s = env("ASSEMBLYAI_TTS_SYNTHESIZE_HTTP_TIMEOUT"), let seconds = Double(s), seconds > 0 {
-            ttsSynthesizeTimeoutMs = Int(seconds * 1000)
-        }
-    }
-}
-
 /// Which route and mode a non-blocking Text-to-Speech call uses.
 public enum TTSMode: Sendable {
     /// ``TextToSpeech/synthesize(_:config:)``: the complete audio in the response.
