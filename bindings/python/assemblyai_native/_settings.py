@@ -20,8 +20,6 @@ DEFAULT_HTTP_TIMEOUT = 30.0
 DEFAULT_POLLING_INTERVAL = 3.0
 DEFAULT_LLM_GATEWAY_BASE_URL = "https://llm-gateway.assemblyai.com"
 DEFAULT_LLM_GATEWAY_HTTP_TIMEOUT = 600.0
-# The Text-to-Speech settings (defaults and environment at the end of this file).
-_TTS_FIELDS = ("tts_base_url", "tts_http_timeout", "tts_synthesize_http_timeout")
 # A "no timeout" http_timeout (None) becomes the largest value the C call takes.
 _NO_TIMEOUT_MS = 2**31 - 1
 
@@ -76,33 +74,22 @@ _TABLE = (
     ("polling_interval", "seconds", DEFAULT_POLLING_INTERVAL),
     ("llm_gateway_base_url", "url", DEFAULT_LLM_GATEWAY_BASE_URL),
     ("llm_gateway_http_timeout", "seconds", DEFAULT_LLM_GATEWAY_HTTP_TIMEOUT),
+    # The Sync, Dictation and Text-to-Speech APIs (keyword arguments of Settings()).
+    ("sync_base_url", "url", "https://sync.assemblyai.com"),
+    ("sync_http_timeout", "seconds", 60.0),
+    ("sync_live_http_timeout", "seconds", 180.0),
+    ("dictation_base_url", "url", "https://dictation.assemblyai.com"),
+    ("dictation_http_timeout", "seconds", 300.0),
+    ("tts_base_url", "url", "https://tts.us.assemblyai.com"),
+    ("tts_http_timeout", "seconds", 30.0),
+    ("tts_synthesize_http_timeout", "seconds", 610.0),
 )
+# The fields Settings() takes as keyword arguments (the others are named parameters).
+_KEYWORD_FIELDS = tuple(f for f, _, _ in _TABLE if f.startswith(("sync_", "dictation_", "tts_")))
 
 
-# The Sync and Dictation APIs' settings: 1.8.2's names, defaults and environment variables.
-_AUDIO_REQUEST_DEFAULTS: Dict[str, Any] = {
-    "sync_base_url": "https://sync.assemblyai.com",
-    "sync_http_timeout": 60.0,
-    "sync_live_http_timeout": 180.0,
-    "dictation_base_url": "https://dictation.assemblyai.com",
-    "dictation_http_timeout": 300.0,
-}
-
-
-def _audio_request_defaults(given: Dict[str, Any]) -> Dict[str, Any]:
-    out: Dict[str, Any] = {}
-    for name, default in _AUDIO_REQUEST_DEFAULTS.items():
-        if given.get(name) is not None:
-            out[name] = given[name]
-        elif isinstance(default, str):
-            out[name] = os.environ.get("ASSEMBLYAI_" + name.upper()) or default
-        else:
-            out[name] = _env_value(name, "seconds", default)
-    return out
-
-
-def _check_audio_request_values(values: Dict[str, Any]) -> None:
-    for name in _AUDIO_REQUEST_DEFAULTS:
+def _check_keyword_values(values: Dict[str, Any]) -> None:
+    for name in _KEYWORD_FIELDS:
         v = values[name]
         if name.endswith("_url"):
             if not isinstance(v, str):
@@ -133,7 +120,7 @@ class Settings:
             default is 30).
     """
 
-    _FIELDS = tuple(row[0] for row in _TABLE) + tuple(_AUDIO_REQUEST_DEFAULTS) + _TTS_FIELDS
+    _FIELDS = tuple(row[0] for row in _TABLE)
     _lock: "threading.RLock"
     _values: Dict[str, Any]
     _client: Optional[_ffi.Handle]
@@ -149,21 +136,20 @@ class Settings:
         llm_gateway_http_timeout: Optional[float] = None,
         **kwargs: Any,  # the Sync, Dictation and Text-to-Speech settings
     ) -> None:
-        unknown = sorted(set(kwargs) - set(_AUDIO_REQUEST_DEFAULTS) - set(_TTS_FIELDS))
+        unknown = sorted(set(kwargs) - set(_KEYWORD_FIELDS))
         if unknown:
             raise TypeError(f"Settings() got an unexpected keyword argument {unknown[0]!r}")
         given = {
             "api_key": api_key, "base_url": base_url, "http_timeout": http_timeout,
             "polling_interval": polling_interval, "llm_gateway_base_url": llm_gateway_base_url,
             "llm_gateway_http_timeout": llm_gateway_http_timeout,
+            **{field: kwargs.get(field) for field in _KEYWORD_FIELDS},
         }
         lock = threading.RLock()
         values: Dict[str, Any] = {
             field: given[field] if given[field] is not None else _env_value(field, kind, default)
             for field, kind, default in _TABLE
         }
-        values.update(_audio_request_defaults({k: v for k, v in kwargs.items() if k not in _TTS_FIELDS}))
-        values.update(_tts_values({k: v for k, v in kwargs.items() if k in _TTS_FIELDS}))
         object.__setattr__(self, "_lock", lock)
         object.__setattr__(self, "_values", values)
         # The aai_client for the current values; built on first use, rebuilt on change.
@@ -227,7 +213,7 @@ class Settings:
 
 
 def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
-    _check_audio_request_values(values)
+    _check_keyword_values(values)
     api_key = values["api_key"]
     base_url = values["base_url"]
     if api_key is not None and not isinstance(api_key, str):
@@ -262,29 +248,6 @@ def _build_client(values: Dict[str, Any]) -> _ffi.Handle:
 # Requests name the binding too: "libassemblyai/X AssemblyAI/1.0 (sdk=C/X) assemblyai_native/Y python/3.Z".
 _USER_AGENT_SUFFIX = f"assemblyai_native/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}".encode()
 
-
-
-# ---- Text-to-Speech settings (as the official SDK's tts_base_url, tts_http_timeout and
-# tts_synthesize_http_timeout, also read from ASSEMBLYAI_TTS_*) ----
-
-DEFAULT_TTS_BASE_URL = "https://tts.us.assemblyai.com"
-DEFAULT_TTS_HTTP_TIMEOUT = 30.0
-DEFAULT_TTS_SYNTHESIZE_HTTP_TIMEOUT = 610.0
-
-
-def _tts_values(given: Dict[str, Any]) -> Dict[str, Any]:
-    unknown = sorted(set(given) - set(_TTS_FIELDS))
-    if unknown:
-        raise TypeError(f"Settings() got an unexpected keyword argument {unknown[0]!r}")
-    return {
-        "tts_base_url": given["tts_base_url"] if given.get("tts_base_url") is not None
-        else os.environ.get("ASSEMBLYAI_TTS_BASE_URL") or DEFAULT_TTS_BASE_URL,
-        "tts_http_timeout": given["tts_http_timeout"] if given.get("tts_http_timeout") is not None
-        else _env_value("tts_http_timeout", "seconds", DEFAULT_TTS_HTTP_TIMEOUT),
-        "tts_synthesize_http_timeout": given["tts_synthesize_http_timeout"]
-        if given.get("tts_synthesize_http_timeout") is not None
-        else _env_value("tts_synthesize_http_timeout", "seconds", DEFAULT_TTS_SYNTHESIZE_HTTP_TIMEOUT),
-    }
 
 
 def _apply_tts(client: _ffi.Handle, values: Dict[str, Any]) -> None:

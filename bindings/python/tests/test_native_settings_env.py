@@ -45,6 +45,19 @@ def test_every_field_read_from_the_environment() -> None:
     assert r.stdout.split() == ["k1", "http://127.0.0.1:9", "12.5", "0.25", "http://127.0.0.1:10", "45.0"]
 
 
+def test_the_sync_dictation_and_tts_fields_come_from_the_same_table() -> None:
+    r = _run("""
+        import assemblyai_native as aai
+        s = aai.settings
+        print(s.sync_base_url, s.sync_live_http_timeout, s.dictation_http_timeout, s.tts_base_url,
+              s.tts_http_timeout, aai.Settings(tts_http_timeout=5).tts_http_timeout)
+    """, _env(ASSEMBLYAI_SYNC_BASE_URL="http://127.0.0.1:11", assemblyai_sync_live_http_timeout="90",
+              ASSEMBLYAI_DICTATION_HTTP_TIMEOUT="200", ASSEMBLYAI_TTS_BASE_URL="https://tts.eu.assemblyai.com",
+              ASSEMBLYAI_TTS_HTTP_TIMEOUT="7.5"))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["http://127.0.0.1:11", "90.0", "200.0", "https://tts.eu.assemblyai.com", "7.5", "5"]
+
+
 def test_defaults_without_the_environment() -> None:
     r = _run("""
         import assemblyai_native as aai
@@ -60,6 +73,8 @@ def test_defaults_without_the_environment() -> None:
     ("ASSEMBLYAI_HTTP_TIMEOUT", "thirty"),
     ("ASSEMBLYAI_POLLING_INTERVAL", "0"),
     ("ASSEMBLYAI_LLM_GATEWAY_HTTP_TIMEOUT", "-3"),
+    ("ASSEMBLYAI_SYNC_LIVE_HTTP_TIMEOUT", "soon"),
+    ("ASSEMBLYAI_TTS_SYNTHESIZE_HTTP_TIMEOUT", "0"),
 ])
 def test_bad_number_raises_naming_the_variable(name: str, value: str) -> None:
     r = _run("import assemblyai_native", _env(**{name: value}))
