@@ -4,48 +4,7 @@ The implementation lives in ``tts/v1/``; this package re-exports it, so
 ``from assemblyai_native.tts import TextToSpeech`` works alongside the versioned path.
 """
 
-from .v1 import (
-    AsyncTTSSession,
-    TTSAudioEvent,
-    TTSBeginEvent,
-    TTSCancelledEvent,
-    TTSEvents,
-    TTSFlushDoneEvent,
-    TTSSession,
-    TTSTerminationEvent,
-    TTSWordBoundariesEvent,
-    AsyncTextToSpeech,
-    AsyncTTSStream,
-    TextToSpeech,
-    TTSConfig,
-    TTSContainer,
-    TTSEncoding,
-    TTSError,
-    TTSResponse,
-    TTSResponseInfo,
-    TTSStream,
-    TTSWord,
-)
+from . import v1
+from .v1 import *  # noqa: F401,F403  (the names of v1.__all__)
 
-__all__ = [
-    "AsyncTTSStream",
-    "AsyncTextToSpeech",
-    "TTSConfig",
-    "TTSContainer",
-    "TTSEncoding",
-    "TTSError",
-    "TTSResponse",
-    "TTSResponseInfo",
-    "TTSStream",
-    "TTSWord",
-    "TextToSpeech",
-    "AsyncTTSSession",
-    "TTSSession",
-    "TTSAudioEvent",
-    "TTSBeginEvent",
-    "TTSCancelledEvent",
-    "TTSEvents",
-    "TTSFlushDoneEvent",
-    "TTSTerminationEvent",
-    "TTSWordBoundariesEvent",
-]
+__all__ = list(v1.__all__)
