@@ -243,8 +243,8 @@ final class StreamingLoop: @unchecked Sendable {  // shared state is guarded by 
                 sessionFDs.remove(entry.client.fd)
             }
             if let easy = entry.connecting { connectingIDs[easy] = nil }
+            countClient(-1)  // before finish: once the session's end is observable, it is not counted
             entry.client.finish(buffer: &buffer)
-            countClient(-1)
         case .keep(let wantWrite, let deadline, let more):
             if wantWrite != entry.wantWrite {
                 let mask = AAI_EPOLLIN | (wantWrite ? AAI_EPOLLOUT : 0)
@@ -297,8 +297,8 @@ final class StreamingLoop: @unchecked Sendable {  // shared state is guarded by 
         let fd = entry.client.connected(result: result, multi: multi)
         guard fd >= 0 else {
             table[id] = nil
-            entry.client.finish(buffer: &buffer)
             countClient(-1)
+            entry.client.finish(buffer: &buffer)
             return
         }
         sessionFDs.insert(fd)
