@@ -123,6 +123,9 @@ _LAZY_MODULES = {
         "AsyncTTSSession", "TTSSession", "TTSAudioEvent", "TTSBeginEvent", "TTSCancelledEvent", "TTSEvents",
         "TTSFlushDoneEvent", "TTSTerminationEvent", "TTSWordBoundariesEvent",
     ),
+    # asyncio (as 1.8.2): pre-recorded transcription and the client the async classes share.
+    "prerecorded.v2": ("AsyncTranscriber", "AsyncTranscript"),
+    "async_client": ("AsyncClient",),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
@@ -306,4 +309,8 @@ __all__ = [
     "TTSFlushDoneEvent",
     "TTSTerminationEvent",
     "TTSWordBoundariesEvent",
+    # asyncio (prerecorded/v2, async_client.py)
+    "AsyncClient",
+    "AsyncTranscriber",
+    "AsyncTranscript",
 ]
