@@ -166,6 +166,36 @@ def main() -> None:
         out["rss_kb"] = peak_rss_kb()
         print(json.dumps(out))
         return
+    elif workload == "async-transcribe":
+        # N concurrent AsyncTranscriber.transcribe() coroutines on one asyncio loop (both SDKs'
+        # asyncio API, 1.8.2's names), every one of the URL; the process's threads (every OS
+        # thread, /proc/self/task) sampled every 10 ms while they run.
+        import asyncio
+
+        n, url = int(args[0]), args[1]
+
+        def threads() -> int:
+            return len(os.listdir("/proc/self/task"))
+
+        async def run() -> None:
+            peak = [threads()]
+            out["threads_before"] = peak[0]
+            done = asyncio.Event()
+
+            async def sample() -> None:
+                while not done.is_set():
+                    peak[0] = max(peak[0], threads())
+                    await asyncio.sleep(0.01)
+
+            sampler = asyncio.ensure_future(sample())
+            async with aai.AsyncTranscriber() as transcriber:
+                results = await asyncio.gather(*[transcriber.transcribe(url) for _ in range(n)])
+            done.set()
+            await sampler
+            out["threads_peak"] = peak[0]
+            out["completed"] = sum(1 for t in results if t.status == aai.TranscriptStatus.completed)
+
+        asyncio.run(run())
     elif workload == "group":
         urls = args
         group = aai.Transcriber().transcribe_group(urls)

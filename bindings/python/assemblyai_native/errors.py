@@ -10,7 +10,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms): see _model.py
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, List, Optional
 
     from .transcript import Transcript
 
@@ -85,7 +85,28 @@ class LemurError(AssemblyAIError):
 
 
 class LLMGatewayError(AssemblyAIError):
-    """An LLM Gateway request failed."""
+    """An LLM Gateway request failed.
+
+    Attributes (as in the official SDK 1.8.2, besides AssemblyAIError's):
+        request_id: the gateway's request id, for support (None when it sent none).
+        errors: the validation messages the gateway sent, or None.
+    """
+
+    def __init__(self, message: str, status_code: Optional[int] = None, request_id: Optional[str] = None,
+                 errors: Optional[List[str]] = None, **kwargs: Any) -> None:
+        super().__init__(message, status_code, **kwargs)
+        self.request_id = request_id
+        self.errors = errors
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_llm, (type(self), self.message, self.status_code, self.request_id, self.errors,
+                               self.server_text, self.retryable, self.status))
+
+
+def _rebuild_llm(cls: "type[LLMGatewayError]", message: str, status_code: Optional[int], request_id: Optional[str],
+                 errors: Optional[List[str]], server_text: Optional[str], retryable: bool,
+                 status: Optional[str]) -> LLMGatewayError:
+    return cls(message, status_code, request_id, errors, server_text=server_text, retryable=retryable, status=status)
 
 
 class RedactedAudioIncompleteError(AssemblyAIError):

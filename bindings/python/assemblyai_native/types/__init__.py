@@ -7,8 +7,8 @@ _fields the request fields' table. This package re-exports them all, so ``assemb
 from __future__ import annotations
 
 from .._settings import Settings
-from ..errors import (AssemblyAIError, LemurError, RedactedAudioExpiredError, RedactedAudioIncompleteError,
-                      RedactedAudioUnavailableError, TranscriptError)
+from ..errors import (AssemblyAIError, LemurError, LLMGatewayError, RedactedAudioExpiredError,
+                      RedactedAudioIncompleteError, RedactedAudioUnavailableError, TranscriptError)
 from .enums import (  # noqa: F401
     ContentSafetyLabel, EntityType, LanguageCode, LemurModel, LemurSourceType,
     PIIRedactedAudioQuality, PIIRedactionPolicy, PIISubstitutionPolicy, SentimentType, SpeakerType,
@@ -112,5 +112,16 @@ __all__ = [
     "CONFIG_FIELDS",
     "RawTranscriptionConfig",
     "TranscriptionConfig",
+    # The error classes 1.8.2's assemblyai.types also holds (SyncTranscriptError on first use:
+    # its module needs the library's Sync API layer, which importing types must not load).
+    "LLMGatewayError",
+    "SyncTranscriptError",
 ]
 
+
+def __getattr__(name: str) -> object:
+    if name == "SyncTranscriptError":
+        from ..sync.v1.models import SyncTranscriptError
+
+        return SyncTranscriptError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
