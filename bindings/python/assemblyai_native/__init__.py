@@ -125,7 +125,7 @@ _LAZY_MODULES = {
     ),
     # asyncio (as 1.8.2): pre-recorded transcription and the client the async classes share.
     "prerecorded.v2": ("AsyncTranscriber", "AsyncTranscript"),
-    "async_client": ("AsyncClient",),
+    "_async_client": ("AsyncClient",),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 

@@ -11,13 +11,13 @@ import time
 from . import _ffi, _futures, errors
 from ._ffi import lib
 from ._settings import settings
-from .types import ListTranscriptParameters, ListTranscriptResponse, PageDetails, TranscriptionConfig, TranscriptItem, TranscriptStatus
-from .types._base import _enum_or_str, _plain
+from .types import ListTranscriptParameters, ListTranscriptResponse, TranscriptionConfig, TranscriptItem
+from .types._base import _plain
 from ._pools import _shared_executor, _thread_pool
 from ._audio_input import _buffer, _classify, _path_bytes, _plain_bytesio, _plain_file, _remaining_size
-from ._arrays import _array, _dec
 from .transcript import Transcript
 from .transcript_group import TranscriptGroup  # noqa: F401  (assemblyai.transcriber.TranscriptGroup)
+from ._listing import _list_page
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms): see _model.py
 if TYPE_CHECKING:
@@ -405,22 +405,6 @@ class Transcriber:
     def transcribe_group_async(self, data: Sequence[AudioSource], config: Optional[TranscriptionConfig] = None,
                                return_failures: Optional[bool] = False) -> "concurrent.futures.Future[Any]":
         return self._group(data, config, True, return_failures)
-
-
-def _list_page(handle: _ffi.Handle) -> ListTranscriptResponse:
-    ptr = handle.ptr
-    items = [TranscriptItem(audio_url=_dec(i.audio_url) or "", created=_dec(i.created) or "", id=_dec(i.id) or "",
-                            resource_url=_dec(i.resource_url) or "",
-                            status=_enum_or_str(TranscriptStatus, _dec(i.status)),
-                            completed=_dec(i.completed), error=_dec(i.error))
-             for i in _array(lib.aai_transcript_list_items, ptr, _ffi.aai_transcript_list_item)]
-    details = PageDetails(current_url=_dec(lib.aai_transcript_list_current_url(ptr)) or "",
-                          limit=int(lib.aai_transcript_list_limit(ptr)),
-                          result_count=int(lib.aai_transcript_list_result_count(ptr)),
-                          next_url=_dec(lib.aai_transcript_list_next_url(ptr)),
-                          prev_url=_dec(lib.aai_transcript_list_prev_url(ptr)),
-                          _before_id_of_prev_url=_dec(lib.aai_transcript_list_before_id_of_prev_url(ptr)))
-    return ListTranscriptResponse(page_details=details, transcripts=items)
 
 
 __all__ = ["Transcriber", "Transcript", "TranscriptGroup"]

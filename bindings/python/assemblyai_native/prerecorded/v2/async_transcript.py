@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from typing import Any, List, Optional, Sequence, Union
 
     from ... import types
-    from ...async_client import AsyncClient
-    from .async_client import _BoundTranscriber
+    from ..._async_client import AsyncClient
+    from ._bound import _BoundTranscriber
 
 
 class AsyncTranscript(Transcript):
@@ -31,7 +31,7 @@ class AsyncTranscript(Transcript):
     def __init__(self, transcript_id: Optional[str], client: Optional["AsyncClient"] = None) -> None:
         Transcript.__init__(self, transcript_id)
         if client is not None:
-            from ...async_client import AsyncClient
+            from ..._async_client import AsyncClient
 
             if not isinstance(client, AsyncClient):
                 raise TypeError(f"client must be an AsyncClient, not {type(client).__name__}")
