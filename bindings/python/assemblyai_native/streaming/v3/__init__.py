@@ -37,3 +37,8 @@ __all__ = [
     "StreamingParameters", "StreamingSessionParameters", "TerminationEvent", "TurnEvent",
     "WarningEvent", "Word",
 ]
+
+# asyncio (async_client.py): the asyncio counterpart of RealTimeTranscriber, as 1.8.2 has it.
+from .async_client import AsyncRealTimeTranscriber, AsyncStreamingClient  # noqa: E402
+
+__all__ += ["AsyncRealTimeTranscriber", "AsyncStreamingClient"]
