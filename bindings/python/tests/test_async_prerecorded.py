@@ -75,6 +75,9 @@ def test_names_at_the_official_import_paths() -> None:
     for name in ("wait_for_completion", "get_sentences", "get_paragraphs", "export_subtitles_srt",
                  "export_subtitles_vtt", "word_search", "get_redacted_audio_url", "save_redacted_audio"):
         assert asyncio.iscoroutinefunction(getattr(aai.AsyncTranscript, name)), name
+    for name in ("get_by_id", "get_by_id_async", "delete_by_id", "delete_by_id_async"):  # on the transcriber instead
+        with pytest.raises(AttributeError, match="transcriber"):
+            getattr(aai.AsyncTranscript, name)("some-id")
 
 
 def test_constructor_checks() -> None:

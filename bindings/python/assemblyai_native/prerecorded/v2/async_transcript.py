@@ -111,6 +111,24 @@ class AsyncTranscript(Transcript):
         """Downloads the PII-redacted audio to `filepath`."""
         await _aio.in_thread(Transcript.save_redacted_audio, self, filepath)
 
+    # Transcript's blocking class methods have coroutine counterparts on AsyncTranscriber (as in
+    # 1.8.2, whose AsyncTranscript has none of them).
+    @classmethod
+    def get_by_id(cls, transcript_id: str) -> Any:  # type: ignore[override]
+        raise AttributeError("AsyncTranscript has no get_by_id(): use `await transcriber.get_by_id(id)`")
+
+    @classmethod
+    def get_by_id_async(cls, transcript_id: str) -> Any:  # type: ignore[override]
+        raise AttributeError("AsyncTranscript has no get_by_id_async(): use `await transcriber.get_by_id(id)`")
+
+    @classmethod
+    def delete_by_id(cls, transcript_id: str) -> Any:  # type: ignore[override]
+        raise AttributeError("AsyncTranscript has no delete_by_id(): use `await transcriber.delete_by_id(id)`")
+
+    @classmethod
+    def delete_by_id_async(cls, transcript_id: str) -> Any:  # type: ignore[override]
+        raise AttributeError("AsyncTranscript has no delete_by_id_async(): use `await transcriber.delete_by_id(id)`")
+
     def __repr__(self) -> str:
         return "<Async" + Transcript.__repr__(self)[1:]
 
