@@ -60,11 +60,12 @@ def prepare(module: str, base_url: str, key: str, workdir: Path, wav: bytes) -> 
 
 
 def run_block(code: str, ns: Dict[str, Any], module: str, key: str, replace: Dict[str, str]) -> None:
+    for old, new in replace.items():
+        assert old in code, f"the README example no longer has {old!r}"
+        code = code.replace(old, new)
     code = code.replace("import assemblyai as aai", f"import {module} as aai")
     code = code.replace("from assemblyai.", f"from {module}.")
     code = code.replace('"<YOUR_API_KEY>"', repr(key))
-    for old, new in replace.items():
-        code = code.replace(old, new)
     exec(compile(code, "<README>", "exec"), ns)
 
 
@@ -75,7 +76,7 @@ def run_asyncio(module: str, base_url: str, key: str, workdir: Path, wav: bytes)
     for index, what in ASYNCIO:
         print(f"--- Asyncio Examples #{index}: {what}", flush=True)
         ns: Dict[str, Any] = {"__name__": "readme"}
-        run_block(blocks[index], ns, module, key, {PUBLIC_URL: url})
+        run_block(blocks[index], ns, module, key, {PUBLIC_URL: url} if PUBLIC_URL in blocks[index] else {})
         if "asyncio.run(main())" not in blocks[index]:
             aai.settings.api_key = key
             asyncio.run(ns["main"]())

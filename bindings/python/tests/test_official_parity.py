@@ -149,3 +149,47 @@ def test_asyncio_examples_send_the_same_requests_as_the_official_sdk(tmp_path: P
         return others, gets
 
     assert split(official) == split(native)
+
+
+def run_async_streaming_example(python: str, module: str, tmp: Path) -> Dict[str, Any]:
+    wav = tmp / "stream.wav"
+    if not wav.exists():
+        subprocess.run([sys.executable, str(HERE.parents[2] / "scripts" / "make-stream-wav"), str(wav), "--text",
+                        "Hello world. How are you?"], check=True, capture_output=True)
+    srv = start_server()
+    try:
+        env = dict(os.environ)
+        env.pop("ASSEMBLYAI_API_KEY", None)
+        env["PYTHONPATH"] = str(HERE) + os.pathsep + str(HERE.parent) + os.pathsep + env.get("PYTHONPATH", "")
+        proc = subprocess.run([python, str(HERE / "async_readme_examples.py"), module, srv.base_url, API_KEY,
+                               str(tmp / module), "--wav", str(wav), "--streaming",
+                               srv.base_url.replace("http://", "ws://")], capture_output=True, text=True, timeout=120,
+                              env=env)
+        record = srv.admin("GET", "/_local/streaming/sessions")
+    finally:
+        stop_server(srv)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert len(record) == 1, record
+    return {"out": proc.stdout, "session": record[0]}
+
+
+@pytest.mark.skipif(not os.environ.get("AAI_OFFICIAL_PYTHON"), reason="set AAI_OFFICIAL_PYTHON to a Python with assemblyai==1.8.2")
+def test_async_streaming_example_sends_what_the_official_sdk_sends(tmp_path: Path) -> None:
+    """1.8.2's "Stream a local file (async)" (AsyncRealTimeTranscriber): the same connection (path,
+    query, key), the same audio in the same 50 ms messages, and Terminate. One difference, on
+    purpose: the file's last piece is 1 ms of audio, which 1.8.2 sends as it is (the server closes
+    the session with 3007, input duration violation, before Terminate is answered), while
+    libassemblyai completes it to the API's 50 ms minimum with silence (issue 18), so the session
+    ends cleanly (1000) with every turn delivered."""
+    official = run_async_streaming_example(os.environ["AAI_OFFICIAL_PYTHON"], "assemblyai", tmp_path)["session"]
+    native_run = run_async_streaming_example(sys.executable, "assemblyai_native", tmp_path)
+    native = native_run["session"]
+    for key in ("path", "query", "protocol"):
+        assert official[key] == native[key], key
+    assert official["headers"]["authorization"] == native["headers"]["authorization"] == API_KEY
+    whole = official["audio_chunk_bytes"][:-1]
+    assert native["audio_chunk_bytes"][:len(whole)] == whole  # the same messages up to the tail
+    tail_official, tail_native = official["audio_chunk_bytes"][-1], native["audio_chunk_bytes"][-1]
+    assert tail_official < 1600 and tail_native == 1600  # 50 ms of 16 kHz PCM16
+    assert native["close_code"] == 1000 and native["text_messages"] == ['{"type":"Terminate"}']
+    assert "how are you (end_of_turn=True)" in native_run["out"]
