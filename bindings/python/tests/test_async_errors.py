@@ -156,3 +156,30 @@ def test_readme_catching_specific_exceptions(local: Any, tmp_path: Any, capsys: 
     finally:
         local.call("DELETE", "/_local/faults")
     assert "Transcript error (HTTP 500):" in capsys.readouterr().out
+
+
+def test_sync_and_dictation_send_with_the_async_clients_settings(apis: Any) -> None:
+    """An AsyncClient passed to the Sync and Dictation transcribers is used (its key), as in 1.8.2."""
+    pcm = b"\0\0" * 16000
+    sync_config = aai.SyncTranscriptionConfig(sample_rate=16000, channels=1)
+    dictation_config = aai.DictationConfig(sample_rate=16000, channels=1)
+
+    async def main() -> None:
+        async with aai.AsyncClient(api_key="wrong-key") as wrong, aai.AsyncClient() as right:
+            with pytest.raises(aai.SyncTranscriptError) as info:
+                await aai.AsyncSyncTranscriber(client=wrong).transcribe(pcm, sync_config)
+            assert info.value.status_code == 401
+            with pytest.raises(aai.DictationError) as info2:
+                await aai.AsyncDictationTranscriber(client=wrong).transcribe_live(pcm, dictation_config)
+            assert info2.value.status_code == 401
+            transcriber = aai.AsyncSyncTranscriber(client=right)
+            assert transcriber.client is right
+            result = await transcriber.transcribe(pcm, sync_config)
+            assert result.text is not None
+            # api_key wins over the client's key, the client itself is left as it was
+            result = await aai.AsyncSyncTranscriber(client=wrong, api_key=aai.settings.api_key).transcribe(pcm, sync_config)
+            assert result.text is not None and wrong.settings.api_key == "wrong-key"
+        with pytest.raises(TypeError):
+            aai.AsyncSyncTranscriber(client=object())
+
+    asyncio.run(main())

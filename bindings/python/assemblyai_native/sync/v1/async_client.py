@@ -69,6 +69,20 @@ class AsyncLiveSession:
             self.close()
 
 
+class _SettingsNative(_ar.NativeTranscriber):
+    """The library's Sync / Dictation transcriber on an AsyncClient's settings."""
+
+    def __init__(self, dictation: bool, kind: Any, settings: Any) -> None:
+        super().__init__(dictation, kind)
+        self._settings = settings
+
+    def _client(self) -> Any:
+        try:
+            return self._settings._client_handle()
+        except ValueError as e:  # no key: the API's own error class, as for the global settings
+            raise self.kind(str(e)) from None
+
+
 class AsyncSyncTranscriber:
     """The asyncio counterpart of ``SyncTranscriber``: same inputs, config, result and errors."""
 
@@ -79,9 +93,27 @@ class AsyncSyncTranscriber:
 
     def __init__(self, *, client: Any = None, config: Optional[SyncTranscriptionConfig] = None,
                  api_key: Optional[str] = None) -> None:
+        """`client`: an ``aai.AsyncClient`` whose settings (key, hosts, timeouts) the requests use
+        (it stays the caller's); `api_key` replaces the key (of the client's settings, or of the
+        global ones)."""
         self._check(config)
         self._config = config or self._config_class()
-        self._native = _ar.NativeTranscriber(self._dictation, self._error, api_key)
+        self._client = client
+        if client is not None:
+            settings = getattr(client, "settings", None)
+            if settings is None:
+                raise TypeError(f"client must be an AsyncClient, not {type(client).__name__}")
+            if api_key is not None:
+                settings = settings.copy()
+                settings.api_key = api_key
+            self._native: _ar.NativeTranscriber = _SettingsNative(self._dictation, self._error, settings)
+        else:
+            self._native = _ar.NativeTranscriber(self._dictation, self._error, api_key)
+
+    @property
+    def client(self) -> Any:
+        """The AsyncClient given, or None (the global settings)."""
+        return self._client
 
     def _check(self, config: Any) -> None:
         check_config(type(self).__name__, config)
