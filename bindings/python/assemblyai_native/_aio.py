@@ -60,6 +60,16 @@ async def result(source: "concurrent.futures.Future[Any]") -> Any:
     return await wrap(source)
 
 
+async def awaiting(future: "asyncio.Future[Any]", cancel: Callable[[], Any]) -> Any:
+    """Awaits an asyncio future that a library callback completes; cancelling the awaiting
+    coroutine calls `cancel()` (which stops the library's operation) before re-raising."""
+    try:
+        return await future
+    except asyncio.CancelledError:
+        cancel()
+        raise
+
+
 async def in_thread(func: Callable[..., Any], *args: Any) -> Any:
     """Runs a blocking call on the binding's shared thread pool (for calls the library has no
     non-blocking form of)."""

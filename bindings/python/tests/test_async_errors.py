@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 import pickle
 import re
-from typing import Any, Iterator
+import time
+from typing import Any, Iterator, List
 
 import pytest
 
@@ -183,3 +184,48 @@ def test_sync_and_dictation_send_with_the_async_clients_settings(apis: Any) -> N
             aai.AsyncSyncTranscriber(client=object())
 
     asyncio.run(main())
+
+
+@pytest.mark.parametrize("api", ["sync", "dictation", "live session"])
+def test_cancelling_a_sync_or_dictation_request_aborts_it_in_the_library(apis: Any, api: str, monkeypatch: Any) -> None:
+    """The server withholds its answer (a `hang` fault); cancelling the awaiting coroutine calls
+    the library's cancel on the request (NativeLive.cancel: aai_sync_live_cancel) and ends at once."""
+    from assemblyai_native import _audio_request
+
+    cancelled: List[Any] = []
+    real_cancel = _audio_request.NativeLive.cancel
+
+    def spy(self: Any) -> None:
+        cancelled.append(self)
+        real_cancel(self)
+
+    monkeypatch.setattr(_audio_request.NativeLive, "cancel", spy)
+    pcm = b"\0\0" * 16000
+    apis.call("DELETE", "/_local/faults")
+    apis.call("POST", "/_local/faults", {"kind": "hang", "method": "POST", "path_regex": "transcribe", "delay_ms": 20000})
+
+    async def main() -> float:
+        if api == "sync":
+            call = aai.AsyncSyncTranscriber().transcribe(pcm, aai.SyncTranscriptionConfig(sample_rate=16000, channels=1))
+        elif api == "dictation":
+            call = aai.AsyncDictationTranscriber().transcribe_live(pcm, aai.DictationConfig(sample_rate=16000, channels=1))
+        else:
+            session = aai.AsyncSyncTranscriber().open_live(aai.SyncTranscriptionConfig(sample_rate=16000, channels=1))
+            session.write(pcm)
+            call = session.result()
+        task = asyncio.ensure_future(call)
+        await asyncio.sleep(0.5)
+        assert not task.done()
+        start = time.monotonic()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        return time.monotonic() - start
+
+    try:
+        assert asyncio.run(main()) < 1.0
+        fired = apis.call("GET", "/_local/faults")["fired"]
+        assert fired and fired[0]["kind"] == "hang"  # the request reached the server and was waiting
+        assert len(cancelled) == 1
+    finally:
+        apis.call("DELETE", "/_local/faults")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from ... import _aio
 from ... import _audio_request as _ar
 from ...sync.v1.async_client import AsyncLiveSession, AsyncSyncTranscriber
 from .client import check_config
@@ -40,7 +41,7 @@ class AsyncDictationTranscriber(AsyncSyncTranscriber):
             except BaseException:
                 native.cancel()
                 raise
-            return await future
+            return await _aio.awaiting(future, native.cancel)
         return await super().transcribe_live(data, config)
 
     def open_live(self, config: Optional[DictationConfig] = None) -> AsyncDictationLiveSession:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from ... import _aio
 from ... import _audio_request as _ar
 from .client import check_config
 from .models import SyncTranscriptError, SyncTranscriptionConfig, SyncTranscriptResponse
@@ -48,7 +49,7 @@ class AsyncLiveSession:
         if self._aborted:
             raise RuntimeError("the live session was aborted; there is no result")
         self.close()
-        return await self._future
+        return await _aio.awaiting(self._future, self._native.cancel)
 
     async def abort(self) -> None:
         if self._aborted:
@@ -138,7 +139,7 @@ class AsyncSyncTranscriber:
         except BaseException:
             native.cancel()
             raise
-        return await future
+        return await _aio.awaiting(future, native.cancel)
 
     async def transcribe_live(self, data: Any, config: Optional[SyncTranscriptionConfig] = None) -> Any:
         """Transcribes audio as it is produced: an async iterable, a file object (read in a worker
@@ -155,7 +156,7 @@ class AsyncSyncTranscriber:
             native.cancel()
             future.cancel()
             raise
-        return await future
+        return await _aio.awaiting(future, native.cancel)
 
     def open_live(self, config: Optional[SyncTranscriptionConfig] = None) -> AsyncLiveSession:
         """Opens a live upload (must be called from a running event loop)."""
