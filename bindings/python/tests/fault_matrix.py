@@ -417,7 +417,54 @@ CALLS: Tuple[Call, ...] = (
     Call("TextToSpeech.stream_events", lambda s: {"n": len(_tts().stream_events(TTS_TEXT).read())}, (TTS_EVENTS,),
          aai.TTSError),
     Call("AsyncTextToSpeech.synthesize", lambda s: __import__("asyncio").run(_tts_async()), (TTS_SPEECH,), aai.TTSError),
+    # asyncio (prerecorded.v2.AsyncTranscriber, and the Sync and Dictation async classes): each
+    # call in an event loop of its own, its transcriber made there (a copy of the settings then).
+    Call("AsyncTranscriber.transcribe(url)", lambda s: _transcript(_aio_run(lambda t: t.transcribe(W.audio_url))),
+         (CREATE_LEG, POLL), TE, waits=True),
+    Call("AsyncTranscriber.transcribe(path)", lambda s: _transcript(_aio_run(lambda t: t.transcribe(W.wav_path))),
+         (UPLOAD, CREATE_LEG, POLL), TE, waits=True),
+    Call("AsyncTranscriber.submit(bytes)", lambda s: _transcript(_aio_run(lambda t: t.submit(W.wav))),
+         (UPLOAD, CREATE_LEG), TE),
+    Call("AsyncTranscriber.get_by_id", lambda s: _transcript(_aio_run(lambda t: t.get_by_id(W.done.id))), (GET_ONE,), TE),
+    Call("AsyncTranscript.wait_for_completion",
+         lambda s: _transcript(_aio_run(lambda t: aai.AsyncTranscript(s["id"], t.client).wait_for_completion())),
+         (POLL,), TE, _queued_id, waits=True),
+    Call("AsyncTranscriber.delete_by_id", lambda s: _transcript(_aio_run(lambda t: t.delete_by_id(s["id"]))),
+         (Leg("DELETE", r"^/v2/transcript/[^/]+$"),), TE, _own_done_id),
+    Call("AsyncTranscriber.list_transcripts",
+         lambda s: {"n": len(_aio_run(lambda t: t.list_transcripts(aai.ListTranscriptParameters(limit=2))).transcripts)},
+         (LIST,), aai.AssemblyAIError),
+    Call("AsyncTranscript.get_sentences",
+         lambda s: {"n": len(_aio_run(lambda t: _async_done(t).get_sentences()))},
+         (get(r"^/v2/transcript/[^/]+/sentences$"),), TE),
+    Call("AsyncSyncTranscriber.transcribe(path)",
+         lambda s: {"text": __import__("asyncio").run(aai.AsyncSyncTranscriber().transcribe(W.wav_path)).text},
+         (SYNC_LEG,), aai.SyncTranscriptError),
+    Call("AsyncDictationTranscriber.transcribe_live(path)",
+         lambda s: {"text": __import__("asyncio").run(aai.AsyncDictationTranscriber().transcribe_live(W.wav_path)).final_text},
+         (DICTATION_LEG,), aai.DictationError),
 )
+
+
+def _aio_run(call: Callable[[Any], Any]) -> Any:
+    """Runs `call(transcriber)` (a coroutine) with a new AsyncTranscriber, in an event loop of its own."""
+    import asyncio
+
+    async def main() -> Any:
+        async with aai.AsyncTranscriber() as transcriber:
+            return await call(transcriber)
+
+    return asyncio.run(main())
+
+
+def _async_done(transcriber: Any) -> Any:
+    """The completed transcript as an AsyncTranscript of `transcriber` (no request)."""
+    from assemblyai_native.prerecorded.v2.async_transcript import AsyncTranscript
+
+    t = aai.AsyncTranscript(W.done.id, transcriber.client)
+    t._set_handle(W.done._require()[0])
+    assert isinstance(t, AsyncTranscript)
+    return t
 
 # ---------------------------------------------------------------------------------------------
 # Faults and what each case expects
