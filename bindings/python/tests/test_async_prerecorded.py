@@ -126,7 +126,7 @@ def test_pending_transcriptions_hold_no_thread(here: LocalServer) -> None:
             tasks = [asyncio.ensure_future(transcriber.transcribe(synthetic(here))) for _ in range(50)]
             await asyncio.sleep(0.5)
             assert not any(t.done() for t in tasks), "finished before they could be checked"
-            assert os_threads() == baseline
+            assert os_threads() <= baseline  # (a thread of an earlier test may end meanwhile)
             return await asyncio.gather(*tasks)
 
     results = asyncio.run(main())
