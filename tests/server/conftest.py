@@ -18,8 +18,8 @@ def start_server():
     """Factory for a server with its own flags; stopped after the test."""
     started = []
 
-    def start(*args):
-        s = Server(*args)
+    def start(*args, env=None):
+        s = Server(*args, env=env)
         started.append(s)
         return s
 

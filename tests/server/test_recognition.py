@@ -359,3 +359,104 @@ def test_sync_and_dictation_recognise_speech(asr):
     status, answer, _ = post(asr, "/dictation/v1/transcribe/live", body({}, wav), chunked=True)
     assert status == 200, answer
     assert wer(REFS[LONG], normalise(answer["text"])) <= 0.15, answer["text"]
+
+
+def test_a_recogniser_stalled_mid_stream_closes_the_session_with_1011_and_recovers(start_server):
+    s = start_server("--recognizer-preload", "--recognizer-stall-ms", "1500")
+    first = s.ok("POST", "/_local/recognizer/start", key=None)
+    threading.Timer(1.5, lambda: os.kill(first["pid"], signal.SIGSTOP)).start()
+    got, close = stream(s, "/v3/ws?sample_rate=16000", speech_then_silence(LONG, 3))
+    assert close[0] == 1011, close
+    assert re.fullmatch(r"Internal error: Speech recognition failed: the recogniser stopped responding for \d+ s and was restarted",
+                        close[1]), close
+    state = wait_for(lambda: (st := s.ok("POST", "/_local/recognizer/start", key=None))["ready"] and st)
+    assert state["restarts"] == 1 and state["pid"] != first["pid"]
+    # The server stayed up, and the new worker recognises the next session.
+    got, close = stream(s, "/v3/ws?sample_rate=16000", speech_then_silence(SHORT))
+    finals = [m["transcript"] for _, m in got if m.get("type") == "Turn" and m["end_of_turn"]]
+    assert close[0] == 1000 and any("young man" in f for f in finals), finals
+
+
+# ---------------------------------------------------------------- long recordings
+
+def vm_hwm_mib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    raise AssertionError("no VmHWM")
+
+
+def long_recording(path, seconds, every_s):
+    """A WAV of about `seconds`: silence, with the SHORT sentence ("he was not an ill disposed
+    young man") starting at every_s/2, then every every_s. Returns the sentence start times and
+    the length (s)."""
+    speech = pcm(SHORT)
+    starts, t = [], 0.0
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        second = b"\0\0" * 16000
+        for i in range(seconds):
+            if i % every_s == every_s // 2:
+                starts.append(t)
+                w.writeframes(speech)
+                t += len(speech) / 32000
+            else:
+                w.writeframes(second)
+                t += 1
+    return starts, t
+
+
+def upload_file(s, path):
+    with open(path, "rb") as f:
+        req = urllib.request.Request(s.base + "/v2/upload", data=f, method="POST",
+                                     headers={"Authorization": KEY, "Content-Length": str(os.path.getsize(path))})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return json.loads(r.read())["upload_url"]
+
+
+def recognise_long(start_server, tmp_path, seconds, every_s, env=None, timeout=120):
+    path = tmp_path / "long.wav"
+    starts, length = long_recording(path, seconds, every_s)
+    s = start_server("--queued-ms", "0", "--processing-ms", "0", "--recognizer-preload", env=env)
+    state = s.ok("POST", "/_local/recognizer/start", key=None)
+    assert state["ready"], state
+    before = vm_hwm_mib(state["pid"])
+    t = s.submit(upload_file(s, path))
+    t = s.wait(t["id"], timeout=timeout)
+    assert t["status"] == "completed", t.get("error")
+    assert abs(t["audio_duration"] - length) <= 1, (t["audio_duration"], length)
+    grew = vm_hwm_mib(state["pid"]) - before
+    # Every sentence is found, at its own time (pieces are recognised with their offsets).
+    found = [w["start"] / 1000 for w in t["words"] if w["text"].lower().startswith("young")]
+    assert len(found) == len(starts), (found, starts)
+    for at, start in zip(found, starts):
+        assert start < at < start + 3, (found, starts)
+    return s, t, grew
+
+
+def test_a_long_recording_is_recognised_in_pieces_with_bounded_memory(start_server, tmp_path):
+    """10 minutes in pieces of 60 s (CI). Recognised whole, the worker would hold the decoded
+    file and run the voice-activity model over all of it at once (measured: about 270 MiB more
+    for one 300 s piece, growing with the piece)."""
+    s, t, grew = recognise_long(start_server, tmp_path, 600, 150, env={"AAI_RECOGNIZER_CHUNK_S": "60"})
+    assert grew < 250, f"the worker's peak RSS grew by {grew} MiB"
+
+
+@pytest.mark.skipif(not FULL, reason="AAI_ASR_FULL=1: a 3-hour recording (a few minutes)")
+def test_a_three_hour_recording_does_not_exhaust_memory(start_server, tmp_path):
+    """3 hours (the default 300 s pieces). Whole, its samples alone would be 660 MiB as float32."""
+    s, t, grew = recognise_long(start_server, tmp_path, 3 * 3600, 300, timeout=900)
+    assert grew < 400, f"the worker's peak RSS grew by {grew} MiB"
+    assert vm_hwm_mib(s.proc.pid) < 150   # the upload streamed to disk, not into the server
+
+
+def test_text_to_speech_mp3_is_recognised_back(asr):
+    """The MP3 the TTS route encodes (LAME) is speech the recogniser hears (PyAV decodes it)."""
+    status, mp3 = asr.request("POST", "/v1/speech", {"text": "The quick brown fox jumps over the lazy dog.",
+                                                     "encoding": "mp3", "sample_rate": 22050}, key=KEY)
+    assert status == 200 and mp3[:2] == b"\xff\xf3", mp3[:4]   # an MPEG-2 Layer III frame
+    t = transcribe(asr, mp3)
+    assert t["status"] == "completed", t.get("error")
+    assert wer("the quick brown fox jumps over the lazy dog".split(), normalise(t["text"])) <= 0.25, t["text"]
