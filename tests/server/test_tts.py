@@ -124,6 +124,88 @@ def test_events_word_timings_match_the_text(server):
     assert first_words < len(kinds) - 2 and "audio" in kinds[first_words:]
 
 
+# ---------------------------------------------------------------- MP3 (LAME, libmp3lame0)
+
+MP3_RATES = {  # version bits -> sample rates by index, samples per Layer III frame
+    3: ((44100, 48000, 32000), 1152), 2: ((22050, 24000, 16000), 576), 0: ((11025, 12000, 8000), 576)}
+MP3_KBPS = {  # MPEG 1 / MPEG 2 and 2.5, Layer III
+    3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)}
+
+
+def mp3_frames(data):
+    """Walks the MPEG audio frames of `data` (fails on anything else between them): a list of
+    (sample rate, bit rate, channel mode, samples)."""
+    frames, i = [], 0
+    while i + 4 <= len(data):
+        h = int.from_bytes(data[i:i + 4], "big")
+        assert h >> 21 == 0x7FF, f"no frame sync at byte {i} of {len(data)}"
+        version, layer, bri, sri, pad, mode = (h >> 19) & 3, (h >> 17) & 3, (h >> 12) & 15, (h >> 10) & 3, (h >> 9) & 1, (h >> 6) & 3
+        assert layer == 1 and version != 1 and sri != 3 and 0 < bri < 15, hex(h)   # Layer III
+        rates, per_frame = MP3_RATES[version]
+        rate, kbps = rates[sri], MP3_KBPS[3 if version == 3 else 2][bri]
+        frames.append((rate, kbps * 1000, mode, per_frame))
+        i += per_frame // 8 * kbps * 1000 // rate + pad
+    assert i == len(data), "a cut frame at the end"
+    return frames
+
+
+@pytest.mark.parametrize("rate,bit_rate", [(24000, 48000), (44100, 128000), (8000, 32000)])
+def test_mp3_output_is_constant_bit_rate_mono_frames_of_the_speech(server, rate, bit_rate):
+    req = urllib.request.Request(server.base + "/v1/speech", method="POST",
+                                 data=json.dumps({"text": SENTENCE, "encoding": "mp3", "sample_rate": rate,
+                                                  "bit_rate": bit_rate}).encode(),
+                                 headers={"Authorization": KEY, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as resp:
+        h, mp3 = resp.headers, resp.read()
+    assert h["Content-Type"] == "audio/mpeg" and h["X-TTS-Encoding"] == "mp3" and h["X-TTS-Bit-Rate"] == str(bit_rate)
+    assert "X-TTS-Container" not in h
+    frames = mp3_frames(mp3)
+    assert {f[:3] for f in frames} == {(rate, bit_rate, 3)}   # channel mode 3: mono
+    seconds = sum(f[3] for f in frames) / rate
+    duration = int(h["X-TTS-Audio-Duration-Ms"]) / 1000
+    # LAME adds its encoder delay (1105 samples) and pads the last frame: at most 3 frames more.
+    assert duration <= seconds <= duration + 3 * frames[0][3] / rate + 0.01, (seconds, duration)
+    # The same speech as the PCM output: decoded, about as loud and as long.
+    av = pytest.importorskip("av")
+    with av.open(io.BytesIO(mp3)) as c:
+        decoded = b"".join(bytes(f.to_ndarray().astype("<i2").tobytes()) if f.format.name == "s16"
+                           else (f.to_ndarray() * 32767).astype("<i2").tobytes() for f in c.decode(audio=0))
+    _, pcm = post(server, "/v1/speech", {"text": SENTENCE, "sample_rate": rate})
+    loud_mp3, loud_pcm = mean_square(samples(decoded)), mean_square(samples(pcm))
+    assert 0.5 < loud_mp3 / loud_pcm < 2, (loud_mp3, loud_pcm)
+
+
+def test_mp3_streamed_and_over_events(server):
+    body = {"text": SENTENCE, "encoding": "mp3", "stream": True}
+    status, streamed = post(server, "/v1/speech", body)
+    assert status == 200 and mp3_frames(streamed)[0][:2] == (24000, 64000)   # bit_rate defaults to 64000
+    req = urllib.request.Request(server.base + "/v1/speech/events", method="POST",
+                                 data=json.dumps({"text": SENTENCE, "encoding": "mp3"}).encode(),
+                                 headers={"Authorization": KEY, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as resp:
+        raw = resp.read().decode()
+    events = [(dict(line.split(": ", 1) for line in b.split("\n"))) for b in raw.strip().split("\n\n")]
+    assert events[-1]["event"] == "done"
+    audio = b"".join(base64.b64decode(json.loads(e["data"])["audio"]) for e in events if e["event"] == "audio")
+    assert sum(f[3] for f in mp3_frames(audio)) / 24000 >= json.loads(events[-1]["data"])["audio_duration_ms"] / 1000
+
+
+def test_mp3_over_a_session_each_request_is_whole(server):
+    with ws(server, "encoding=mp3&sample_rate=16000") as conn:
+        assert json.loads(conn.recv(timeout=5))["type"] == "Begin"
+        for text in ("Hello world.", "Second one."):
+            conn.send(json.dumps({"type": "Generate", "text": text}))
+            conn.send(json.dumps({"type": "Flush"}))
+            got = frames_until(conn, "FlushDone")
+            audio = b"".join(base64.b64decode(f["audio"]) for f in got if f["type"] == "Audio")
+            frames = mp3_frames(audio)
+            assert {f[:3] for f in frames} == {(16000, 64000, 3)}
+            assert sum(f[3] for f in frames) / 16 >= got[-1]["audio_duration_ms"]
+        conn.send(json.dumps({"type": "Terminate"}))
+        frames_until(conn, "Termination")
+
+
 @pytest.mark.parametrize("body,status,code,param", [
     ({"text": ""}, 422, "invalid_parameter", "text"),
     ({"text": "a" * 5001}, 422, "invalid_parameter", "text"),
@@ -132,7 +214,8 @@ def test_events_word_timings_match_the_text(server):
     ({"text": "hi", "voice": "aai-jane"}, 422, "invalid_parameter", "voice"),
     ({"text": "hi", "sample_rate": 12345}, 422, "invalid_parameter", "sample_rate"),
     ({"text": "hi", "encoding": "flac"}, 422, "invalid_parameter", "encoding"),
-    ({"text": "hi", "encoding": "mp3"}, 422, "invalid_parameter", "encoding"),
+    ({"text": "hi", "encoding": "mp3", "container": "wav"}, 422, "invalid_parameter", "container"),
+    ({"text": "hi", "encoding": "mp3", "sample_rate": 8000, "bit_rate": 128000}, 422, "invalid_parameter", "bit_rate"),
     ({"text": "hi", "bit_rate": 64000}, 422, "invalid_parameter", "bit_rate"),
     ({"text": "hi", "language": "klingon"}, 422, "invalid_parameter", "language"),
     ({"text": "hi", "model_id": "other"}, 422, "invalid_parameter", "model_id"),

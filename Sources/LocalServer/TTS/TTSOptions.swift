@@ -163,9 +163,9 @@ struct TTSOptions: Sendable {
         } else if encoding == "mp3" {
             bitRate = 64000
         }
-        if encoding == "mp3" {
-            // Not produced offline: no MP3 encoder in the server's dependencies.
-            throw .invalid("encoding", "the local server cannot encode mp3; use pcm_s16le, pcm_mulaw or pcm_alaw")
+        if encoding == "mp3", let why = MP3Encoder.unavailableReason {
+            // LAME (libmp3lame0) is opened at run time (TTS/MP3Encoder.swift).
+            throw .invalid("encoding", why)
         }
         if let v = fields["extend_biometric_consent"], !v.isNull {
             guard let b = v.boolValue else { throw .invalid("extend_biometric_consent", "extend_biometric_consent must be a boolean") }

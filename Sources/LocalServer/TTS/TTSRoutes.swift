@@ -31,6 +31,7 @@ struct TTSRoutes: RouteGroup {
         router.post("/v1/speech") { _, context in
             let (text, options, stream) = try Self.parse(context)
             let requestID = UUID().uuidString.lowercased()
+            let encoder = try SpeechEncoder(options)
             let pieces = TTSSynthesis.start(text: text, options: options)
             let billed = text.unicodeScalars.count
             if !stream {
@@ -38,11 +39,12 @@ struct TTSRoutes: RouteGroup {
                 var duration = 0
                 for try await piece in pieces {
                     switch piece {
-                    case .samples(let s): audio += SpeechCodec.encode(s, encoding: options.encoding)
+                    case .samples(let s): audio += encoder.encode(s)
                     case .words: break
                     case .done(let ms): duration = ms
                     }
                 }
+                audio += encoder.finish()
                 if options.container == "wav" {
                     audio = SpeechCodec.wavHeader(sampleRate: options.sampleRate, encoding: options.encoding, dataBytes: audio.count) + audio
                 }
@@ -55,7 +57,7 @@ struct TTSRoutes: RouteGroup {
                 ? SpeechCodec.wavHeader(sampleRate: options.sampleRate, encoding: options.encoding, dataBytes: nil) : []
             var durationMs: Int? = nil
             while durationMs == nil, let piece = try await iterator.next() {
-                if case .samples(let s) = piece { first += SpeechCodec.encode(s, encoding: options.encoding); break }
+                if case .samples(let s) = piece { first += encoder.encode(s); break }
                 if case .done(let ms) = piece { durationMs = ms }
             }
             let head = first
@@ -64,9 +66,12 @@ struct TTSRoutes: RouteGroup {
                                 if !head.isEmpty { try await writer.write(ByteBuffer(bytes: head)) }
                                 while let piece = try await iterator.next() {
                                     if case .samples(let s) = piece {
-                                        try await writer.write(ByteBuffer(bytes: SpeechCodec.encode(s, encoding: options.encoding)))
+                                        let bytes = encoder.encode(s)
+                                        if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
                                     }
                                 }
+                                let last = encoder.finish()
+                                if !last.isEmpty { try await writer.write(ByteBuffer(bytes: last)) }
                                 try await writer.finish(nil)
                             })
         }
@@ -78,6 +83,7 @@ struct TTSRoutes: RouteGroup {
             }
             let requestID = UUID().uuidString.lowercased()
             let billed = text.unicodeScalars.count
+            let encoder = try SpeechEncoder(options)
             let pieces = TTSSynthesis.start(text: text, options: options)
             var headers = options.headers(requestID: requestID, billed: billed, durationMs: nil)
             headers[.contentType] = "text/event-stream"
@@ -90,14 +96,19 @@ struct TTSRoutes: RouteGroup {
                     for try await piece in pieces {
                         switch piece {
                         case .samples(let s):
-                            let audio = Data(SpeechCodec.encode(s, encoding: options.encoding)).base64EncodedString()
-                            try await send("audio", ["type": .string("Audio"), "audio": .string(audio)])
+                            let bytes = encoder.encode(s)
+                            guard !bytes.isEmpty else { break }   // mp3: no frame completed yet
+                            try await send("audio", ["type": .string("Audio"), "audio": .string(Data(bytes).base64EncodedString())])
                         case .words(let words):
                             try await send("word_boundaries", [
                                 "type": .string("WordBoundaries"), "audio_start_ms": .int(0),
                                 "words": .array(words.map(TTSSynthesis.wordJSON)),
                             ])
                         case .done(let ms):
+                            let last = encoder.finish()
+                            if !last.isEmpty {
+                                try await send("audio", ["type": .string("Audio"), "audio": .string(Data(last).base64EncodedString())])
+                            }
                             try await send("done", ["type": .string("Done"), "audio_duration_ms": .int(ms), "billed_characters": .int(billed)])
                         }
                     }

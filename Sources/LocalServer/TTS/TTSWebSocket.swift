@@ -254,16 +254,25 @@ actor TTSServerSession {
         let startMs = streamedMs
         if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             do {
+                // Each request is a whole stream of its encoding (an MP3 request ends with its last frames).
+                let encoder = try SpeechEncoder(options)
                 for try await piece in TTSSynthesis.start(text: text, options: options) {
                     guard gen == generation, !closed else { return }
                     switch piece {
                     case .samples(let s):
-                        let bytes = SpeechCodec.encode(s, encoding: options.encoding)
+                        let bytes = encoder.encode(s)
                         currentRequestMs += s.count * 1000 / options.sampleRate
+                        guard !bytes.isEmpty else { break }
                         try await send(["type": .string("Audio"), "flush_id": .int(flushID),
                                         "audio": .string(Data(bytes).base64EncodedString())])
                     case .words(let w): words += w
-                    case .done(let ms): durationMs = ms
+                    case .done(let ms):
+                        durationMs = ms
+                        let last = encoder.finish()
+                        if !last.isEmpty {
+                            try await send(["type": .string("Audio"), "flush_id": .int(flushID),
+                                            "audio": .string(Data(last).base64EncodedString())])
+                        }
                     }
                 }
             } catch {
