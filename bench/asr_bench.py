@@ -233,6 +233,8 @@ def main():
     ap.add_argument("--trace", action="store_true",
                     help="also print where the first streaming partial's time went (the worker's AAI_RECOGNIZER_TRACE)")
     ap.add_argument("--stream-only", action="store_true", help="only the streaming rows (with --trace: quick A/B runs)")
+    ap.add_argument("--long-hours", type=float, default=0,
+                    help="also a recording this long (silence, a LibriVox sentence every 5 minutes): time and worker RSS")
     args = ap.parse_args()
     if not DATA.exists():
         sys.exit("pocketsphinx-testdata is not installed (scripts/deps installs it)")
@@ -306,6 +308,8 @@ def main():
         if not args.stream_only:
             rows.append(("concurrent transcriptions sustained (each faster than real time)", str(sustained), "2 cores, --recognizer-jobs 2"))
         rows.append(("peak RSS, recogniser worker", f"{peak_rss_mib(server.worker_pid):.0f} MiB", "VmHWM"))
+        if args.long_hours:
+            rows.append(long_recording_row(server, args.long_hours))
         rows.append(("peak RSS, server", f"{peak_rss_mib(server.proc.pid):.0f} MiB", "VmHWM"))
     finally:
         server.stop()
@@ -321,6 +325,40 @@ def main():
         print("First partial, step by step (seconds from the speech onset; client and worker share CLOCK_MONOTONIC):")
         for line in timeline:
             print(line)
+
+
+def long_recording_row(server, hours):
+    """A recording of `hours`, silence with the 3-s LibriVox sentence 0880 every 5 minutes,
+    uploaded from disk: wall time, words found, and how much the worker's peak RSS grew."""
+    import tempfile
+    sentence, _ = pcm_of(DATA / "librivox/sense_and_sensibility_01_austen_64kb-0880.wav")
+    seconds = int(hours * 3600)
+    with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+        with wave.open(f.name, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(16000)
+            for i in range(seconds):
+                w.writeframes(sentence if i % 300 == 150 else b"\0\0" * 16000)
+        size = os.path.getsize(f.name)
+        before = peak_rss_mib(server.worker_pid)
+        t0 = time.monotonic()
+        with open(f.name, "rb") as body:
+            req = urllib.request.Request(server.base + "/v2/upload", data=body, method="POST",
+                                         headers={"Authorization": KEY, "Content-Length": str(size)})
+            with urllib.request.urlopen(req, timeout=600) as r:
+                url = json.loads(r.read())["upload_url"]
+        t = server.call("POST", "/v2/transcript", {"audio_url": url})
+        while t["status"] not in ("completed", "error"):
+            time.sleep(0.5)
+            t = server.call("GET", f"/v2/transcript/{t['id']}")
+        wall = time.monotonic() - t0
+    after = peak_rss_mib(server.worker_pid)
+    found = sum(1 for w in t.get("words") or [] if w["text"].lower().startswith("young"))
+    return (f"{hours:g}-hour WAV ({size >> 20} MiB; a sentence every 5 min)",
+            f"{wall:.0f} s, worker peak RSS +{after - before:.0f} MiB",
+            f"{t['status']}, {found}/{len(range(150, seconds, 300))} sentences found; peak RSS {before:.0f} -> {after:.0f} MiB "
+            f"(recognised in 5-minute pieces: the growth is one piece's, whatever the length)")
 
 
 def wav_bytes(pcm, rate=16000):
