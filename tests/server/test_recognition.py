@@ -460,3 +460,26 @@ def test_text_to_speech_mp3_is_recognised_back(asr):
     t = transcribe(asr, mp3)
     assert t["status"] == "completed", t.get("error")
     assert wer("the quick brown fox jumps over the lazy dog".split(), normalise(t["text"])) <= 0.25, t["text"]
+
+
+def test_beyond_capacity_sync_dictation_and_local_recognize_get_429_with_retry_after(start_server):
+    """The body-audio routes share the recogniser's places with transcripts: with the one place
+    taken (and no queue), each answers 429 with Retry-After, and recognises again once it is free."""
+    from test_audio_requests import body, post
+    s = start_server("--queued-ms", "0", "--processing-ms", "0", "--recognizer-jobs", "1", "--recognizer-queue", "0",
+                     "--recognizer-preload")
+    assert s.ok("POST", "/_local/recognizer/start", key=None)["ready"]
+    held = s.submit(s.upload(long_audio(120)))
+    wait_for(lambda: s.ok("GET", "/_local/recognizer", key=None)["outstanding"] == 1)
+    wav = (DATA / f"{SHORT}.wav").read_bytes()
+    for path, chunked in (("/v1/transcribe", False), ("/dictation/v1/transcribe/live", True)):
+        status, answer, headers = post(s, path, body({}, wav), chunked=chunked)
+        assert status == 429, (path, status, answer)
+        assert int(headers["Retry-After"]) >= 1 and answer["title"] == "Too Many Requests", (path, answer)
+    req = urllib.request.Request(s.base + "/_local/recognize", data=wav, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=30)
+    assert e.value.code == 429 and int(e.value.headers["Retry-After"]) >= 1
+    assert s.wait(held["id"], timeout=120)["status"] == "completed"
+    status, answer, _ = post(s, "/v1/transcribe", body({}, wav))
+    assert status == 200 and "young man" in answer["text"], answer
