@@ -36,6 +36,8 @@ final class IODriver: LoopClient {
     private var stopped = false
     // Connecting through the loop.
     private var easy: UnsafeMutableRawPointer?
+    /// The easy handle's own connection cache (WebSocketConnection.makeShare), the connection's once connected.
+    private var share: UnsafeMutableRawPointer?
     private var errorBuffer: UnsafeMutablePointer<CChar>?
     private var connectDeadline = 0
     private var key = ""
@@ -70,7 +72,13 @@ final class IODriver: LoopClient {
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         buffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer = buffer
-        easy = try WebSocketConnection.makeEasy(url: url, deadlineMs: deadlineMs, errorBuffer: buffer)
+        share = WebSocketConnection.makeShare()
+        do {
+            easy = try WebSocketConnection.makeEasy(url: url, deadlineMs: deadlineMs, errorBuffer: buffer, share: share)
+        } catch {
+            releaseCurl()
+            throw error
+        }
         key = WebSocketHandshake.makeKey()
         request = WebSocketHandshake.request(host: url.hostHeader, target: url.target, key: key, headers: headers)
     }
@@ -83,6 +91,10 @@ final class IODriver: LoopClient {
             if let multi = StreamingLoop.ifStarted?.multi { _ = curl_multi_remove_handle(multi, easy) }
             curl_easy_cleanup(easy)
             self.easy = nil
+        }
+        if let share {
+            curl_share_cleanup(share)  // after the easy handle that used it
+            self.share = nil
         }
         errorBuffer?.deallocate()
         errorBuffer = nil
@@ -105,8 +117,9 @@ final class IODriver: LoopClient {
             failure = AssemblyAIError(.connection, "\(wsWhat): libcurl gave no socket")
             return -1
         }
-        connection = WebSocketConnection.opened(easy: easy, fd: Int32(socket), multi: multi)
+        connection = WebSocketConnection.opened(easy: easy, fd: Int32(socket), multi: multi, share: share)
         self.easy = nil  // the connection's now
+        share = nil
         errorBuffer?.deallocate()
         errorBuffer = nil
         phase = .handshake

@@ -61,17 +61,38 @@ final class WebSocketConnection {
 
     /// The multi handle the easy handle is in (the streaming loop's), or nil (its own).
     private let multi: UnsafeMutableRawPointer?
+    /// The easy handle's connection cache of its own (see makeShare), released after it.
+    private let share: UnsafeMutableRawPointer?
 
-    private init(easy: UnsafeMutableRawPointer, fd: Int32, multi: UnsafeMutableRawPointer? = nil) {
+    private init(easy: UnsafeMutableRawPointer, fd: Int32, multi: UnsafeMutableRawPointer? = nil,
+                 share: UnsafeMutableRawPointer? = nil) {
         self.easy = easy
         self.fd = fd
         self.multi = multi
+        self.share = share
     }
 
     /// A connection libcurl opened through a multi handle (the streaming loop's): it stays in
     /// that multi handle (libcurl closes a CONNECT_ONLY connection removed from it) until close().
-    static func opened(easy: UnsafeMutableRawPointer, fd: Int32, multi: UnsafeMutableRawPointer) -> WebSocketConnection {
-        WebSocketConnection(easy: easy, fd: fd, multi: multi)
+    /// `share` (from makeShare, set on `easy`) is released with it.
+    static func opened(easy: UnsafeMutableRawPointer, fd: Int32, multi: UnsafeMutableRawPointer,
+                       share: UnsafeMutableRawPointer?) -> WebSocketConnection {
+        WebSocketConnection(easy: easy, fd: fd, multi: multi, share: share)
+    }
+
+    /// A libcurl share handle holding only a connection cache, for one easy handle in a shared
+    /// multi handle. libcurl 7.88 finds a CONNECT_ONLY connection again on every curl_easy_send
+    /// and curl_easy_recv by walking its cache's list of connections: in the streaming loop's
+    /// multi handle, that is every session's connection (with 1000 sessions, 15% of the process's
+    /// CPU went there). With a cache of its own, the walk is one connection long. nil if libcurl
+    /// refused one (the connection then lives in the multi handle's cache, as before).
+    static func makeShare() -> UnsafeMutableRawPointer? {
+        guard let share = curl_share_init() else { return nil }
+        guard aai_curl_share_setopt_long(share, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_CONNECT.rawValue)) == CURLSHE_OK else {
+            curl_share_cleanup(share)
+            return nil
+        }
+        return share
     }
 
     private var closed = false
@@ -84,14 +105,17 @@ final class WebSocketConnection {
         closed = true
         if let multi { _ = curl_multi_remove_handle(multi, easy) }
         curl_easy_cleanup(easy)
+        if let share { curl_share_cleanup(share) }
     }
 
     /// A libcurl handle set up to open the connection to `url` (CONNECT_ONLY: DNS, proxy tunnel,
     /// TLS with verification), for curl_easy_perform or a multi handle. `errorBuffer` must hold
     /// CURL_ERROR_SIZE bytes and live as long as the transfer.
-    static func makeEasy(url: WebSocketURL, deadlineMs: Int, errorBuffer: UnsafeMutablePointer<CChar>?) throws(AssemblyAIError) -> UnsafeMutableRawPointer {
+    static func makeEasy(url: WebSocketURL, deadlineMs: Int, errorBuffer: UnsafeMutablePointer<CChar>?,
+                         share: UnsafeMutableRawPointer? = nil) throws(AssemblyAIError) -> UnsafeMutableRawPointer {
         _ = curlGlobalInit
         guard let easy = curl_easy_init() else { throw AssemblyAIError(.noMemory, "could not create a libcurl handle") }
+        if let share { _ = aai_curl_setopt_ptr(easy, CURLOPT_SHARE, share) }
         _ = aai_curl_setopt_str(easy, CURLOPT_URL, url.curlURL)
         _ = aai_curl_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1)
         _ = aai_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
