@@ -10,6 +10,8 @@
    Bounded in time: AAI_STRESS_SECONDS (default 4) per phase, a watchdog fails the run if
    anything hangs. */
 #include "harness.h"
+#include "stream_audio.h"
+#include <dirent.h>
 #include <stdatomic.h>
 
 #define THREADS 32
@@ -360,9 +362,150 @@ static void test_streaming_threads(void) {
     if (first_problem[0]) fprintf(stderr, "  first problem: %s\n", first_problem);
 }
 
+/* ---- phase 4: many sessions at once (issue 16): opening, sending, faulting, closing and freeing
+   together on the one I/O loop, some closed or freed from their own callback. Under
+   scripts/sanitize thread this is ThreadSanitizer over the loop and the callback pool. ---- */
+#define MANY_OPENERS 8
+static int many_sessions = 200;   /* AAI_STRESS_SESSIONS */
+static int many_per;              /* sessions per opener thread */
+static int16_t *many_audio;       /* speech the local server turns into Turns (1 s) */
+enum { MANY_CLOSE, MANY_CLOSE_IN_CALLBACK, MANY_FREE_WHILE_SENDING, MANY_FREE_IN_CALLBACK };
+typedef struct many_session {
+    aai_streaming *s;
+    int mode;
+    atomic_int closed, freed_by_callback, freed, after_free;   /* freed: set once a free returned */
+    atomic_long events;
+} many_session;
+
+static void on_many_event(const aai_streaming_event *e, void *u) {
+    many_session *m = u;
+    if (atomic_load(&m->freed)) atomic_fetch_add(&m->after_free, 1);
+    atomic_fetch_add(&m->events, 1);
+    if (e->type == AAI_STREAMING_EVENT_CLOSED) atomic_store(&m->closed, 1);
+    if (e->type != AAI_STREAMING_EVENT_TURN) return;
+    if (m->mode == MANY_CLOSE_IN_CALLBACK && !atomic_load(&m->closed)) {
+        aai_status st = aai_streaming_close(m->s, 5000);   /* returns at once in a callback */
+        if (st != AAI_OK && st != AAI_ERR_STATE) problem("close in callback: %s%s", aai_last_error_message(), "");
+    }
+    if (m->mode == MANY_FREE_IN_CALLBACK && !atomic_exchange(&m->freed_by_callback, 1)) {
+        aai_streaming_free(m->s);   /* no callback of it after this one */
+        atomic_store(&m->freed, 1);
+    }
+}
+
+static void *many_opener(void *arg) {
+    many_session *all = arg;
+    for (int i = 0; i < many_per; i++) {
+        many_session *m = &all[i];
+        aai_status st = aai_streaming_new(client, AAI_STREAMING_V3, &m->s);
+        if (st == AAI_OK) st = aai_streaming_set_callback(m->s, on_many_event, m);
+        if (st == AAI_OK) st = aai_streaming_connect(m->s);
+        expect(st, "many: connect", AAI_OK, AAI_OK);
+    }
+    /* Every session of this opener streams its second of speech in 50 ms chunks, interleaved. */
+    for (int k = 0; k < 20; k++) {
+        for (int i = 0; i < many_per; i++) {
+            many_session *m = &all[i];
+            if (m->mode == MANY_FREE_WHILE_SENDING && k == 10) {
+                aai_streaming_free(m->s);
+                atomic_store(&m->freed, 1);
+            }
+            aai_status st = aai_streaming_send_audio(m->s, many_audio + k * 800, 1600);
+            /* OK; STATE once closed (a fault, a close in a callback); INVALID_ARGUMENT once freed */
+            if (st != AAI_OK && st != AAI_ERR_STATE && st != AAI_ERR_INVALID_ARGUMENT)
+                problem("many: send: %s%s", aai_last_error_message(), "");
+        }
+        usleep(20 * 1000);
+    }
+    for (int i = 0; i < many_per; i++) {
+        many_session *m = &all[i];
+        if (m->mode == MANY_CLOSE) {
+            aai_status st = aai_streaming_close(m->s, 10000);
+            /* a fault the server armed ends some sessions: their close reports it */
+            if (st != AAI_OK && st != AAI_ERR_CONNECTION && st != AAI_ERR_PROTOCOL && st != AAI_ERR_SERVER)
+                problem("many: close: %s%s", aai_status_name(st), aai_last_error_message());
+        }
+        if (m->mode == MANY_CLOSE_IN_CALLBACK) {
+            double end = h_now_ms() + 10000;
+            while (!atomic_load(&m->closed) && h_now_ms() < end) usleep(5000);
+        }
+        aai_streaming_free(m->s);   /* again for the ones already freed: a no-op on a freed handle */
+        atomic_store(&m->freed, 1);
+    }
+    return NULL;
+}
+
+static int count_entries(const char *path) {
+    int n = 0;
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    struct dirent *e;
+    while ((e = readdir(d))) n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+static void test_many_sessions_at_once(void) {
+    long problems_before = atomic_load(&errors_unexpected);
+    int per = many_per = many_sessions / MANY_OPENERS;
+    many_session *all = calloc((size_t)(per * MANY_OPENERS), sizeof *all);
+    many_audio = h_stream_samples("Hello there. How are you?", 1000, 16000);
+    for (int i = 0; i < per * MANY_OPENERS; i++) all[i].mode = i % 4;
+    /* WebSocket faults for some of the sessions: a reset, a close frame, a broken frame, a FIN. */
+    static const char *faults[] = {
+        "{\"kind\":\"ws_reset\",\"path\":\"/v3/ws\",\"after_messages\":2,\"count\":%d}",
+        "{\"kind\":\"ws_close\",\"path\":\"/v3/ws\",\"after_messages\":3,\"close_code\":3005,\"reason\":\"x\",\"count\":%d}",
+        "{\"kind\":\"ws_malformed_frame\",\"frame\":\"opcode\",\"path\":\"/v3/ws\",\"after_messages\":2,\"count\":%d}",
+        "{\"kind\":\"ws_drop\",\"path\":\"/v3/ws\",\"after_messages\":4,\"count\":%d}",
+    };
+    char url[256], body[256];
+    snprintf(url, sizeof url, "%s/_local/faults", h_server_url);
+    for (int f = 0; f < 4; f++) {
+        snprintf(body, sizeof body, faults[f], many_sessions / 16 + 1);
+        long status = 0;
+        free(h_http("POST", url, body, &status, NULL));
+        CHECK(status == 200 || status == 201);
+    }
+    int threads0 = count_entries("/proc/self/task"), fds0 = count_entries("/proc/self/fd");
+    pthread_t th[MANY_OPENERS];
+    double t0 = h_now_ms();
+    for (int i = 0; i < MANY_OPENERS; i++) {
+        /* each opener owns `per` sessions, interleaved with the others' on the loop */
+        pthread_create(&th[i], NULL, many_opener, all + i * per);
+    }
+    for (int i = 0; i < MANY_OPENERS; i++) pthread_join(th[i], NULL);
+    many_sessions = per * MANY_OPENERS;
+    usleep(50 * 1000);
+    long after_free = 0, events = 0, closed = 0;
+    for (int i = 0; i < many_sessions; i++) {
+        after_free += atomic_load(&all[i].after_free);
+        events += atomic_load(&all[i].events);
+        closed += atomic_load(&all[i].closed);
+    }
+    int io = 0, cbs = 0, live = -1;
+    aai_streaming_threads(&io, &cbs, &live);
+    CHECK(after_free == 0);   /* no callback once free returned (or after a free in a callback) */
+    CHECK(live == 0);         /* every session left the loop */
+    CHECK(events > many_sessions);
+    /* nothing per session is left: threads back to the loop's and the pool's (a temporary pool
+       thread may still be leaving), descriptors back to where they were */
+    CHECK(count_entries("/proc/self/fd") == fds0);
+    CHECK(count_entries("/proc/self/task") <= threads0 + 2);
+    printf("# %d sessions at once in %.1f s: %ld events, %ld CLOSED delivered\n", many_sessions, (h_now_ms() - t0) / 1000,
+           events, closed);
+    long status = 0;
+    free(h_http("DELETE", url, NULL, &status, NULL));
+    CHECK(atomic_load(&errors_unexpected) == problems_before);
+    if (first_problem[0]) fprintf(stderr, "  first problem: %s\n", first_problem);
+    free(many_audio);
+    free(all);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     if (getenv("AAI_STRESS_SECONDS")) seconds = atof(getenv("AAI_STRESS_SECONDS"));
+    if (getenv("AAI_STRESS_SESSIONS")) many_sessions = atoi(getenv("AAI_STRESS_SESSIONS"));
+    if (many_sessions < MANY_OPENERS) many_sessions = MANY_OPENERS;
     signal(SIGALRM, on_alarm);
     alarm((unsigned)(seconds * 3 + 90));
     if (h_start_server(NULL) != 0) return 1;
@@ -382,6 +525,7 @@ int main(void) {
     RUN(test_32_threads_share_everything);
     RUN(test_free_while_in_use);
     RUN(test_streaming_threads);
+    RUN(test_many_sessions_at_once);
     printf("# %ld calls in %.1f s, %ld calls on freed handles refused\n", atomic_load(&ops), (h_now_ms() - t0) / 1000,
            atomic_load(&invalid_after_free));
     aai_config_free(shared_cfg);
