@@ -72,11 +72,35 @@ struct StreamingSessionRecord: Sendable {
     }
 }
 
+/// The record of sessions in the order they opened, with each id's place in it: a session
+/// updates its record on every message (audio in, messages out), and with thousands of sessions
+/// at once a search through the list on each update was most of the server's CPU.
+struct StreamingSessionRecords: Sendable {
+    private var all: [StreamingSessionRecord] = []
+    private var position: [String: Int] = [:]
+
+    mutating func append(_ r: StreamingSessionRecord) {
+        position[r.id] = all.count  // the newest record of an id is the one updated
+        all.append(r)
+    }
+
+    mutating func update(_ id: String, _ change: (inout StreamingSessionRecord) -> Void) {
+        if let i = position[id] { change(&all[i]) }
+    }
+
+    mutating func removeAll() {
+        all.removeAll()
+        position.removeAll()
+    }
+
+    func map<T>(_ transform: (StreamingSessionRecord) throws -> T) rethrows -> [T] { try all.map(transform) }
+}
+
 final class StreamingState: Sendable {
     static let shared = StreamingState()
 
     let tokens = Locked<[String: StreamingToken]>([:])
-    let sessions = Locked<[StreamingSessionRecord]>([])
+    let sessions = Locked(StreamingSessionRecords())
     let settings = Locked(StreamingSettings())
 
     func newToken(_ protocolVersion: StreamProtocol, expiresInSeconds: Int, maxSessionSeconds: Int?) -> String {
@@ -108,8 +132,6 @@ final class StreamingState: Sendable {
     }
 
     func update(_ id: String, _ change: (inout StreamingSessionRecord) -> Void) {
-        sessions.withLock { all in
-            if let i = all.lastIndex(where: { $0.id == id }) { change(&all[i]) }
-        }
+        sessions.withLock { $0.update(id, change) }
     }
 }
