@@ -15,6 +15,16 @@
  * matches with the server's record of what it sent and when (sent_ns), for the cross-SDK
  * latency and the check that no turn was lost or reordered.
  * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL.
+ *
+ *   bench_stream SESSIONS SECONDS DUMP PHASES STAGGER
+ *
+ * STAGGER > 0 (seconds): the paced simulation of many short sessions. Session i connects at
+ * i * STAGGER / SESSIONS seconds (8 connecting threads), streams SECONDS of audio at real-time
+ * pace from then on (one pacing thread; each chunk made when it is sent, so 10,000 sessions need
+ * no audio in memory), and is closed by one of 8 closing threads when its audio is out; so about
+ * SESSIONS * SECONDS / STAGGER sessions are open at once. The threads, descriptors and RSS are
+ * sampled every 100 ms: the figures per session are taken at the peak of open sessions
+ * (peak_sessions). The other figures are as above.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <assemblyai.h>
@@ -106,8 +116,204 @@ static void json_string(FILE *f, const char *s) {
     fputc('"', f);
 }
 
+/* ---- the paced simulation (STAGGER > 0) ---- */
+#include <pthread.h>
+#include <stdatomic.h>
+typedef struct {
+    unsigned char frame[256];   /* the embedded text's frame (stream_audio.h), repeated over the samples */
+    size_t frame_len;
+    int64_t start_ns;           /* when it is due to connect */
+    int64_t t0_ns;              /* when it connected (its chunks are paced from there) */
+    atomic_int state;           /* 0 waiting, 1 connected, 2 audio out (closing), 3 closed */
+    size_t next_chunk;
+} sim_session;
+static sim_session *sims;
+static session *sim_ss;
+static int sim_n;
+static atomic_int sim_next_connect, sim_failed;
+static size_t sim_chunks;
+static pthread_mutex_t close_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t close_cond = PTHREAD_COND_INITIALIZER;
+static int *close_queue, close_head, close_tail, close_done;
+
+static void sim_frame(sim_session *x, const char *text, int span_ms) {
+    size_t tl = strlen(text);
+    if (tl > sizeof x->frame - 17) tl = sizeof x->frame - 17;
+    unsigned char *f = x->frame;
+    memcpy(f, "AAIT", 4);
+    f[4] = 1;
+    for (int i = 0; i < 4; i++) f[5 + i] = (unsigned char)((unsigned)span_ms >> (8 * i));
+    for (int i = 0; i < 4; i++) f[9 + i] = (unsigned char)((unsigned)tl >> (8 * i));
+    memcpy(f + 13, text, tl);
+    uint32_t crc = h_crc32_ieee(f + 4, 9 + tl);
+    for (int i = 0; i < 4; i++) f[13 + tl + i] = (unsigned char)(crc >> (8 * i));
+    x->frame_len = 17 + tl;
+}
+
+static void sim_chunk(const sim_session *x, size_t first, size_t n, int16_t *out) {
+    size_t bits = x->frame_len * 8;
+    for (size_t i = 0; i < n; i++) {
+        size_t b = (first + i) % bits;
+        out[i] = (int16_t)((x->frame[b / 8] >> (7 - b % 8)) & 1);
+    }
+}
+
+static void *sim_connector(void *arg) {
+    aai_client *client = arg;
+    for (;;) {
+        int i = atomic_fetch_add(&sim_next_connect, 1);
+        if (i >= sim_n) return NULL;
+        int64_t wait = sims[i].start_ns - now_ns();
+        if (wait > 0) {
+            struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
+            nanosleep(&ts, NULL);
+        }
+        aai_status st = aai_streaming_new(client, AAI_STREAMING_V3, &sim_ss[i].s);
+        if (st == AAI_OK) st = aai_streaming_set_callback(sim_ss[i].s, on_event, &sim_ss[i]);
+        if (st == AAI_OK) st = aai_streaming_set_sample_rate(sim_ss[i].s, RATE);
+        if (st == AAI_OK) st = aai_streaming_connect(sim_ss[i].s);
+        if (st != AAI_OK) {
+            fprintf(stderr, "session %d: %s: %s\n", i, aai_status_name(st), aai_last_error_message());
+            atomic_fetch_add(&sim_failed, 1);
+            atomic_store(&sims[i].state, 3);
+            continue;
+        }
+        sims[i].t0_ns = now_ns();
+        atomic_store(&sims[i].state, 1);
+    }
+}
+
+static void *sim_closer(void *arg) {
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&close_lock);
+        while (close_head == close_tail && !close_done) pthread_cond_wait(&close_cond, &close_lock);
+        if (close_head == close_tail) { pthread_mutex_unlock(&close_lock); return NULL; }
+        int i = close_queue[close_head++];
+        pthread_mutex_unlock(&close_lock);
+        aai_status st = aai_streaming_close(sim_ss[i].s, 30000);
+        if (st != AAI_OK) {
+            fprintf(stderr, "close %d: %s\n", i, aai_last_error_message());
+            atomic_fetch_add(&sim_failed, 1);
+        }
+        atomic_store(&sims[i].state, 3);
+    }
+}
+
+static int simulate(aai_client *client, int n, double seconds, double stagger, const char *dump_path) {
+    sim_n = n;
+    sims = calloc((size_t)n, sizeof *sims);
+    sim_ss = calloc((size_t)n, sizeof *sim_ss);
+    close_queue = calloc((size_t)n, sizeof *close_queue);
+    size_t chunk = RATE * CHUNK_MS / 1000;
+    sim_chunks = (size_t)(seconds * RATE) / chunk;
+    int words = (int)((seconds * 1000 - 1500) / 400) / 4 * 4;
+    for (int i = 0; i < n; i++) {
+        char text[512] = "";
+        for (int w = 0; w < words; w += 4) {
+            size_t len = strlen(text);
+            snprintf(text + len, sizeof text - len, "%sSession %d sentence %d.", w ? " " : "", i, w / 4);
+        }
+        sim_frame(&sims[i], text, words * 400);
+    }
+    int threads0 = count_dir("/proc/self/task"), fds0 = count_dir("/proc/self/fd") - 1;
+    long rss0 = rss_kb_now();
+    double cpu0 = cpu_seconds();
+    int64_t t0 = now_ns() + 200000000;
+    for (int i = 0; i < n; i++) sims[i].start_ns = t0 + (int64_t)(stagger * 1e9 * i / n);
+    pthread_t conn[8], clos[8];
+    for (int k = 0; k < 8; k++) pthread_create(&conn[k], NULL, sim_connector, client);
+    for (int k = 0; k < 8; k++) pthread_create(&clos[k], NULL, sim_closer, NULL);
+    int16_t buf[RATE * CHUNK_MS / 1000];
+    int lo = 0, peak = 0, peak_threads = 0, peak_fds = 0;
+    long peak_rss = rss0;
+    int64_t next_sample = 0;
+    while (lo < n) {
+        int64_t now = now_ns();
+        for (int i = lo; i < n && sims[i].start_ns <= now; i++) {
+            if (atomic_load(&sims[i].state) != 1) continue;
+            sim_session *x = &sims[i];
+            while (x->next_chunk < sim_chunks && x->t0_ns + (int64_t)x->next_chunk * CHUNK_MS * 1000000 <= now) {
+                sim_chunk(x, x->next_chunk * chunk, chunk, buf);
+                aai_status st2 = aai_streaming_send_audio(sim_ss[i].s, buf, chunk * sizeof(int16_t));
+                if (st2 != AAI_OK) { fprintf(stderr, "send %d: %s\n", i, aai_last_error_message()); atomic_fetch_add(&sim_failed, 1); x->next_chunk = sim_chunks; break; }
+                x->next_chunk++;
+            }
+            if (x->next_chunk == sim_chunks) {
+                atomic_store(&x->state, 2);
+                pthread_mutex_lock(&close_lock);
+                close_queue[close_tail++] = i;
+                pthread_cond_signal(&close_cond);
+                pthread_mutex_unlock(&close_lock);
+            }
+        }
+        while (lo < n && atomic_load(&sims[lo].state) >= 2) lo++;
+        if (now >= next_sample) {  /* the process's threads, descriptors and RSS at the peak */
+            int io = 0, cb = 0, live = 0;
+            aai_streaming_threads(&io, &cb, &live);
+            if (live > peak) {
+                peak = live;
+                peak_threads = count_dir("/proc/self/task");
+                peak_fds = count_dir("/proc/self/fd") - 1;
+                long r = rss_kb_now();
+                if (r > peak_rss) peak_rss = r;
+            }
+            next_sample = now + 100000000;
+        }
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    }
+    pthread_mutex_lock(&close_lock);
+    close_done = 1;
+    pthread_cond_broadcast(&close_cond);
+    pthread_mutex_unlock(&close_lock);
+    for (int k = 0; k < 8; k++) pthread_join(conn[k], NULL);
+    for (int k = 0; k < 8; k++) pthread_join(clos[k], NULL);
+    double wall = (now_ns() - t0) / 1e9, cpu = cpu_seconds() - cpu0;
+    FILE *dump = fopen(dump_path, "w");
+    if (!dump) { perror(dump_path); return 1; }
+    size_t total = 0;
+    for (int i = 0; i < n; i++) total += sim_ss[i].lat_count;
+    int64_t *lat = malloc((total + 1) * sizeof *lat);
+    size_t m = 0;
+    for (int i = 0; i < n; i++) {
+        memcpy(lat + m, sim_ss[i].lat_ns, sim_ss[i].lat_count * sizeof *lat);
+        m += sim_ss[i].lat_count;
+        fprintf(dump, "{\"id\": ");
+        json_string(dump, sim_ss[i].id);
+        fprintf(dump, ", \"turns\": [");
+        for (size_t j = 0; j < sim_ss[i].count; j++) {
+            turn *t = &sim_ss[i].turns[j];
+            fprintf(dump, "%s[%lld, %s, ", j ? ", " : "", (long long)t->order, t->end ? "true" : "false");
+            json_string(dump, t->text);
+            fprintf(dump, ", %lld]", (long long)t->cb_ns);
+            free(t->text);
+        }
+        fprintf(dump, "]}\n");
+        free(sim_ss[i].turns);
+        free(sim_ss[i].lat_ns);
+        aai_streaming_free(sim_ss[i].s);
+    }
+    fclose(dump);
+    qsort(lat, m, sizeof *lat, cmp_i64);
+    int threads2 = count_dir("/proc/self/task"), fds2 = count_dir("/proc/self/fd") - 1;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    int denom = peak > 0 ? peak : 1;
+    /* threads_open: the process at the peak, minus this program's own 8 + 8 connecting and closing threads */
+    printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"sessions\": %d, \"peak_sessions\": %d, \"stagger_s\": %.1f, \"failed\": %d, "
+           "\"messages\": %zu, \"read_to_cb_p50_us\": %.1f, \"read_to_cb_p99_us\": %.1f, \"read_to_cb_max_us\": %.1f, "
+           "\"cpu_ms_per_session\": %.2f, \"cpu_s\": %.3f, \"threads_before\": %d, \"threads_open\": %d, \"threads_end\": %d, "
+           "\"fds_before\": %d, \"fds_open\": %d, \"fds_end\": %d, \"fds_per_session\": %.2f, \"rss_kb_per_session\": %.1f}\n",
+           wall, ru.ru_maxrss, n, peak, stagger, atomic_load(&sim_failed), m, m ? lat[m / 2] / 1e3 : 0.0,
+           m ? lat[m * 99 / 100] / 1e3 : 0.0, m ? lat[m - 1] / 1e3 : 0.0, cpu * 1000 / n, cpu, threads0, peak_threads - 16,
+           threads2, fds0, peak_fds, fds2, (double)(peak_fds - fds0) / denom, (double)(peak_rss - rss0) / denom);
+    free(lat);
+    return atomic_load(&sim_failed) ? 1 : 0;
+}
+
 int main(int argc, char **argv) {
-    if (argc < 4) { fprintf(stderr, "usage: bench_stream SESSIONS SECONDS DUMP [PHASES]\n"); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: bench_stream SESSIONS SECONDS DUMP [PHASES [STAGGER]]\n"); return 2; }
     int n = atoi(argv[1]), phases = argc > 4 ? atoi(argv[4]) : 10;
     if (phases < 1) phases = 1;
     double seconds = atof(argv[2]);
@@ -115,6 +321,11 @@ int main(int argc, char **argv) {
     aai_client_new(&client);
     const char *url = getenv("ASSEMBLYAI_BASE_URL");
     if (url) aai_client_set_base_url(client, url);
+    if (argc > 5 && atof(argv[5]) > 0) {
+        int rc = simulate(client, n, seconds, atof(argv[5]), argv[3]);
+        aai_client_free(client);
+        return rc;
+    }
     size_t samples = (size_t)(seconds * RATE), chunk = RATE * CHUNK_MS / 1000;
     session *ss = calloc((size_t)n, sizeof *ss);
     int16_t **audio = calloc((size_t)n, sizeof *audio);
