@@ -130,7 +130,7 @@ typedef struct {
 static sim_session *sims;
 static session *sim_ss;
 static int sim_n;
-static atomic_int sim_next_connect, sim_failed;
+static atomic_int sim_next_connect, sim_failed, sim_helpers;   /* sim_helpers: this program's connecting and closing threads alive */
 static size_t sim_chunks;
 static pthread_mutex_t close_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t close_cond = PTHREAD_COND_INITIALIZER;
@@ -162,7 +162,7 @@ static void *sim_connector(void *arg) {
     aai_client *client = arg;
     for (;;) {
         int i = atomic_fetch_add(&sim_next_connect, 1);
-        if (i >= sim_n) return NULL;
+        if (i >= sim_n) { atomic_fetch_sub(&sim_helpers, 1); return NULL; }
         int64_t wait = sims[i].start_ns - now_ns();
         if (wait > 0) {
             struct timespec ts = {(time_t)(wait / 1000000000), (long)(wait % 1000000000)};
@@ -188,7 +188,7 @@ static void *sim_closer(void *arg) {
     for (;;) {
         pthread_mutex_lock(&close_lock);
         while (close_head == close_tail && !close_done) pthread_cond_wait(&close_cond, &close_lock);
-        if (close_head == close_tail) { pthread_mutex_unlock(&close_lock); return NULL; }
+        if (close_head == close_tail) { pthread_mutex_unlock(&close_lock); atomic_fetch_sub(&sim_helpers, 1); return NULL; }
         int i = close_queue[close_head++];
         pthread_mutex_unlock(&close_lock);
         aai_status st = aai_streaming_close(sim_ss[i].s, 30000);
@@ -222,6 +222,7 @@ static int simulate(aai_client *client, int n, double seconds, double stagger, c
     int64_t t0 = now_ns() + 200000000;
     for (int i = 0; i < n; i++) sims[i].start_ns = t0 + (int64_t)(stagger * 1e9 * i / n);
     pthread_t conn[8], clos[8];
+    atomic_store(&sim_helpers, 16);
     for (int k = 0; k < 8; k++) pthread_create(&conn[k], NULL, sim_connector, client);
     for (int k = 0; k < 8; k++) pthread_create(&clos[k], NULL, sim_closer, NULL);
     int16_t buf[RATE * CHUNK_MS / 1000];
@@ -253,7 +254,7 @@ static int simulate(aai_client *client, int n, double seconds, double stagger, c
             aai_streaming_threads(&io, &cb, &live);
             if (live > peak) {
                 peak = live;
-                peak_threads = count_dir("/proc/self/task");
+                peak_threads = count_dir("/proc/self/task") - atomic_load(&sim_helpers);
                 peak_fds = count_dir("/proc/self/fd") - 1;
                 long r = rss_kb_now();
                 if (r > peak_rss) peak_rss = r;
@@ -300,13 +301,13 @@ static int simulate(aai_client *client, int n, double seconds, double stagger, c
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     int denom = peak > 0 ? peak : 1;
-    /* threads_open: the process at the peak, minus this program's own 8 + 8 connecting and closing threads */
+    /* threads_open: the process at the peak, minus this program's own connecting and closing threads then alive */
     printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"sessions\": %d, \"peak_sessions\": %d, \"stagger_s\": %.1f, \"failed\": %d, "
            "\"messages\": %zu, \"read_to_cb_p50_us\": %.1f, \"read_to_cb_p99_us\": %.1f, \"read_to_cb_max_us\": %.1f, "
            "\"cpu_ms_per_session\": %.2f, \"cpu_s\": %.3f, \"threads_before\": %d, \"threads_open\": %d, \"threads_end\": %d, "
            "\"fds_before\": %d, \"fds_open\": %d, \"fds_end\": %d, \"fds_per_session\": %.2f, \"rss_kb_per_session\": %.1f}\n",
            wall, ru.ru_maxrss, n, peak, stagger, atomic_load(&sim_failed), m, m ? lat[m / 2] / 1e3 : 0.0,
-           m ? lat[m * 99 / 100] / 1e3 : 0.0, m ? lat[m - 1] / 1e3 : 0.0, cpu * 1000 / n, cpu, threads0, peak_threads - 16,
+           m ? lat[m * 99 / 100] / 1e3 : 0.0, m ? lat[m - 1] / 1e3 : 0.0, cpu * 1000 / n, cpu, threads0, peak_threads,
            threads2, fds0, peak_fds, fds2, (double)(peak_fds - fds0) / denom, (double)(peak_rss - rss0) / denom);
     free(lat);
     return atomic_load(&sim_failed) ? 1 : 0;
