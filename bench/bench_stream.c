@@ -318,6 +318,9 @@ int main(int argc, char **argv) {
     int n = atoi(argv[1]), phases = argc > 4 ? atoi(argv[4]) : 10;
     if (phases < 1) phases = 1;
     double seconds = atof(argv[2]);
+    /* AAI_BENCH_CALLBACK_THREADS: the callback pool's size (the library's default is 4). */
+    const char *cbt = getenv("AAI_BENCH_CALLBACK_THREADS");
+    if (cbt && aai_streaming_set_callback_threads(atoi(cbt)) != AAI_OK) { fprintf(stderr, "%s\n", aai_last_error_message()); return 2; }
     aai_client *client = NULL;
     aai_client_new(&client);
     const char *url = getenv("ASSEMBLYAI_BASE_URL");
