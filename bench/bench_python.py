@@ -98,6 +98,27 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
 
 def main() -> None:
     sdk, workload, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if sdk == "raw" and workload == "llm-first-delta":
+        # The baseline: plain http.client, no SDK: the time until the server's first event
+        # ("data: " line) is read off the socket, and to the end of the stream.
+        import http.client, urllib.parse
+        url = urllib.parse.urlsplit(os.environ["ASSEMBLYAI_LLM_GATEWAY_BASE_URL"])
+        body = json.dumps({"model": "gpt-4.1", "messages": [{"role": "user", "content": args[0]}], "stream": True})
+        t0 = time.perf_counter()
+        conn = http.client.HTTPConnection(url.hostname, url.port)
+        conn.request("POST", "/v1/chat/completions", body, {"Authorization": os.environ["ASSEMBLYAI_API_KEY"],
+                                                           "Content-Type": "application/json"})
+        resp = conn.getresponse()
+        first, n = None, 0
+        for line in resp:
+            if line.startswith(b"data: "):
+                n += 1
+                if first is None:
+                    first = time.perf_counter() - t0
+                if line.strip() == b"data: [DONE]":
+                    break
+        print(json.dumps({"seconds": first, "all_seconds": time.perf_counter() - t0, "events": n, "rss_kb": peak_rss_kb()}))
+        return
     t0 = time.perf_counter()
     if sdk == "official":
         import assemblyai as aai
@@ -196,6 +217,24 @@ def main() -> None:
             out["completed"] = sum(1 for t in results if t.status == aai.TranscriptStatus.completed)
 
         asyncio.run(run())
+    elif workload == "llm-first-delta":
+        # A streamed LLM Gateway chat completion: `seconds` from the call to the first chunk the
+        # iterator yields, `all_seconds` to the end (1.8.2's LLMGateway, or assemblyai_native's).
+        aai.settings.llm_gateway_base_url = os.environ["ASSEMBLYAI_LLM_GATEWAY_BASE_URL"]
+        gateway = aai.LLMGateway()
+        t0 = time.perf_counter()
+        first, n = None, 0
+        for _chunk in gateway.chat.completions.create(model="gpt-4.1", messages=[{"role": "user", "content": args[0]}],
+                                                      stream=True):
+            n += 1
+            if first is None:
+                first = time.perf_counter() - t0
+        out["all_seconds"] = time.perf_counter() - t0
+        out["chunks"] = n
+        out["seconds"] = first
+        out["rss_kb"] = peak_rss_kb()
+        print(json.dumps(out))
+        return
     elif workload == "group":
         urls = args
         group = aai.Transcriber().transcribe_group(urls)

@@ -260,6 +260,18 @@ struct FaultMiddleware: RouterMiddleware {
             try await response.body.write(CollectingWriter(box: box))
             let full = box.buffer
             let cut = full.getSlice(at: full.readerIndex, length: min(full.readableBytes, fault.atByte ?? full.readableBytes / 2)) ?? ByteBuffer()
+            let eventStream = response.headers[.contentType]?.hasPrefix("text/event-stream") == true
+            if fault.kind == .malformedJSON, eventStream {
+                // An event stream: the events up to at_byte, the one cut there ended by a blank
+                // line (so a client reads its data as a complete event with broken JSON), and a
+                // clean end of the stream without the rest (and without its data: [DONE]).
+                var body = cut
+                let text = String(buffer: cut)
+                if !text.isEmpty, !text.hasSuffix("\n\n") { body.writeString("\n\n") }
+                var headers = response.headers
+                headers[.contentLength] = String(body.readableBytes)
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+            }
             if fault.kind == .malformedJSON {
                 var headers = response.headers
                 headers[.contentType] = "application/json"
