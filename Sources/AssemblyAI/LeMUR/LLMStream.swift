@@ -71,6 +71,7 @@ extension LLMGateway {
                     })
             } catch {
                 if var f = failure {
+                    f.httpStatus = 200  // the answer was a 200; its body failed
                     f.message = "\(what): \(f.message) after \(assembler.count) deltas"
                         + (f.code == .proto ? " (the server received the request and may have acted on it)" : "")
                     throw f.redacting(settings.apiKey)
