@@ -99,25 +99,32 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
 def main() -> None:
     sdk, workload, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     if sdk == "raw" and workload == "llm-first-delta":
-        # The baseline: plain http.client, no SDK: the time until the server's first event
-        # ("data: " line) is read off the socket, and to the end of the stream.
-        import http.client, urllib.parse
+        # The baseline: a plain socket, no SDK, the whole request in one write (http.client writes
+        # the head and the body apart, which Nagle and delayed ACKs turn into a 40 ms wait): the
+        # time until the server's first event ("data: " line) is read, and to the end of the stream.
+        import socket, urllib.parse
         url = urllib.parse.urlsplit(os.environ["ASSEMBLYAI_LLM_GATEWAY_BASE_URL"])
-        body = json.dumps({"model": "gpt-4.1", "messages": [{"role": "user", "content": args[0]}], "stream": True})
+        body = json.dumps({"model": "gpt-4.1", "messages": [{"role": "user", "content": args[0]}], "stream": True}).encode()
+        head = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\n"
+                f"Authorization: {os.environ['ASSEMBLYAI_API_KEY']}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
         t0 = time.perf_counter()
-        conn = http.client.HTTPConnection(url.hostname, url.port)
-        conn.request("POST", "/v1/chat/completions", body, {"Authorization": os.environ["ASSEMBLYAI_API_KEY"],
-                                                           "Content-Type": "application/json"})
-        resp = conn.getresponse()
-        first, n = None, 0
-        for line in resp:
-            if line.startswith(b"data: "):
-                n += 1
-                if first is None:
-                    first = time.perf_counter() - t0
-                if line.strip() == b"data: [DONE]":
-                    break
-        print(json.dumps({"seconds": first, "all_seconds": time.perf_counter() - t0, "events": n, "rss_kb": peak_rss_kb()}))
+        sock = socket.create_connection((url.hostname, url.port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(head + body)
+        got, first = b"", None
+        while True:
+            piece = sock.recv(65536)
+            if not piece:
+                break
+            got += piece
+            if first is None and b"\ndata: " in got:
+                first = time.perf_counter() - t0
+            if b"data: [DONE]" in got:
+                break
+        sock.close()
+        print(json.dumps({"seconds": first, "all_seconds": time.perf_counter() - t0, "events": got.count(b"data: "),
+                          "rss_kb": peak_rss_kb()}))
         return
     t0 = time.perf_counter()
     if sdk == "official":
@@ -223,12 +230,17 @@ def main() -> None:
         aai.settings.llm_gateway_base_url = os.environ["ASSEMBLYAI_LLM_GATEWAY_BASE_URL"]
         gateway = aai.LLMGateway()
         t0 = time.perf_counter()
-        first, n = None, 0
-        for _chunk in gateway.chat.completions.create(model="gpt-4.1", messages=[{"role": "user", "content": args[0]}],
-                                                      stream=True):
+        first, n, deliver = None, 0, None
+        for chunk in gateway.chat.completions.create(model="gpt-4.1", messages=[{"role": "user", "content": args[0]}],
+                                                     stream=True):
             n += 1
             if first is None:
                 first = time.perf_counter() - t0
+                received = getattr(chunk, "received_ns", None)  # assemblyai_native only
+                if received:
+                    deliver = (time.monotonic_ns() - received) / 1e9
+        if deliver is not None:
+            out["deliver_seconds"] = deliver
         out["all_seconds"] = time.perf_counter() - t0
         out["chunks"] = n
         out["seconds"] = first

@@ -803,6 +803,10 @@ typedef struct aai_llm_stream_event {
     const char *chunk_json;                  /* the whole chunk as the server sent it */
     int chunk_index;                         /* 0, 1, ...: the chunk this piece is of (a chunk's pieces come together) */
     int last_in_chunk;                       /* 1 on the chunk's last piece */
+    int64_t received_ns;                     /* when the library read the chunk's last byte from the
+                                                socket, in ns on CLOCK_MONOTONIC (compare with
+                                                clock_gettime() in the callback for the delivery
+                                                latency); 0 for an answer that was not streamed */
 } aai_llm_stream_event;
 
 /** Receives each piece of a streamed answer. Return 0 to go on, non-zero to stop: the call then

@@ -169,7 +169,7 @@ typedef struct coll {
     char tool_name[64];
     char finish[32];
     char role[32];
-    int events, usage_events, stop_after;
+    int events, usage_events, stop_after, bad_received;
     int64_t prompt, completion, total;
     size_t bytes;                 /* the SSE bytes of the events seen: "data: " + JSON + "\n\n" */
     size_t first_event_bytes;
@@ -182,6 +182,10 @@ static int collect(const aai_llm_stream_event *e, void *user_data) {
     pthread_mutex_lock(&c->lock);
     c->thread = pthread_self();
     c->events++;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    if (e->received_ns <= 0 || e->received_ns > now_ns) c->bad_received++;   /* read before this callback */
     c->bytes += 8 + strlen(e->chunk_json);
     if (c->events == 1) c->first_event_bytes = c->bytes;
     if (e->role) snprintf(c->role, sizeof c->role, "%s", e->role);
@@ -245,6 +249,7 @@ static void test_llm_stream_text(void) {
     CHECK(c.usage_events == 1);
     CHECK(c.total > 0 && c.total == c.prompt + c.completion);
     CHECK(pthread_equal(c.thread, pthread_self()));
+    CHECK(c.bad_received == 0);
     /* The assembled response reads like a non-streamed one. */
     CHECK_STR(aai_llm_response_text(r), c.text);
     CHECK_STR(aai_llm_response_finish_reason(r), "stop");

@@ -58,8 +58,10 @@ extension LLMGateway {
                             return true
                         }
                         // The deltas before a malformed event are delivered, then the failure.
+                        let arrived = monotonicNs()  // libcurl has just handed these bytes over
                         let (deltas, problem) = reader.read(piece)
-                        for d in deltas {
+                        for var d in deltas {
+                            d.receivedNs = arrived
                             assembler.add(d)
                             if !onDelta(d) { return false }
                         }

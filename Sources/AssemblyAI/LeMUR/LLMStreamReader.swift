@@ -31,6 +31,8 @@ public struct LLMStreamDelta: Sendable, Equatable {
     /// chunk's last delta (the deltas of one chunk come one after another).
     public var chunkIndex = 0
     public var lastInChunk = true
+    /// When the chunk's last byte was read from the socket (ns, CLOCK_MONOTONIC); 0 when unknown.
+    public var receivedNs: Int64 = 0
 
     public init(id: String? = nil, model: String? = nil, choiceIndex: Int, role: String? = nil, content: String? = nil,
                 finishReason: String? = nil, toolCalls: [LLMToolCallDelta] = [], promptTokens: Int64? = nil,

@@ -412,7 +412,8 @@ private final class LLMStreamCallback: @unchecked Sendable {  // the caller vouc
             role: arena.string(d.role), content: arena.string(d.content), finish_reason: arena.string(d.finishReason),
             tool_calls: calls, tool_call_count: calls == nil ? 0 : d.toolCalls.count,
             prompt_tokens: d.promptTokens ?? -1, completion_tokens: d.completionTokens ?? -1, total_tokens: d.totalTokens ?? -1,
-            chunk_json: arena.string(d.chunkJSON), chunk_index: Int32(clamping: d.chunkIndex), last_in_chunk: d.lastInChunk ? 1 : 0)
+            chunk_json: arena.string(d.chunkJSON), chunk_index: Int32(clamping: d.chunkIndex), last_in_chunk: d.lastInChunk ? 1 : 0,
+            received_ns: d.receivedNs)
         return withExtendedLifetime(arena) { function(&event, userData) == 0 }
     }
 }

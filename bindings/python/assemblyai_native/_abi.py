@@ -318,6 +318,7 @@ class aai_llm_stream_event(Structure):
         ('chunk_json', c_char_p),
         ('chunk_index', c_int),
         ('last_in_chunk', c_int),
+        ('received_ns', c_int64),
     ]
 
 aai_llm_stream_callback = CFUNCTYPE(c_int, POINTER(aai_llm_stream_event), c_void_p)

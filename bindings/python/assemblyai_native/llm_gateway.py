@@ -440,6 +440,11 @@ class LLMGatewayCompletionChunk(_Loose):
                "obfuscation")
     _nested = {"choices": LLMGatewayChunkChoice, "usage": _StreamUsage}
 
+    #: An extension beyond 1.8.2, not a field (not in dict() or json()): when libassemblyai read the
+    #: chunk's last byte, in ns on the clock of ``time.monotonic_ns()``, so ``time.monotonic_ns() -
+    #: chunk.received_ns`` is the delivery latency; None for a chunk built by the application.
+    received_ns: Optional[int] = None
+
 
 class LLMGatewayFunction(_Loose):
     _fields = ("name", "arguments")
@@ -521,6 +526,7 @@ class LLMGatewayStream:
             return 0  # one chunk, several choices: the chunk goes out with its last piece
         raw = e.chunk_json.decode("utf-8", "replace")
         chunk = LLMGatewayCompletionChunk(json.loads(raw), raw)
+        object.__setattr__(chunk, "received_ns", int(e.received_ns) or None)
         if self._on_chunk is not None:
             try:
                 self._on_chunk(chunk)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any, List
 
 import pytest
@@ -46,6 +47,8 @@ def test_stream_delivers_each_chunk_and_the_assembled_response(local: Any, gatew
     usage = [c.usage for c in chunks if c.usage is not None]
     assert len(usage) == 1 and usage[0].total_tokens == usage[0].prompt_tokens + usage[0].completion_tokens > 0
     assert len({c.id for c in chunks}) == 1
+    # received_ns (an extension, not a field): read before it was handed over.
+    assert all(0 < c.received_ns <= time.monotonic_ns() for c in chunks) and "received_ns" not in chunks[0].dict()
     # When the iteration ends, the assembled response reads like the non-streamed one.
     assert stream.response is not None and stream.response.text == plain.text
     assert stream.response.finish_reason == "stop"
