@@ -1459,7 +1459,16 @@ aai_status aai_llm_chat_completion_stream_async(aai_client *client, const aai_ll
                                                 aai_future_callback callback, void *callback_user_data,
                                                 aai_future **out);
 
-/** The outcome of a finished aai_llm_chat_completion_stream_async(): returns the status the
+/** aai_llm_chat_completion() without blocking: the request is copied now, `callback` (may be
+    NULL) gets `user_data` on a worker thread when the answer arrived (or the call failed).
+    aai_future_cancel() returns at once. *out is owned by the caller (aai_future_free()). Read the
+    response with aai_future_llm_response(). A NULL client or request, a request with neither
+    messages nor prompt, or one with "stream": true, is reported here, and no future is made. */
+aai_status aai_llm_chat_completion_async(aai_client *client, const aai_llm_request *request,
+                                         aai_future_callback callback, void *user_data, aai_future **out);
+
+/** The outcome of a finished aai_llm_chat_completion_stream_async() or
+    aai_llm_chat_completion_async(): returns the status the
     blocking call would have returned (the failure's details as this thread's last error) and on
     success sets *out (owned by the caller: aai_llm_response_free(); a new handle on each call).
     AAI_ERR_STATE while the stream runs; AAI_ERR_INVALID_ARGUMENT for a future of another kind. */

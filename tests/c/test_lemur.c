@@ -459,6 +459,25 @@ static void test_llm_stream_async(void) {
     CHECK_STATUS(aai_llm_chat_completion_stream_async(client, NULL, collect, &c, NULL, NULL, &f), AAI_ERR_INVALID_ARGUMENT);
     CHECK(f == NULL);
     CHECK_STATUS(aai_future_llm_response(NULL, &r), AAI_ERR_INVALID_ARGUMENT);
+
+    /* The non-streamed call without blocking, read with the same reader. */
+    req = words_request();
+    done_flag d2 = {PTHREAD_MUTEX_INITIALIZER, 0, AAI_ERR_STATE};
+    CHECK_STATUS(aai_llm_chat_completion_async(client, req, on_done, &d2, &f), AAI_OK);
+    st = AAI_ERR_STATE;
+    CHECK_STATUS(aai_future_wait(f, 10000, &st), AAI_OK);
+    CHECK(st == AAI_OK);
+    r = NULL;
+    CHECK_STATUS(aai_future_llm_response(f, &r), AAI_OK);
+    CHECK_STR(aai_llm_response_text(r), c.text);   /* the same answer as streamed */
+    aai_llm_response_free(r);
+    aai_future_free(f);
+    /* "stream": true, or no messages: refused by the call, no future. */
+    CHECK_STATUS(aai_llm_request_set_json(req, "{\"stream\": true}"), AAI_OK);
+    f = NULL;
+    CHECK_STATUS(aai_llm_chat_completion_async(client, req, NULL, NULL, &f), AAI_ERR_INVALID_ARGUMENT);
+    CHECK(f == NULL);
+    aai_llm_request_free(req);
 }
 
 int main(void) {

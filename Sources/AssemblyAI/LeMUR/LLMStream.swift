@@ -144,3 +144,32 @@ extension LLMGateway {
         return future
     }
 }
+
+extension LLMGateway {
+    /// ``chatCompletion(_:)`` as one job on the library's worker pool: returns at once; the
+    /// future's value is the response. ``FutureBase/cancel()`` returns at once. A request with
+    /// neither messages nor prompt, or with `"stream": true`, is refused here.
+    public func chatCompletionAsync(_ request: LLMRequest,
+                                    onComplete: CompletionHandler<JSONResponse>? = nil) throws(AssemblyAIError) -> Future<JSONResponse> {
+        let fields = try request.validated()
+        if fields["stream"]?.boolValue == true {
+            throw .invalidArgument("\"stream\": true needs the streaming call (aai_llm_chat_completion_stream_async, chatCompletionStreamAsync)")
+        }
+        let future = Future<JSONResponse>(onComplete: onComplete)
+        let what = "POST /v1/chat/completions"
+        future.onCancel { future.finish(nil, failure: AssemblyAIError(.cancelled, "\(what) was cancelled")) }
+        let job = WorkerPool.Job(token: future.token) { [self] in
+            guard !future.isFinished else { return }
+            do throws(AssemblyAIError) {
+                future.finish(try chatCompletion(request), failure: nil)
+            } catch {
+                future.finish(nil, failure: error)
+            }
+        }
+        if !WorkerPool.shared.submit(job) {
+            future.finish(nil, failure: AssemblyAIError(.cancelled, "\(what) was not started: the process is exiting"))
+        }
+        return future
+    }
+}
+

@@ -471,7 +471,7 @@ public func aai_future_llm_response_impl(_ f: OpaquePointer?, _ o: UnsafeMutable
         target.pointee = nil
         let box = try resolve(f, CFuture.self, "future")
         guard let future = box.core as? Future<JSONResponse> else {
-            throw AssemblyAIError(.invalidArgument, "the future is not a streamed LLM Gateway call")
+            throw AssemblyAIError(.invalidArgument, "the future is not an LLM Gateway chat completion")
         }
         guard future.isFinished else { throw AssemblyAIError(.state, "the operation is still running: wait for it first") }
         if let failure = future.failure { throw failure }
@@ -479,3 +479,30 @@ public func aai_future_llm_response_impl(_ f: OpaquePointer?, _ o: UnsafeMutable
         target.pointee = HandleTable.shared.insert(CLLMResponse(value))
     }
 }
+
+@_cdecl("aai_llm_chat_completion_async")
+public func aai_llm_chat_completion_async_impl(_ c: OpaquePointer?, _ r: OpaquePointer?, _ callback: aai_future_callback?,
+                                               _ userData: UnsafeMutableRawPointer?,
+                                               _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let gateway = LLMGateway(client: try resolve(c, Client.self, "client"))
+        let request = try resolve(r, LLMRequestBox.self, "request").state.withLock { $0 }
+        let latch = Latch<UInt>()
+        var completion: CompletionHandler<JSONResponse>? = nil
+        if let callback {
+            let done = CCallback(function: callback, userData: userData)
+            completion = { future in
+                let handle = OpaquePointer(bitPattern: latch.wait())
+                let failure = future.failure
+                if let failure { currentErrorSlot().set(failure) }
+                done.function(handle, failure.map { aai_status(rawValue: UInt32(bitPattern: $0.code.rawValue)) } ?? AAI_OK, done.userData)
+            }
+        }
+        let future = try gateway.chatCompletionAsync(request, onComplete: completion)
+        let handle = HandleTable.shared.insert(CFuture(future))
+        target.pointee = handle
+        latch.set(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(handle))))
+    }
+}
+

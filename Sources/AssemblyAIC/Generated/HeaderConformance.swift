@@ -208,6 +208,7 @@ func headerConformance() {
     conforms(CAssemblyAI.aai_webhook_parse, aai_webhook_parse_impl)
     conforms(CAssemblyAI.aai_webhook_parse_redacted_audio, aai_webhook_parse_redacted_audio_impl)
     conforms(CAssemblyAI.aai_llm_chat_completion_stream_async, aai_llm_chat_completion_stream_async_impl)
+    conforms(CAssemblyAI.aai_llm_chat_completion_async, aai_llm_chat_completion_async_impl)
     conforms(CAssemblyAI.aai_future_llm_response, aai_future_llm_response_impl)
     conforms(CAssemblyAI.aai_streaming_new, aai_streaming_new_impl)
     conforms(CAssemblyAI.aai_streaming_free, aai_streaming_free_impl)

@@ -773,6 +773,7 @@ SIGNATURES = {
     'aai_webhook_parse': (c_int, [c_char_p, c_size_t, c_char_p, c_char_p, POINTER(c_void_p), POINTER(c_int)]),
     'aai_webhook_parse_redacted_audio': (c_int, [c_char_p, c_size_t, c_char_p, c_char_p, POINTER(c_void_p)]),
     'aai_llm_chat_completion_stream_async': (c_int, [POINTER(aai_client), POINTER(aai_llm_request), aai_llm_stream_callback, c_void_p, aai_future_callback, c_void_p, POINTER(POINTER(aai_future))]),
+    'aai_llm_chat_completion_async': (c_int, [POINTER(aai_client), POINTER(aai_llm_request), aai_future_callback, c_void_p, POINTER(POINTER(aai_future))]),
     'aai_future_llm_response': (c_int, [POINTER(aai_future), POINTER(POINTER(aai_llm_response))]),
     'aai_streaming_new': (c_int, [POINTER(aai_client), c_int, POINTER(POINTER(aai_streaming))]),
     'aai_streaming_free': (None, [POINTER(aai_streaming)]),

@@ -228,6 +228,7 @@ class LLMGateway:
         stream: bool = False,
         on_chunk: Optional[Any] = None,
         on_done: Optional[Any] = None,
+        _as_future: bool = False,
     ) -> Any:
         """Sends a chat completion request (POST /v1/chat/completions).
 
@@ -314,12 +315,29 @@ class LLMGateway:
             raise TypeError("on_chunk and on_done go together, with stream=True")
         if stream:
             return LLMGatewayStream(client, req, on_chunk=on_chunk, on_done=on_done)
+        if _as_future:
+            # On the library's worker pool (aai_llm_chat_completion_async): no Python thread waits.
+            from . import _futures
+
+            def finish(c_future: Any, status: int) -> LLMGatewayResponse:
+                out = _ffi.LLMResponseP()
+                got = lib.aai_future_llm_response(c_future, ctypes.byref(out))
+                _ = client  # the client lives until the answer is read
+                return _chat_response(_response(got, out))
+
+            return _futures.start(lib.aai_llm_chat_completion_async, (client.ptr, ptr), finish,
+                                  lambda status: _ffi.last_error(status, errors.LLMGatewayError))
         out = _ffi.LLMResponseP()
         status = lib.aai_llm_chat_completion(client.ptr, ptr, ctypes.byref(out))
         return _chat_response(_response(status, out))
 
     def chat_completion_async(self, *args: Any, **kwargs: Any) -> "concurrent.futures.Future[LLMGatewayResponse]":
-        return _shared_executor().submit(self.chat_completion, *args, **kwargs)
+        """chat_completion() without blocking, on libassemblyai's worker pool (no Python thread
+        per call): a ``concurrent.futures.Future`` of the LLMGatewayResponse. Bad arguments
+        raise here, as chat_completion() does; cancel() cancels the request."""
+        if kwargs.get("stream"):
+            raise TypeError("chat_completion_async() does not stream: use chat_completion(..., stream=True)")
+        return self.chat_completion(*args, _as_future=True, **kwargs)  # type: ignore[no-any-return]
 
     # -- speech understanding -------------------------------------------------------------------
 

@@ -221,3 +221,17 @@ def test_malformed_event(local: Any, gateway: aai.LLMGateway) -> None:
             got.append(chunk)
     assert len(got) == 1
     assert info.value.status == "AAI_ERR_PROTOCOL" and "malformed JSON in event 2" in str(info.value)
+
+
+def test_chat_completion_async_runs_on_the_library_pool(gateway: aai.LLMGateway) -> None:
+    """chat_completion_async() is aai_llm_chat_completion_async: a library future, no executor thread."""
+    fut = gateway.chat_completion_async(MODEL, MESSAGES)
+    assert hasattr(fut, "_aai_cancel")  # the library's future (its cancel() reaches the request)
+    plain = gateway.chat_completion(MODEL, MESSAGES)
+    assert fut.result(10).text == plain.text
+    with pytest.raises(TypeError):
+        gateway.chat_completion_async(MODEL, MESSAGES, stream=True)
+    bad = gateway.chat_completion_async(MODEL, [])
+    with pytest.raises(ValueError):
+        bad.result(10)
+
