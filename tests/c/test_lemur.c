@@ -391,7 +391,7 @@ static void test_llm_stream_faults(void) {
     CHECK_CONTAINS(aai_last_error_message(), "may have received");
 
     /* Truncated: every event, a clean end, but no data: [DONE]. */
-    snprintf(f, sizeof f, "{\"method\": \"POST\", \"path\": \"/v1/chat/completions\", \"kind\": \"malformed_json\", \"at_byte\": %zu}",
+    snprintf(f, sizeof f, "{\"method\": \"POST\", \"path\": \"/v1/chat/completions\", \"kind\": \"malformed_event\", \"at_byte\": %zu}",
              full.bytes);
     arm(f);
     coll_init(&c);
@@ -402,7 +402,7 @@ static void test_llm_stream_faults(void) {
     CHECK(aai_last_error_http_status() == 200);
 
     /* An event whose JSON is cut: AAI_ERR_PROTOCOL, the events before it delivered once. */
-    snprintf(f, sizeof f, "{\"method\": \"POST\", \"path\": \"/v1/chat/completions\", \"kind\": \"malformed_json\", \"at_byte\": %zu}",
+    snprintf(f, sizeof f, "{\"method\": \"POST\", \"path\": \"/v1/chat/completions\", \"kind\": \"malformed_event\", \"at_byte\": %zu}",
              full.first_event_bytes + 30);
     arm(f);
     coll_init(&c);

@@ -213,13 +213,13 @@ def test_chat_stream_tool_call_arguments_in_pieces(server):
     assert chunks[-2]["choices"][0]["finish_reason"] == "tool_calls"
 
 
-def test_malformed_json_fault_on_an_event_stream(server):
-    """malformed_json on an event stream: the events up to at_byte, the cut one closed with a
+def test_malformed_event_fault_on_an_event_stream(server):
+    """malformed_event on an event stream: the events up to at_byte, the cut one closed with a
     blank line, a clean end without [DONE]."""
     body = {"model": "m", "prompt": "hello there", "stream": True}
     full = chat(server, body)[1]
     first = full.index(b"\n\n") + 2
-    server.request("POST", "/_local/faults", {"path": "/v1/chat/completions", "kind": "malformed_json", "at_byte": first + 10})
+    server.request("POST", "/_local/faults", {"path": "/v1/chat/completions", "kind": "malformed_event", "at_byte": first + 10})
     status, cut = chat(server, body)
     assert status == 200 and len(cut) == first + 12 and cut.endswith(b"\n\n")
     data = sse_chunks(cut)

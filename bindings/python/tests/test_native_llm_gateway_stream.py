@@ -199,7 +199,7 @@ def test_reset_mid_stream(local: Any, gateway: aai.LLMGateway) -> None:
 
 def test_stream_without_done_is_an_error_after_every_chunk(local: Any, gateway: aai.LLMGateway) -> None:
     full = list(gateway.chat_completion(MODEL, MESSAGES, stream=True))
-    local.arm_fault({"method": "POST", "path": "/v1/chat/completions", "kind": "malformed_json",
+    local.arm_fault({"method": "POST", "path": "/v1/chat/completions", "kind": "malformed_event",
                      "at_byte": sum(sse_bytes(full))})
     got = []
     with pytest.raises(aai.LLMGatewayError) as info:
@@ -213,7 +213,7 @@ def test_stream_without_done_is_an_error_after_every_chunk(local: Any, gateway: 
 
 def test_malformed_event(local: Any, gateway: aai.LLMGateway) -> None:
     full = list(gateway.chat_completion(MODEL, MESSAGES, stream=True))
-    local.arm_fault({"method": "POST", "path": "/v1/chat/completions", "kind": "malformed_json",
+    local.arm_fault({"method": "POST", "path": "/v1/chat/completions", "kind": "malformed_event",
                      "at_byte": sse_bytes(full)[0] + 30})
     got = []
     with pytest.raises(aai.LLMGatewayError) as info:
