@@ -17,6 +17,11 @@
  *                                             "cpu_seconds" and "utterances_cpu_seconds" the same in CPU time
  *   bench_native hold ID N                    fetch and free the transcript N times; RSS before/after
  *   bench_native group URL...                 transcribe a group of URLs (default concurrency) and wait
+ *   bench_native llm-first-delta PROMPT       a streamed LLM Gateway chat completion: "seconds" from the call
+ *                                             to the first delta's callback, "deliver_seconds" from the library
+ *                                             reading that event off the socket to the callback (received_ns),
+ *                                             "all_seconds" to the end
+ *                                             (the gateway: $ASSEMBLYAI_LLM_GATEWAY_BASE_URL)
  * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL, AAI_BENCH_POLL_MS (polling interval).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -96,6 +101,19 @@ static int tts_words(const aai_tts_word *words, size_t count, void *user) {
     return 0;
 }
 
+struct llm_times { double t0, first, deliver; int count; };
+static int llm_delta(const aai_llm_stream_event *e, void *user_data) {
+    struct llm_times *t = user_data;
+    if (t->count++ == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        t->first = now() - t->t0;
+        /* The library's own delivery: from reading the event's bytes to this callback. */
+        t->deliver = ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - e->received_ns) / 1e9;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: bench_native startup|fetch|upload|srt|hold ...\n"); return 2; }
     const char *what = argv[1];
@@ -115,6 +133,21 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (argc < 3) return 2;
+    if (strcmp(what, "llm-first-delta") == 0) {
+        aai_transcriber *unused = transcriber(&client);
+        aai_transcriber_free(unused);
+        aai_llm_request *req = NULL;
+        aai_llm_request_new("gpt-4.1", &req);
+        aai_llm_request_add_message(req, "user", argv[2]);
+        struct llm_times lt = {now(), 0, 0, 0};
+        aai_status s = aai_llm_chat_completion_stream(client, req, llm_delta, &lt, NULL);
+        if (s != AAI_OK) return fail(what, s);
+        printf("{\"seconds\": %.6f, \"deliver_seconds\": %.9f, \"all_seconds\": %.6f, \"rss_kb\": %ld, \"deltas\": %d}\n",
+               lt.first, lt.deliver, now() - lt.t0, peak_rss_kb(), lt.count);
+        aai_llm_request_free(req);
+        aai_client_free(client);
+        return 0;
+    }
     if (strncmp(what, "tts-", 4) == 0) {
         /* The TTS host: $ASSEMBLYAI_TTS_BASE_URL (read by aai_client_new). */
         aai_transcriber *unused = transcriber(&client);

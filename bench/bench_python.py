@@ -98,6 +98,34 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
 
 def main() -> None:
     sdk, workload, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+    if sdk == "raw" and workload == "llm-first-delta":
+        # The baseline: a plain socket, no SDK, the whole request in one write (http.client writes
+        # the head and the body apart, which Nagle and delayed ACKs turn into a 40 ms wait): the
+        # time until the server's first event ("data: " line) is read, and to the end of the stream.
+        import socket, urllib.parse
+        url = urllib.parse.urlsplit(os.environ["ASSEMBLYAI_LLM_GATEWAY_BASE_URL"])
+        body = json.dumps({"model": "gpt-4.1", "messages": [{"role": "user", "content": args[0]}], "stream": True}).encode()
+        head = (f"POST /v1/chat/completions HTTP/1.1\r\nHost: {url.hostname}:{url.port}\r\n"
+                f"Authorization: {os.environ['ASSEMBLYAI_API_KEY']}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+        t0 = time.perf_counter()
+        sock = socket.create_connection((url.hostname, url.port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(head + body)
+        got, first = b"", None
+        while True:
+            piece = sock.recv(65536)
+            if not piece:
+                break
+            got += piece
+            if first is None and b"\ndata: " in got:
+                first = time.perf_counter() - t0
+            if b"data: [DONE]" in got:
+                break
+        sock.close()
+        print(json.dumps({"seconds": first, "all_seconds": time.perf_counter() - t0, "events": got.count(b"data: "),
+                          "rss_kb": peak_rss_kb()}))
+        return
     t0 = time.perf_counter()
     if sdk == "official":
         import assemblyai as aai
@@ -196,6 +224,29 @@ def main() -> None:
             out["completed"] = sum(1 for t in results if t.status == aai.TranscriptStatus.completed)
 
         asyncio.run(run())
+    elif workload == "llm-first-delta":
+        # A streamed LLM Gateway chat completion: `seconds` from the call to the first chunk the
+        # iterator yields, `all_seconds` to the end (1.8.2's LLMGateway, or assemblyai_native's).
+        aai.settings.llm_gateway_base_url = os.environ["ASSEMBLYAI_LLM_GATEWAY_BASE_URL"]
+        gateway = aai.LLMGateway()
+        t0 = time.perf_counter()
+        first, n, deliver = None, 0, None
+        for chunk in gateway.chat.completions.create(model="gpt-4.1", messages=[{"role": "user", "content": args[0]}],
+                                                     stream=True):
+            n += 1
+            if first is None:
+                first = time.perf_counter() - t0
+                received = getattr(chunk, "received_ns", None)  # assemblyai_native only
+                if received:
+                    deliver = (time.monotonic_ns() - received) / 1e9
+        if deliver is not None:
+            out["deliver_seconds"] = deliver
+        out["all_seconds"] = time.perf_counter() - t0
+        out["chunks"] = n
+        out["seconds"] = first
+        out["rss_kb"] = peak_rss_kb()
+        print(json.dumps(out))
+        return
     elif workload == "group":
         urls = args
         group = aai.Transcriber().transcribe_group(urls)

@@ -732,6 +732,96 @@ aai_status aai_llm_response_json(const aai_llm_response *response, const char **
 /** Releases a response. NULL is a no-op. */
 void aai_llm_response_free(aai_llm_response *response);
 
+/* --- LLM Gateway: structured output and streamed completions ---------------------------
+ *
+ * Structured output. aai_llm_request_set_response_format_json_schema() sets the request's
+ * response_format to {"type": "json_schema", "json_schema": {"name", "schema", "strict"}}: the
+ * answer's text (aai_llm_response_text(), or the streamed content joined) is then JSON that
+ * matches the schema. Parse it with any JSON parser.
+ *
+ * Streaming. aai_llm_chat_completion_stream() sends the request with "stream": true and hands
+ * each piece of the answer to a callback as the gateway sends it (Server-Sent Events, one
+ * "chat.completion.chunk" per event, ended by "data: [DONE]"; the API streams OpenAI models).
+ * Each call of the callback is one choice of one chunk (an aai_llm_stream_event): a piece of
+ * text, fragments of tool calls, the finish reason on the choice's last chunk, and the token
+ * usage on the chunk that carries it (the last one, with choice_index -1, when the server sends
+ * one without choices). When the stream ends, *out is the response the same request would have
+ * had without streaming (the first choice's text joined, its finish reason and tool calls,
+ * the usage), read with the aai_llm_response_* functions.
+ *
+ * Faults. A 429 before anything streamed is retried (Retry-After honoured, up to the client's
+ * retry count); nothing else is retried, since the server may have received the request. A
+ * stream cut by the network, or that ends without "data: [DONE]", fails with
+ * AAI_ERR_CONNECTION and HTTP status 200; an event that is not valid JSON with
+ * AAI_ERR_PROTOCOL; an error event from the gateway with AAI_ERR_SERVER. The deltas delivered
+ * before a failure stay delivered, none twice: the answer is incomplete and the request must be
+ * sent again as a whole. A 200 answer that is plain JSON (a model that does not stream) is
+ * delivered as one event per choice. Time limits: connecting, the client's HTTP timeout; each
+ * wait for data, the LLM timeout (aai_client_set_llm_timeout_ms()): a stall, not the whole
+ * answer.
+ *
+ * Threads. The blocking call runs the callback on the calling thread; the _async variant (in
+ * "Non-blocking calls") on a worker thread. Every pointer in an event is valid only during the
+ * callback: copy what you keep. A callback must not block for long and must not free the
+ * client it runs under; it may call any other aai_* function.
+ */
+
+/** Asks for structured output: response_format {"type": "json_schema", "json_schema": {"name":
+    name, "schema": <schema_json>, "strict": strict}}. `schema_json` is a JSON Schema object as
+    text. strict: 1 true, 0 false, -1 leaves it out (the API's default, false). Replaces an
+    earlier response_format. An empty name, a schema that is not a JSON object, or another
+    strict value: AAI_ERR_INVALID_ARGUMENT. The strings are copied. */
+aai_status aai_llm_request_set_response_format_json_schema(aai_llm_request *request, const char *name,
+                                                           const char *schema_json, int strict);
+
+/** A fragment of a tool call in a stream: the provider sends id, type and name once, then the
+    JSON arguments in pieces under the same index; join the pieces of one index in order. Any
+    member may be NULL. */
+typedef struct aai_llm_tool_call_delta {
+    int index;
+    const char *id;
+    const char *type;
+    const char *name;
+    const char *arguments;   /* the next piece of the arguments' JSON text */
+} aai_llm_tool_call_delta;
+
+/** One piece of a streamed answer (one choice of one chunk). Strings are NULL when the chunk
+    does not carry them; token counts are -1 unless this event carries the usage. Everything is
+    borrowed for the duration of the callback. */
+typedef struct aai_llm_stream_event {
+    int choice_index;                        /* choices[i].index; -1 for a chunk without choices */
+    const char *id;                          /* the chunk's id */
+    const char *model;
+    const char *role;                        /* usually only on the first chunk */
+    const char *content;                     /* the next piece of text */
+    const char *finish_reason;               /* "stop", "length", "tool_calls", ... on the last chunk */
+    const aai_llm_tool_call_delta *tool_calls;
+    size_t tool_call_count;
+    int64_t prompt_tokens;
+    int64_t completion_tokens;
+    int64_t total_tokens;
+    const char *chunk_json;                  /* the whole chunk as the server sent it */
+    int chunk_index;                         /* 0, 1, ...: the chunk this piece is of (a chunk's pieces come together) */
+    int last_in_chunk;                       /* 1 on the chunk's last piece */
+    int64_t received_ns;                     /* when the library read the chunk's last byte from the
+                                                socket, in ns on CLOCK_MONOTONIC (compare with
+                                                clock_gettime() in the callback for the delivery
+                                                latency); 0 for an answer that was not streamed */
+} aai_llm_stream_event;
+
+/** Receives each piece of a streamed answer. Return 0 to go on, non-zero to stop: the call then
+    fails with AAI_ERR_CANCELLED. */
+typedef int (*aai_llm_stream_callback)(const aai_llm_stream_event *event, void *user_data);
+
+/** Sends a chat completion with "stream": true (POST /v1/chat/completions on the gateway's
+    host) and calls `on_event` (not NULL) with `user_data` for each piece, on the calling
+    thread, as it arrives. Returns when the stream ended with "data: [DONE]"; *out (may be NULL;
+    owned by the caller: aai_llm_response_free()) is then the assembled response. Errors as
+    the section above says; a request with neither messages nor prompt:
+    AAI_ERR_INVALID_ARGUMENT before sending. */
+aai_status aai_llm_chat_completion_stream(aai_client *client, const aai_llm_request *request,
+                                          aai_llm_stream_callback on_event, void *user_data, aai_llm_response **out);
+
 /* ======================================================================================
  * Transcript results: utterances and audio intelligence
  * ==================================================================================== */
@@ -939,6 +1029,36 @@ const char *aai_transcript_language_code(const aai_transcript *transcript);
 /** The confidence of the detected language (language_confidence), 0.0 to 1.0, or -1 without
     language_detection (or for an invalid handle). */
 double aai_transcript_language_confidence(const aai_transcript *transcript);
+
+/** The speech model that transcribed the audio (speech_model_used: with speech_models, the one
+    the API picked). Borrowed, valid until the transcript is freed. NULL when absent. */
+const char *aai_transcript_speech_model_used(const aai_transcript *transcript);
+
+/** The text before PII redaction (unredacted_text, with redact_pii_return_unredacted). Borrowed,
+    valid until the transcript is freed. NULL when absent. (The unredacted words and utterances:
+    aai_transcript_get_json(t, "/unredacted_words", &out).) */
+const char *aai_transcript_unredacted_text(const aai_transcript *transcript);
+
+/** The domain the API applied (metadata.domain_used). Borrowed, valid until the transcript is
+    freed. NULL when absent. */
+const char *aai_transcript_domain_used(const aai_transcript *transcript);
+
+/** The API's warnings about the transcript (each metadata.warnings[].message, then
+    metadata.warning when it is not one of them) as one array of `count` strings. Borrowed,
+    valid until the transcript is freed; *messages is NULL and *count 0 when there are none. */
+aai_status aai_transcript_warnings(const aai_transcript *transcript, const char *const **messages, size_t *count);
+
+/** A language found with code switching and its confidence (0.0 to 1.0). */
+typedef struct aai_language_confidence {
+    const char *language_code;
+    double confidence;
+} aai_language_confidence;
+
+/** The languages found with code switching (language_detection_results.code_switching_languages)
+    as one array. Borrowed, valid until the transcript is freed; *languages is NULL and *count 0
+    when absent. */
+aai_status aai_transcript_code_switching_languages(const aai_transcript *transcript,
+                                                   const aai_language_confidence **languages, size_t *count);
 
 /* ======================================================================================
  * Exports, lookups and listing
@@ -1327,6 +1447,32 @@ aai_status aai_webhook_parse(const char *body, size_t length, const char *receiv
     aai_webhook_parse(). *redacted_audio_url is owned by the caller (aai_string_free()). */
 aai_status aai_webhook_parse_redacted_audio(const char *body, size_t length, const char *received_auth_value,
                                             const char *expected_auth_value, char **redacted_audio_url);
+
+/** aai_llm_chat_completion_stream() without blocking: the request is copied now, `on_event`
+    (not NULL) gets `user_data` on a worker thread for each piece, `callback` (may be NULL) gets
+    `callback_user_data` when the stream ended. aai_future_cancel() stops the stream and returns
+    at once. *out is owned by the caller (aai_future_free()). Read the assembled response with
+    aai_future_llm_response(). A NULL client or request, or a request with neither messages nor
+    prompt, is reported here, and no future is made. */
+aai_status aai_llm_chat_completion_stream_async(aai_client *client, const aai_llm_request *request,
+                                                aai_llm_stream_callback on_event, void *user_data,
+                                                aai_future_callback callback, void *callback_user_data,
+                                                aai_future **out);
+
+/** aai_llm_chat_completion() without blocking: the request is copied now, `callback` (may be
+    NULL) gets `user_data` on a worker thread when the answer arrived (or the call failed).
+    aai_future_cancel() returns at once. *out is owned by the caller (aai_future_free()). Read the
+    response with aai_future_llm_response(). A NULL client or request, a request with neither
+    messages nor prompt, or one with "stream": true, is reported here, and no future is made. */
+aai_status aai_llm_chat_completion_async(aai_client *client, const aai_llm_request *request,
+                                         aai_future_callback callback, void *user_data, aai_future **out);
+
+/** The outcome of a finished aai_llm_chat_completion_stream_async() or
+    aai_llm_chat_completion_async(): returns the status the
+    blocking call would have returned (the failure's details as this thread's last error) and on
+    success sets *out (owned by the caller: aai_llm_response_free(); a new handle on each call).
+    AAI_ERR_STATE while the stream runs; AAI_ERR_INVALID_ARGUMENT for a future of another kind. */
+aai_status aai_future_llm_response(aai_future *future, aai_llm_response **out);
 
 /* ======================================================================================
  * Streaming speech-to-text (realtime v2 and Universal Streaming v3)

@@ -11,6 +11,8 @@ import NIOCore
 struct Fault: Sendable {
     enum Kind: String, Sendable, CaseIterable {
         case status, reset, truncate, malformedJSON = "malformed_json", delay, hang
+        /// An event stream cut at `at_byte`, the cut event closed with a blank line, then a clean end.
+        case malformedEvent = "malformed_event"
         case wsClose = "ws_close", wsDrop = "ws_drop", wsReset = "ws_reset", wsMalformedFrame = "ws_malformed_frame"
         case wsOversizedFrame = "ws_oversized_frame", wsInvalidUTF8 = "ws_invalid_utf8", wsStopReading = "ws_stop_reading"
 
@@ -249,7 +251,7 @@ struct FaultMiddleware: RouterMiddleware {
             }
             try? await context.channel?.close()
             throw APIError.serverError
-        case .reset, .truncate, .malformedJSON:
+        case .reset, .truncate, .malformedJSON, .malformedEvent:
             let response: Response
             do {
                 response = try await next(request, context)
@@ -260,6 +262,17 @@ struct FaultMiddleware: RouterMiddleware {
             try await response.body.write(CollectingWriter(box: box))
             let full = box.buffer
             let cut = full.getSlice(at: full.readerIndex, length: min(full.readableBytes, fault.atByte ?? full.readableBytes / 2)) ?? ByteBuffer()
+            if fault.kind == .malformedEvent {
+                // An event stream: the events up to at_byte, the one cut there ended by a blank
+                // line (so a client reads its data as a complete event with broken JSON), and a
+                // clean end of the stream without the rest (and without its data: [DONE]).
+                var body = cut
+                let text = String(buffer: cut)
+                if !text.isEmpty, !text.hasSuffix("\n\n") { body.writeString("\n\n") }
+                var headers = response.headers
+                headers[.contentLength] = String(body.readableBytes)
+                return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+            }
             if fault.kind == .malformedJSON {
                 var headers = response.headers
                 headers[.contentType] = "application/json"

@@ -23,6 +23,8 @@ enum Features {
         TranscriptFeature(name: "transcription", fields: transcription),
         TranscriptFeature(name: "speaker_labels", fields: speakerLabels),
         TranscriptFeature(name: "language_detection", fields: languageDetection),
+        TranscriptFeature(name: "redact_pii_return_unredacted", fields: unredacted),
+        TranscriptFeature(name: "metadata", fields: metadata),
         TranscriptFeature(name: "auto_highlights", fields: requested("auto_highlights", "auto_highlights_result", Intelligence.autoHighlights)),
         TranscriptFeature(name: "content_safety", fields: requested("content_safety", "content_safety_labels", Intelligence.contentSafety)),
         TranscriptFeature(name: "iab_categories", fields: requested("iab_categories", "iab_categories_result", Intelligence.topics)),
@@ -86,10 +88,46 @@ enum Features {
     }
 
     /// The language found by the documented word lists (see TranscriptContent.detectLanguage).
+    /// With language_detection_options.code_switching, language_detection_results lists that
+    /// language as the one code-switching language found, with the same confidence.
     static func languageDetection(_ input: FeatureInput) -> [String: JSON] {
         guard input.flag("language_detection") else { return ["language_confidence": .null] }
         guard let language = input.content?.language else { return ["language_confidence": .null] }
-        return ["language_code": .string(language.code), "language_confidence": .double(language.confidence)]
+        var out: [String: JSON] = ["language_code": .string(language.code), "language_confidence": .double(language.confidence)]
+        if input.request["language_detection_options"]?["code_switching"]?.boolValue == true {
+            out["language_detection_results"] = .object(["code_switching_languages": .array([
+                .object(["language_code": .string(language.code), "confidence": .double(language.confidence)]),
+            ])])
+        }
+        return out
+    }
+
+    /// redact_pii with redact_pii_return_unredacted: the text, words and utterances before
+    /// redaction (unredacted_text, unredacted_words, unredacted_utterances with speaker_labels).
+    static func unredacted(_ input: FeatureInput) -> [String: JSON] {
+        guard let c = input.content, let words = c.unredactedWords else { return [:] }
+        var out: [String: JSON] = [
+            "unredacted_text": .string(words.map(\.text).joined(separator: " ")),
+            "unredacted_words": .array(words.map { wordJSON($0, labelled: c.labelled) }),
+        ]
+        if input.flag("speaker_labels") {
+            out["unredacted_utterances"] = .array(utterances(words).map { u in
+                .object([
+                    "confidence": .double(AudioText.mean(u.map(\.confidence)) ?? 0),
+                    "start": .int(u.first!.start), "end": .int(u.last!.end),
+                    "text": .string(u.map(\.text).joined(separator: " ")), "speaker": .string(u.first!.speaker),
+                    "words": .array(u.map { wordJSON($0, labelled: true) }),
+                ])
+            })
+        }
+        return out
+    }
+
+    /// metadata (TranscriptMetadata) on a completed transcript that asked for a domain:
+    /// {"domain_used": <the domain>}.
+    static func metadata(_ input: FeatureInput) -> [String: JSON] {
+        guard input.content != nil, let domain = input.request["domain"]?.stringValue else { return [:] }
+        return ["metadata": .object(["domain_used": .string(domain)])]
     }
 
     static func wordJSON(_ w: Word, labelled: Bool) -> JSON {

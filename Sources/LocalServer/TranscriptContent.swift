@@ -77,6 +77,8 @@ struct TranscriptContent: Sendable {
     let labelled: Bool
     /// With language_detection: the language found and its confidence.
     let language: (code: String, confidence: Double)?
+    /// With redact_pii and redact_pii_return_unredacted: the words before redaction.
+    var unredactedWords: [Word]? = nil
 
     var text: String { words.map(\.text).joined(separator: " ") }
 
@@ -122,7 +124,10 @@ struct TranscriptContent: Sendable {
         let wantEntities = request["entity_detection"]?.boolValue == true || request["redact_pii"]?.boolValue == true
         let entities = wantEntities ? detectEntities(parts) : []
 
-        // 5. Redaction.
+        // 5. Redaction (the words before it kept when redact_pii_return_unredacted asks for them).
+        let beforeRedaction = zip(words, parts).map { w, p in
+            Word(text: p.text, start: w.start, end: w.end, confidence: w.confidence, speaker: w.speaker)
+        }
         var redacted: [(start: Int, end: Int)] = []
         if request["redact_pii"]?.boolValue == true {
             let policies = Set(request["redact_pii_policies"]?.arrayValue?.compactMap(\.stringValue) ?? [])
@@ -142,10 +147,12 @@ struct TranscriptContent: Sendable {
         let labelled = request["speaker_labels"]?.boolValue == true
         let sentences = splitSentences(final, labelled: labelled)
         let language = request["language_detection"]?.boolValue == true ? detectLanguage(parts) : nil
+        let keepUnredacted = request["redact_pii"]?.boolValue == true && request["redact_pii_return_unredacted"]?.boolValue == true
         return TranscriptContent(audio: recognition.audio, words: final, cores: parts.map(\.core), entities: entities,
                                  redactedRanges: redacted, sentences: sentences,
                                  paragraphs: groupParagraphs(sentences, words: final, labelled: labelled),
-                                 labelled: labelled, language: language)
+                                 labelled: labelled, language: language,
+                                 unredactedWords: keepUnredacted ? beforeRedaction : nil)
     }
 
     /// Each `from` entry (split on spaces) matches that many consecutive words whose cores are

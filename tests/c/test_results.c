@@ -528,6 +528,54 @@ static void test_large_transcript(void) {
     aai_transcript_free(t);
 }
 
+/* Newer response fields, typed: speech_model_used, unredacted_text, metadata (domain_used and
+   warnings), language_detection_results' code switching languages. */
+static void test_newer_response_fields(void) {
+    const char *json = "{\"id\": \"n1\", \"status\": \"completed\", \"text\": \"Call ### now\", "
+                       "\"speech_model_used\": \"universal-3-pro\", \"unredacted_text\": \"Call Bob now\", "
+                       "\"metadata\": {\"domain_used\": \"medical-v1\", \"warning\": \"single\", "
+                       "\"warnings\": [{\"message\": \"first\"}, {\"message\": \"second\"}, {\"nope\": 1}]}, "
+                       "\"language_detection_results\": {\"code_switching_languages\": [{\"language_code\": \"en\", "
+                       "\"confidence\": 0.75}, {\"language_code\": \"es\", \"confidence\": 0.25}, {\"confidence\": 1}]}}";
+    aai_transcript *t = NULL;
+    CHECK_STATUS(aai_transcript_from_json(json, strlen(json), &t), AAI_OK);
+    CHECK_STR(aai_transcript_speech_model_used(t), "universal-3-pro");
+    CHECK_STR(aai_transcript_unredacted_text(t), "Call Bob now");
+    CHECK_STR(aai_transcript_domain_used(t), "medical-v1");
+    CHECK(aai_transcript_speech_model_used(t) == aai_transcript_speech_model_used(t));   /* borrowed, made once */
+    const char *const *w = NULL;
+    size_t n = 0;
+    CHECK_STATUS(aai_transcript_warnings(t, &w, &n), AAI_OK);
+    CHECK(n == 3);
+    if (n == 3) { CHECK_STR(w[0], "first"); CHECK_STR(w[1], "second"); CHECK_STR(w[2], "single"); }
+    const aai_language_confidence *l = NULL;
+    CHECK_STATUS(aai_transcript_code_switching_languages(t, &l, &n), AAI_OK);
+    CHECK(n == 2);
+    if (n == 2) {
+        CHECK_STR(l[0].language_code, "en");
+        CHECK(l[0].confidence == 0.75);
+        CHECK_STR(l[1].language_code, "es");
+    }
+    aai_transcript_free(t);
+    /* Absent: NULL and empty arrays. */
+    const char *minimal = "{\"id\": \"n2\", \"status\": \"completed\", \"metadata\": {\"warning\": \"only\"}}";
+    CHECK_STATUS(aai_transcript_from_json(minimal, strlen(minimal), &t), AAI_OK);
+    CHECK(aai_transcript_speech_model_used(t) == NULL && aai_transcript_unredacted_text(t) == NULL);
+    CHECK(aai_transcript_domain_used(t) == NULL);
+    CHECK_STATUS(aai_transcript_warnings(t, &w, &n), AAI_OK);
+    CHECK(n == 1 && w && strcmp(w[0], "only") == 0);
+    CHECK_STATUS(aai_transcript_code_switching_languages(t, &l, &n), AAI_OK);
+    CHECK(n == 0 && l == NULL);
+    /* Bad arguments. */
+    CHECK_STATUS(aai_transcript_warnings(t, NULL, &n), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_transcript_warnings(NULL, &w, &n), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_transcript_code_switching_languages(t, &l, NULL), AAI_ERR_INVALID_ARGUMENT);
+    CHECK(aai_transcript_speech_model_used(NULL) == NULL);
+    aai_transcript_free(t);
+}
+
+/* The local server: unredacted text beside the redacted one, the domain used, code switching. */
+
 /* ---- against the local server ---- */
 static char wav_path[256];
 
@@ -758,6 +806,27 @@ static void test_server_round_trip(void) {
     aai_transcript_free(back);
 }
 
+static void test_server_newer_response_fields(void) {
+    h_write_wav(wav_path, "Dr Smith flew to Canada.", 0.5);
+    aai_transcript *t = transcribe("{\"redact_pii\": true, \"redact_pii_policies\": [\"person_name\"], "
+                                   "\"redact_pii_return_unredacted\": true, \"domain\": \"medical-v1\", "
+                                   "\"speech_models\": [\"universal-3-pro\", \"universal-2\"], "
+                                   "\"language_detection\": true, \"language_detection_options\": {\"code_switching\": true}}");
+    CHECK_STR(aai_transcript_unredacted_text(t), "Dr Smith flew to Canada.");
+    CHECK(aai_transcript_text(t) && strstr(aai_transcript_text(t), "Smith") == NULL);
+    CHECK_STR(aai_transcript_domain_used(t), "medical-v1");
+    CHECK_STR(aai_transcript_speech_model_used(t), "universal-3-pro");
+    const aai_language_confidence *l = NULL;
+    size_t n = 0;
+    CHECK_STATUS(aai_transcript_code_switching_languages(t, &l, &n), AAI_OK);
+    CHECK(n == 1 && l && strcmp(l[0].language_code, "en") == 0 && l[0].confidence > 0);
+    aai_transcript_free(t);
+    /* Without redact_pii_return_unredacted: no unredacted text, no metadata. */
+    t = transcribe("{\"redact_pii\": true, \"redact_pii_policies\": [\"person_name\"]}");
+    CHECK(aai_transcript_unredacted_text(t) == NULL && aai_transcript_domain_used(t) == NULL);
+    aai_transcript_free(t);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     RUN(test_from_json);
@@ -772,6 +841,7 @@ int main(void) {
     RUN(test_bad_arguments);
     RUN(test_threads_share_one_build);
     RUN(test_large_transcript);
+    RUN(test_newer_response_fields);
     if (h_start_server(NULL) != 0) return 1;
     snprintf(wav_path, sizeof wav_path, "/tmp/aai-c-results-%d.wav", (int)getpid());
     h_write_wav(wav_path, "A: Hello there. B: Hi.", 2.0);
@@ -779,6 +849,7 @@ int main(void) {
     RUN(test_server_language_detection);
     RUN(test_server_intelligence);
     RUN(test_server_round_trip);
+    RUN(test_server_newer_response_fields);
     unlink(wav_path);
     return h_finish();
 }

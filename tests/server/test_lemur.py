@@ -1,5 +1,7 @@
 """LeMUR (/lemur/v3) and the LLM Gateway (/v1): deterministic answers (docs/local-server.md, "LeMUR")."""
 
+import json
+
 import pytest
 
 from server_harness import make_wav
@@ -175,12 +177,62 @@ def test_response_format_json_schema(server):
     assert r["choices"][0]["message"]["content"] == '{"final_answer":"solve 8x + 7","steps":[]}'
 
 
+def sse_chunks(payload: bytes):
+    """The data of each event of a text/event-stream body, in order."""
+    events = payload.decode().split("\n\n")
+    assert events[-1] == ""
+    return [e[len("data: "):] for e in events[:-1]]
+
+
+def test_chat_stream_is_server_sent_events(server):
+    body = {"model": "gpt-4.1", "messages": [{"role": "user", "content": "Tell me about the invoice today"}]}
+    plain = chat(server, body)[1]
+    status, payload = chat(server, {**body, "stream": True})
+    assert status == 200 and isinstance(payload, bytes)
+    data = sse_chunks(payload)
+    assert data[-1] == "[DONE]"
+    chunks = [json.loads(d) for d in data[:-1]]
+    assert {c["object"] for c in chunks} == {"chat.completion.chunk"} and len({c["id"] for c in chunks}) == 1
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
+    assert text == plain["choices"][0]["message"]["content"]
+    assert len(chunks) == 2 + len(text.split()) + 1  # role, a word each, finish, usage
+    assert chunks[-2]["choices"][0] == {"index": 0, "delta": {}, "finish_reason": "stop"}
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"] == {
+        "prompt_tokens": plain["usage"]["input_tokens"], "completion_tokens": plain["usage"]["output_tokens"],
+        "total_tokens": plain["usage"]["total_tokens"]}
+
+
+def test_chat_stream_tool_call_arguments_in_pieces(server):
+    status, payload = chat(server, {"model": "m", "prompt": "use get_weather", "tools": TOOLS, "stream": True})
+    chunks = [json.loads(d) for d in sse_chunks(payload)[:-1]]
+    calls = [t for c in chunks if c["choices"] for t in c["choices"][0]["delta"].get("tool_calls", [])]
+    assert calls[0]["function"]["name"] == "get_weather" and calls[0]["id"].startswith("call_")
+    pieces = [t["function"]["arguments"] for t in calls[1:]]
+    assert all(len(p) <= 8 for p in pieces) and json.loads("".join(pieces)) is not None
+    assert chunks[-2]["choices"][0]["finish_reason"] == "tool_calls"
+
+
+def test_malformed_event_fault_on_an_event_stream(server):
+    """malformed_event on an event stream: the events up to at_byte, the cut one closed with a
+    blank line, a clean end without [DONE]."""
+    body = {"model": "m", "prompt": "hello there", "stream": True}
+    full = chat(server, body)[1]
+    first = full.index(b"\n\n") + 2
+    server.request("POST", "/_local/faults", {"path": "/v1/chat/completions", "kind": "malformed_event", "at_byte": first + 10})
+    status, cut = chat(server, body)
+    assert status == 200 and len(cut) == first + 12 and cut.endswith(b"\n\n")
+    data = sse_chunks(cut)
+    assert len(data) == 2 and data[-1] != "[DONE]"
+    with pytest.raises(ValueError):
+        json.loads(data[1])
+
+
 @pytest.mark.parametrize("body,status,message", [
     ({"messages": [{"role": "user", "content": "x"}]}, 400, "model is required"),
     ({"model": "m"}, 400, "Either messages or prompt must be provided"),
     ({"model": "m", "prompt": "x", "max_tokens": 0}, 400, "max_tokens must be greater than or equal to 1"),
     ({"model": "m", "messages": [{"role": "robot", "content": "x"}]}, 400, None),
-    ({"model": "m", "prompt": "x", "stream": True}, 400, "stream is not supported by this server"),
     ({"model": "m", "prompt": "x", "tools": TOOLS, "tool_choice": {"type": "function", "function": {"name": "zz"}}},
      400, "tool_choice names an unknown tool: zz"),
 ])

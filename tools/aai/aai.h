@@ -52,6 +52,8 @@ int cmd_dictate(int argc, char **argv, const cli_globals *globals);
 extern const char cli_sync_help[], cli_dictate_help[];
 int cmd_speak(int argc, char **argv, const cli_globals *globals);
 extern const char cli_speak_help[];
+int cmd_llm(int argc, char **argv, const cli_globals *globals);
+extern const char cli_llm_help[];
 
 /* ---- Options (common.c) ----
    Each command walks its argv with these. An option's value may be the next argument or follow

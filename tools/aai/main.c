@@ -13,6 +13,7 @@ static const cli_command commands[] = {
     {"sync", "transcribe a clip of up to 120 s in one request (Sync API)", cli_sync_help, cmd_sync},
     {"dictate", "transcribe a spoken note, optionally rewritten by an LLM (Dictation API)", cli_dictate_help, cmd_dictate},
     {"speak", "speak a text with the Text-to-Speech API into an audio file", cli_speak_help, cmd_speak},
+    {"llm", "ask a model of the LLM Gateway (--stream: print the answer as it is generated)", cli_llm_help, cmd_llm},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

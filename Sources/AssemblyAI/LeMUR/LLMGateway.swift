@@ -73,6 +73,19 @@ public struct LLMRequest: Sendable, Equatable {
         try addMessage(role: "system", content: "Transcript \(transcript.id):\n\(text)")
     }
 
+    /// Asks for structured output (`response_format` of type `json_schema`): the answer is JSON
+    /// matching `schema` (a JSON Schema object, as text). `strict` nil leaves the API's default
+    /// (false). Replaces an earlier `response_format`.
+    public mutating func setResponseFormat(name: String, schema: String, strict: Bool?) throws(AssemblyAIError) {
+        guard !name.isEmpty else { throw .invalidArgument("LLM Gateway response_format: the schema name is empty") }
+        guard let value = try? JSONValue.parse(schema), case .object = value else {
+            throw .invalidArgument("LLM Gateway response_format '\(name)': the schema must be a JSON object (a JSON Schema)")
+        }
+        var config: JSONObject = ["name": .string(name), "schema": value]
+        if let strict { config["strict"] = .bool(strict) }
+        fields["response_format"] = .object(["type": "json_schema", "json_schema": .object(config)])
+    }
+
     public mutating func merge(json: String) throws(AssemblyAIError) {
         var scratch = TranscriptionConfig()
         try scratch.merge(json: json)
@@ -96,7 +109,11 @@ public struct LLMGateway: Sendable {
     public init(client: Client) { self.client = client }
 
     public func chatCompletion(_ request: LLMRequest) throws(AssemblyAIError) -> JSONResponse {
-        try post("/v1/chat/completions", .object(try request.validated()))
+        let fields = try request.validated()
+        if fields["stream"]?.boolValue == true {
+            throw .invalidArgument("\"stream\": true needs the streaming call (aai_llm_chat_completion_stream, chatCompletionStream)")
+        }
+        return try post("/v1/chat/completions", .object(fields))
     }
 
     /// A speech understanding task on a transcript (translation, speaker identification, custom

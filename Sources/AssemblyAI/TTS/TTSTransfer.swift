@@ -53,7 +53,7 @@ final class TTSTransfer {
     /// API commits to 200 with the first audio); returning false from either callback stops the
     /// transfer with ``ErrorCode/cancelled``.
     static func post(url: String, what: String, body: [UInt8], settings: Settings, accept: String,
-                     connectTimeoutMs: Int, readTimeoutMs: Int,
+                     connectTimeoutMs: Int, readTimeoutMs: Int, cutNote: String? = nil,
                      checkHead: ((Outcome) -> AssemblyAIError?)? = nil,
                      onHead: @escaping (Outcome) -> Bool,
                      onBody: @escaping (UnsafeRawBufferPointer) -> Bool) throws(AssemblyAIError) -> Outcome {
@@ -146,7 +146,8 @@ final class TTSTransfer {
             // The API commits to 200 with the first audio, so a failure after it cuts the body.
             let kind = error.code == .timeout ? "timed out" : "connection lost"
             error = AssemblyAIError(error.code == .timeout ? .timeout : .connection,
-                                    "\(what): \(kind): the response was cut before the audio was complete (\(reason)). Retry the request.",
+                                    "\(what): \(kind): " + (cutNote ?? "the response was cut before the audio was complete")
+                                        + " (\(reason)). Retry the request.",
                                     httpStatus: 200)
         }
         outcome.status = outcome.bodyStarted ? 200 : outcome.status

@@ -372,3 +372,137 @@ public func aai_llm_response_json_impl(_ r: OpaquePointer?, _ json: UnsafeMutabl
 
 @_cdecl("aai_llm_response_free")
 public func aai_llm_response_free_impl(_ r: OpaquePointer?) { HandleTable.shared.remove(r, as: CLLMResponse.self) }
+
+// MARK: LLM Gateway: structured output and streamed completions
+
+@_cdecl("aai_llm_request_set_response_format_json_schema")
+public func aai_llm_request_set_response_format_json_schema_impl(_ r: OpaquePointer?, _ name: UnsafePointer<CChar>?,
+                                                                 _ schema: UnsafePointer<CChar>?, _ strict: Int32) -> aai_status {
+    editRequest(r) { (v: inout LLMRequest) throws(AssemblyAIError) in
+        let flag: Bool?
+        switch strict {
+        case -1: flag = nil
+        case 0: flag = false
+        case 1: flag = true
+        default: throw AssemblyAIError(.invalidArgument, "strict must be 1, 0 or -1 (unset), got \(strict)")
+        }
+        try v.setResponseFormat(name: try string(name, "name"), schema: try string(schema, "schema_json"), strict: flag)
+    }
+}
+
+/// Hands stream deltas to a C callback as `aai_llm_stream_event`s (strings in an arena that
+/// lives for the one call).
+private final class LLMStreamCallback: @unchecked Sendable {  // the caller vouches for user_data
+    let function: aai_llm_stream_callback
+    let userData: UnsafeMutableRawPointer?
+
+    init(_ function: aai_llm_stream_callback, _ userData: UnsafeMutableRawPointer?) {
+        self.function = function
+        self.userData = userData
+    }
+
+    func deliver(_ d: LLMStreamDelta) -> Bool {
+        let arena = CArena()
+        let calls = arena.array(d.toolCalls) { c in
+            aai_llm_tool_call_delta(index: Int32(clamping: c.index), id: arena.string(c.id), type: arena.string(c.type),
+                                    name: arena.string(c.name), arguments: arena.string(c.arguments))
+        }
+        var event = aai_llm_stream_event(
+            choice_index: Int32(clamping: d.choiceIndex), id: arena.string(d.id), model: arena.string(d.model),
+            role: arena.string(d.role), content: arena.string(d.content), finish_reason: arena.string(d.finishReason),
+            tool_calls: calls, tool_call_count: calls == nil ? 0 : d.toolCalls.count,
+            prompt_tokens: d.promptTokens ?? -1, completion_tokens: d.completionTokens ?? -1, total_tokens: d.totalTokens ?? -1,
+            chunk_json: arena.string(d.chunkJSON), chunk_index: Int32(clamping: d.chunkIndex), last_in_chunk: d.lastInChunk ? 1 : 0,
+            received_ns: d.receivedNs)
+        return withExtendedLifetime(arena) { function(&event, userData) == 0 }
+    }
+}
+
+private func streamSetup(_ c: OpaquePointer?, _ r: OpaquePointer?, _ cb: aai_llm_stream_callback?,
+                         _ userData: UnsafeMutableRawPointer?) throws(AssemblyAIError) -> (LLMGateway, LLMRequest, LLMStreamCallback) {
+    guard let cb else { throw AssemblyAIError(.invalidArgument, "on_event is NULL") }
+    let gateway = LLMGateway(client: try resolve(c, Client.self, "client"))
+    let request = try resolve(r, LLMRequestBox.self, "request").state.withLock { $0 }
+    return (gateway, request, LLMStreamCallback(cb, userData))
+}
+
+@_cdecl("aai_llm_chat_completion_stream")
+public func aai_llm_chat_completion_stream_impl(_ c: OpaquePointer?, _ r: OpaquePointer?, _ cb: aai_llm_stream_callback?,
+                                                _ userData: UnsafeMutableRawPointer?,
+                                                _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        o?.pointee = nil
+        let (gateway, request, callback) = try streamSetup(c, r, cb, userData)
+        let response = try gateway.chatCompletionStream(request) { callback.deliver($0) }
+        o?.pointee = HandleTable.shared.insert(CLLMResponse(response))
+    }
+}
+
+@_cdecl("aai_llm_chat_completion_stream_async")
+public func aai_llm_chat_completion_stream_async_impl(_ c: OpaquePointer?, _ r: OpaquePointer?, _ cb: aai_llm_stream_callback?,
+                                                      _ userData: UnsafeMutableRawPointer?, _ callback: aai_future_callback?,
+                                                      _ callbackUserData: UnsafeMutableRawPointer?,
+                                                      _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let (gateway, request, events) = try streamSetup(c, r, cb, userData)
+        let latch = Latch<UInt>()
+        var completion: CompletionHandler<JSONResponse>? = nil
+        if let callback {
+            let done = CCallback(function: callback, userData: callbackUserData)
+            completion = { future in
+                let handle = OpaquePointer(bitPattern: latch.wait())
+                let failure = future.failure
+                if let failure { currentErrorSlot().set(failure) }
+                done.function(handle, failure.map { aai_status(rawValue: UInt32(bitPattern: $0.code.rawValue)) } ?? AAI_OK, done.userData)
+            }
+        }
+        let future = try gateway.chatCompletionStreamAsync(request, onDelta: { events.deliver($0) }, onComplete: completion)
+        let handle = HandleTable.shared.insert(CFuture(future))
+        target.pointee = handle
+        latch.set(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(handle))))
+    }
+}
+
+@_cdecl("aai_future_llm_response")
+public func aai_future_llm_response_impl(_ f: OpaquePointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        target.pointee = nil
+        let box = try resolve(f, CFuture.self, "future")
+        guard let future = box.core as? Future<JSONResponse> else {
+            throw AssemblyAIError(.invalidArgument, "the future is not an LLM Gateway chat completion")
+        }
+        guard future.isFinished else { throw AssemblyAIError(.state, "the operation is still running: wait for it first") }
+        if let failure = future.failure { throw failure }
+        guard let value = future.value else { throw AssemblyAIError(.state, "the operation finished without a response") }
+        target.pointee = HandleTable.shared.insert(CLLMResponse(value))
+    }
+}
+
+@_cdecl("aai_llm_chat_completion_async")
+public func aai_llm_chat_completion_async_impl(_ c: OpaquePointer?, _ r: OpaquePointer?, _ callback: aai_future_callback?,
+                                               _ userData: UnsafeMutableRawPointer?,
+                                               _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let gateway = LLMGateway(client: try resolve(c, Client.self, "client"))
+        let request = try resolve(r, LLMRequestBox.self, "request").state.withLock { $0 }
+        let latch = Latch<UInt>()
+        var completion: CompletionHandler<JSONResponse>? = nil
+        if let callback {
+            let done = CCallback(function: callback, userData: userData)
+            completion = { future in
+                let handle = OpaquePointer(bitPattern: latch.wait())
+                let failure = future.failure
+                if let failure { currentErrorSlot().set(failure) }
+                done.function(handle, failure.map { aai_status(rawValue: UInt32(bitPattern: $0.code.rawValue)) } ?? AAI_OK, done.userData)
+            }
+        }
+        let future = try gateway.chatCompletionAsync(request, onComplete: completion)
+        let handle = HandleTable.shared.insert(CFuture(future))
+        target.pointee = handle
+        latch.set(UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(handle))))
+    }
+}
+

@@ -265,3 +265,43 @@ public func aai_transcript_language_code_impl(_ t: OpaquePointer?) -> UnsafePoin
 public func aai_transcript_language_confidence_impl(_ t: OpaquePointer?) -> Double {
     lookup(t)?.core.languageConfidence ?? -1
 }
+
+// MARK: newer response fields (speech_model_used, unredacted_text, metadata, code switching)
+
+@_cdecl("aai_transcript_speech_model_used")
+public func aai_transcript_speech_model_used_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("speech_model_used") { $0.speechModelUsed }
+}
+
+@_cdecl("aai_transcript_unredacted_text")
+public func aai_transcript_unredacted_text_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("unredacted_text") { $0.unredactedText }
+}
+
+@_cdecl("aai_transcript_domain_used")
+public func aai_transcript_domain_used_impl(_ t: OpaquePointer?) -> UnsafePointer<CChar>? {
+    lookup(t)?.cString("metadata.domain_used") { $0.domainUsed }
+}
+
+@_cdecl("aai_transcript_warnings")
+public func aai_transcript_warnings_impl(_ t: OpaquePointer?, _ outArray: UnsafeMutablePointer<UnsafePointer<UnsafePointer<CChar>?>?>?,
+                                         _ outCount: UnsafeMutablePointer<Int>?) -> aai_status {
+    exportView(t, "metadata.warnings", "messages", UnsafePointer<CChar>?.self, outArray, outCount) { tr, arena in
+        let messages = tr.warnings
+        return view(messages.isEmpty ? nil : messages, arena) { Optional(arena.string($0)) }
+    }
+}
+
+@_cdecl("aai_transcript_code_switching_languages")
+public func aai_transcript_code_switching_languages_impl(_ t: OpaquePointer?,
+                                                         _ outArray: UnsafeMutablePointer<UnsafePointer<aai_language_confidence>?>?,
+                                                         _ outCount: UnsafeMutablePointer<Int>?) -> aai_status {
+    exportView(t, "code_switching_languages", "languages", aai_language_confidence.self, outArray, outCount) { tr, arena in
+        let languages = tr.codeSwitchingLanguages
+        let s = CStrings(arena)
+        return view(languages.isEmpty ? nil : languages, arena) { l in
+            aai_language_confidence(language_code: s.text(l.languageCode), confidence: l.confidence)
+        }
+    }
+}
+

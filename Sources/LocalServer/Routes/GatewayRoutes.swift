@@ -13,6 +13,7 @@ struct GatewayRoutes: RouteGroup {
             let started = DispatchTime.now().uptimeNanoseconds
             guard let body = try context.jsonBody().objectValue else { throw APIError.badRequest("Request body must be an Object") }
             var response = try Gateway.chat(body)
+            if body["stream"]?.boolValue == true { return Gateway.eventStream(response, model: body["model"]) }
             response["response_time"] = .int(Int(DispatchTime.now().uptimeNanoseconds - started))
             return jsonResponse(.object(response))
         }
@@ -45,7 +46,6 @@ enum Gateway {
             messages.append(.object(["role": .string("user"), "content": .string(prompt)]))
         }
         guard !messages.isEmpty else { throw APIError.badRequest("Either messages or prompt must be provided") }
-        if body["stream"]?.boolValue == true { throw APIError.badRequest("stream is not supported by this server") }
 
         let inputTokens = messages.reduce(0) { $0 + words(text(of: $1["content"])).count }
         let userWords = words(text(of: messages.last { $0["role"]?.stringValue == "user" }?["content"]))
@@ -84,6 +84,68 @@ enum Gateway {
         }
         choice["message"] = .object(["role": .string("assistant"), "content": .string(content)])
         return finishResponse(body, choice: choice, finish: finish, input: inputTokens, output: words(content).count)
+    }
+
+    /// The answer of a `"stream": true` request as Server-Sent Events, as OpenAI-routed models
+    /// stream through the gateway: one `chat.completion.chunk` per event (the role first, then
+    /// the text word by word, or a tool call whose arguments come in pieces of 8 characters),
+    /// a chunk with the finish reason and an empty delta, a usage chunk without choices, then
+    /// `data: [DONE]`. Each event is written (and flushed) on its own.
+    static func eventStream(_ response: [String: JSON], model: JSON?) -> Response {
+        let id = "chatcmpl-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let created = Int(Date().timeIntervalSince1970)
+        func chunk(_ delta: [String: JSON], finish: String? = nil) -> String {
+            let choice: JSON = .object(["index": .int(0), "delta": .object(delta), "finish_reason": finish.map(JSON.string) ?? .null])
+            let o: JSON = .object(["id": .string(id), "object": .string("chat.completion.chunk"), "created": .int(created),
+                                   "model": model ?? .null, "choices": .array([choice])])
+            return "data: \(o.serialized())\n\n"
+        }
+        let choice = response["choices"]?.arrayValue?.first
+        let finish = choice?["finish_reason"]?.stringValue ?? "stop"
+        var events = [chunk(["role": .string("assistant"), "content": .string("")])]
+        if let calls = choice?["tool_calls"]?.arrayValue, !calls.isEmpty {
+            for (i, call) in calls.enumerated() {
+                events.append(chunk(["tool_calls": .array([.object([
+                    "index": .int(i), "id": call["id"] ?? .null, "type": .string("function"),
+                    "function": .object(["name": call["function"]?["name"] ?? .null, "arguments": .string("")]),
+                ])])]))
+                var rest = Substring(call["function"]?["arguments"]?.stringValue ?? "")
+                while !rest.isEmpty {
+                    let piece = rest.prefix(8)
+                    rest = rest.dropFirst(piece.count)
+                    events.append(chunk(["tool_calls": .array([.object(["index": .int(i), "function": .object(["arguments": .string(String(piece))])])])]))
+                }
+            }
+        } else {
+            let text = choice?["message"]?["content"]?.stringValue ?? ""
+            // Word by word, the spaces kept, so the pieces joined are the text exactly.
+            var piece = ""
+            for ch in text {
+                if ch == " ", !piece.isEmpty, piece.last != " " {
+                    events.append(chunk(["content": .string(piece)]))
+                    piece = ""
+                }
+                piece.append(ch)
+            }
+            if !piece.isEmpty { events.append(chunk(["content": .string(piece)])) }
+        }
+        events.append(chunk([:], finish: finish))
+        let usage = response["usage"]
+        let input = usage?["input_tokens"]?.intValue ?? 0, output = usage?["output_tokens"]?.intValue ?? 0
+        let usageChunk: JSON = .object(["id": .string(id), "object": .string("chat.completion.chunk"), "created": .int(created),
+                                        "model": model ?? .null, "choices": .array([]),
+                                        "usage": .object(["prompt_tokens": .int(input), "completion_tokens": .int(output),
+                                                          "total_tokens": .int(input + output)])])
+        events.append("data: \(usageChunk.serialized())\n\n")
+        events.append("data: [DONE]\n\n")
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        let all = events
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            for event in all { try await writer.write(ByteBuffer(string: event)) }
+            try await writer.finish(nil)
+        })
     }
 
     private static func finishResponse(_ body: [String: JSON], choice: [String: JSON], finish: String, input: Int, output: Int) -> [String: JSON] {

@@ -37,7 +37,7 @@ enum StreamingFaults {
                 }
                 await reset(channel)
             }
-        case .status, .reset, .truncate, .malformedJSON, .delay, .hang:
+        case .status, .reset, .truncate, .malformedJSON, .malformedEvent, .delay, .hang:
             break
         }
     }

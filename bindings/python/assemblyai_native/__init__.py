@@ -106,6 +106,9 @@ _LAZY_MODULES = {
     "llm_gateway": (
         "LLMGateway", "LLMGatewayMessage", "LLMGatewayResponse", "LLMGatewayTool",
         "LLMGatewayToolCall", "LLMGatewayUnderstandingResponse", "LLMGatewayUsage",
+        # Streamed completions and 1.8.2's chat.completions.create() answer.
+        "LLMGatewayStream", "LLMGatewayChatCompletion", "LLMGatewayChoice", "LLMGatewayResponseMessage",
+        "LLMGatewayCompletionChunk", "LLMGatewayChunkChoice", "LLMGatewayChunkDelta",
     ),
     "extras": ("extras",),
     # The Sync and Dictation APIs (sync/v1, dictation/v1).
@@ -143,6 +146,13 @@ if TYPE_CHECKING:  # what the names above are, for type checkers and IDEs
         LLMGatewayToolCall,
         LLMGatewayUnderstandingResponse,
         LLMGatewayUsage,
+        LLMGatewayStream,
+        LLMGatewayChatCompletion,
+        LLMGatewayChoice,
+        LLMGatewayResponseMessage,
+        LLMGatewayCompletionChunk,
+        LLMGatewayChunkChoice,
+        LLMGatewayChunkDelta,
     )
     from .realtime import (
         AudioEncoding,
@@ -229,6 +239,13 @@ __all__ = [
     "LLMGatewayToolCall",
     "LLMGatewayUnderstandingResponse",
     "LLMGatewayUsage",
+    "LLMGatewayStream",
+    "LLMGatewayChatCompletion",
+    "LLMGatewayChoice",
+    "LLMGatewayResponseMessage",
+    "LLMGatewayCompletionChunk",
+    "LLMGatewayChunkChoice",
+    "LLMGatewayChunkDelta",
     "NotImplementedByLibraryError",
     "PageDetails",
     "Paragraph",

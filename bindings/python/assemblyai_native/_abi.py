@@ -292,6 +292,38 @@ class aai_llm_tool_call(Structure):
     ]
 
 
+class aai_llm_tool_call_delta(Structure):
+    _fields_ = [
+        ('index', c_int),
+        ('id', c_char_p),
+        ('type', c_char_p),
+        ('name', c_char_p),
+        ('arguments', c_char_p),
+    ]
+
+
+class aai_llm_stream_event(Structure):
+    _fields_ = [
+        ('choice_index', c_int),
+        ('id', c_char_p),
+        ('model', c_char_p),
+        ('role', c_char_p),
+        ('content', c_char_p),
+        ('finish_reason', c_char_p),
+        ('tool_calls', POINTER(aai_llm_tool_call_delta)),
+        ('tool_call_count', c_size_t),
+        ('prompt_tokens', c_int64),
+        ('completion_tokens', c_int64),
+        ('total_tokens', c_int64),
+        ('chunk_json', c_char_p),
+        ('chunk_index', c_int),
+        ('last_in_chunk', c_int),
+        ('received_ns', c_int64),
+    ]
+
+aai_llm_stream_callback = CFUNCTYPE(c_int, POINTER(aai_llm_stream_event), c_void_p)
+
+
 class aai_timestamp(Structure):
     _fields_ = [
         ('start', c_int64),
@@ -395,6 +427,13 @@ class aai_iab_result(Structure):
         ('labels', POINTER(aai_label_score)),
         ('label_count', c_size_t),
         ('timestamp', aai_timestamp),
+    ]
+
+
+class aai_language_confidence(Structure):
+    _fields_ = [
+        ('language_code', c_char_p),
+        ('confidence', c_double),
     ]
 
 aai_segment = aai_utterance
@@ -655,6 +694,8 @@ SIGNATURES = {
     'aai_llm_response_usage': (c_int, [POINTER(aai_llm_response), POINTER(c_int64), POINTER(c_int64), POINTER(c_int64)]),
     'aai_llm_response_json': (c_int, [POINTER(aai_llm_response), POINTER(c_void_p), POINTER(c_size_t)]),
     'aai_llm_response_free': (None, [POINTER(aai_llm_response)]),
+    'aai_llm_request_set_response_format_json_schema': (c_int, [POINTER(aai_llm_request), c_char_p, c_char_p, c_int]),
+    'aai_llm_chat_completion_stream': (c_int, [POINTER(aai_client), POINTER(aai_llm_request), aai_llm_stream_callback, c_void_p, POINTER(POINTER(aai_llm_response))]),
     'aai_transcript_from_json': (c_int, [c_char_p, c_size_t, POINTER(POINTER(aai_transcript))]),
     'aai_transcript_utterances': (c_int, [POINTER(aai_transcript), POINTER(POINTER(aai_utterance)), POINTER(c_size_t)]),
     'aai_transcript_chapters': (c_int, [POINTER(aai_transcript), POINTER(POINTER(aai_chapter)), POINTER(c_size_t)]),
@@ -672,6 +713,11 @@ SIGNATURES = {
     'aai_transcript_summary': (c_char_p, [POINTER(aai_transcript)]),
     'aai_transcript_language_code': (c_char_p, [POINTER(aai_transcript)]),
     'aai_transcript_language_confidence': (c_double, [POINTER(aai_transcript)]),
+    'aai_transcript_speech_model_used': (c_char_p, [POINTER(aai_transcript)]),
+    'aai_transcript_unredacted_text': (c_char_p, [POINTER(aai_transcript)]),
+    'aai_transcript_domain_used': (c_char_p, [POINTER(aai_transcript)]),
+    'aai_transcript_warnings': (c_int, [POINTER(aai_transcript), POINTER(POINTER(c_char_p)), POINTER(c_size_t)]),
+    'aai_transcript_code_switching_languages': (c_int, [POINTER(aai_transcript), POINTER(POINTER(aai_language_confidence)), POINTER(c_size_t)]),
     'aai_transcriber_export_subtitles': (c_int, [POINTER(aai_transcriber), c_char_p, c_int, c_int, POINTER(c_void_p)]),
     'aai_transcriber_get_sentences': (c_int, [POINTER(aai_transcriber), c_char_p, POINTER(POINTER(aai_segments))]),
     'aai_transcriber_get_paragraphs': (c_int, [POINTER(aai_transcriber), c_char_p, POINTER(POINTER(aai_segments))]),
@@ -726,6 +772,9 @@ SIGNATURES = {
     'aai_transcript_group_item_error': (c_char_p, [POINTER(aai_transcript_group), c_size_t]),
     'aai_webhook_parse': (c_int, [c_char_p, c_size_t, c_char_p, c_char_p, POINTER(c_void_p), POINTER(c_int)]),
     'aai_webhook_parse_redacted_audio': (c_int, [c_char_p, c_size_t, c_char_p, c_char_p, POINTER(c_void_p)]),
+    'aai_llm_chat_completion_stream_async': (c_int, [POINTER(aai_client), POINTER(aai_llm_request), aai_llm_stream_callback, c_void_p, aai_future_callback, c_void_p, POINTER(POINTER(aai_future))]),
+    'aai_llm_chat_completion_async': (c_int, [POINTER(aai_client), POINTER(aai_llm_request), aai_future_callback, c_void_p, POINTER(POINTER(aai_future))]),
+    'aai_future_llm_response': (c_int, [POINTER(aai_future), POINTER(POINTER(aai_llm_response))]),
     'aai_streaming_new': (c_int, [POINTER(aai_client), c_int, POINTER(POINTER(aai_streaming))]),
     'aai_streaming_free': (None, [POINTER(aai_streaming)]),
     'aai_streaming_set_callback': (c_int, [POINTER(aai_streaming), aai_streaming_callback, c_void_p]),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+
 from . import _ffi
 from ._ffi import lib
 from . import types
@@ -44,6 +46,40 @@ class _TranscriptResults:
         "The summarization of the transcript"
         h, _ = self._require()
         return _dec(lib.aai_transcript_summary(h.ptr))
+
+    @property
+    def metadata(self) -> Optional[types.TranscriptMetadata]:
+        "Metadata returned by the transcription API (the domain used, warnings); None when absent"
+
+        def build(h: _ffi.Handle) -> Optional[types.TranscriptMetadata]:
+            if not self._has_json_value(h, "/metadata"):
+                return None
+            raw = self.json_response.get("metadata")  # type: ignore[attr-defined]
+            raw = raw if isinstance(raw, dict) else {}
+            single, listed = raw.get("warning"), raw.get("warnings")
+            return types.TranscriptMetadata(
+                domain_used=_dec(lib.aai_transcript_domain_used(h.ptr)),
+                warning=single if isinstance(single, str) else None,
+                warnings=[types.TranscriptWarning(message=str(w.get("message", ""))) for w in listed if isinstance(w, dict)]
+                if isinstance(listed, list) else None)
+
+        return cast("Optional[types.TranscriptMetadata]", self._cached("metadata", build))
+
+    @property
+    def language_detection_results(self) -> Optional[types.LanguageDetectionResults]:
+        "Language detection results: the languages found with code switching; None when absent"
+
+        def build(h: _ffi.Handle) -> Optional[types.LanguageDetectionResults]:
+            if not self._has_json_value(h, "/language_detection_results"):
+                return None
+            items = _array(lib.aai_transcript_code_switching_languages, h.ptr, _ffi.aai_language_confidence)
+            found = self._has_json_value(h, "/language_detection_results/code_switching_languages")
+            return types.LanguageDetectionResults(
+                code_switching_languages=[types.CodeSwitchingLanguage(language_code=_dec(l.language_code) or "",
+                                                                      confidence=float(l.confidence))
+                                          for l in items] if found else None)
+
+        return cast("Optional[types.LanguageDetectionResults]", self._cached("language_detection_results", build))
 
     @property
     def utterances(self) -> Optional[List[types.Utterance]]:

@@ -79,11 +79,15 @@ class LLMGatewayToolCall(_Model):
 
 @model
 class LLMGatewayUsage(_Model):
-    """Token usage (None when the gateway did not say)."""
+    """Token usage (None when the gateway did not say). A streamed answer's usage chunk carries
+    the provider's ``prompt_tokens`` and ``completion_tokens`` (as in 1.8.2's model); the
+    assembled response of a stream has both spellings."""
 
     input_tokens: Optional[int]
     output_tokens: Optional[int]
     total_tokens: Optional[int]
+    prompt_tokens: Optional[int] = None
+    completion_tokens: Optional[int] = None
 
 
 @model
@@ -171,6 +175,8 @@ class LLMGateway:
         self._timeout = timeout
         self._lock = threading.Lock()
         self._cached: Optional[Tuple[_ffi.Handle, _ffi.Handle]] = None
+        #: 1.8.2's resources: ``chat.completions.create(...)``.
+        self.chat = _Chat(self)
         if self._base_url is not None:  # check it now rather than at the first call
             self._configure(_ffi.new_handle(lib.aai_client_new, _ffi.ClientP, lib.aai_client_free))
 
@@ -219,8 +225,19 @@ class LLMGateway:
         transcript: Optional[Transcript] = None,
         with_speakers: bool = False,
         extra: Optional[Mapping[str, Any]] = None,
-    ) -> LLMGatewayResponse:
+        stream: bool = False,
+        on_chunk: Optional[Any] = None,
+        on_done: Optional[Any] = None,
+        _as_future: bool = False,
+    ) -> Any:
         """Sends a chat completion request (POST /v1/chat/completions).
+
+        With ``stream=True`` the request is sent with ``"stream": true`` and the call returns
+        at once with an :class:`LLMGatewayStream`: iterate it for each
+        :class:`LLMGatewayCompletionChunk` as the gateway sends it (see that class). With
+        ``on_chunk`` and ``on_done`` as well (for an asyncio wrapper), nothing is queued for
+        iteration: ``on_chunk(chunk)`` runs for each chunk and ``on_done(response, exception)``
+        once at the end, on a library worker thread.
 
         Args:
             model: the model, e.g. "claude-sonnet-4-5-20250929" or "gpt-4.1".
@@ -291,17 +308,46 @@ class LLMGateway:
         if merged:
             _ffi.check(lib.aai_llm_request_set_json(ptr, _to_json(merged).encode()), invalid)
 
+        if not isinstance(stream, bool):
+            raise TypeError(f"stream must be a bool, not {type(stream).__name__}")
         client = self._client()
+        if (on_chunk is not None or on_done is not None) and not (stream and on_chunk is not None and on_done is not None):
+            raise TypeError("on_chunk and on_done go together, with stream=True")
+        if stream:
+            return LLMGatewayStream(client, req, on_chunk=on_chunk, on_done=on_done)
+        if _as_future:
+            # On the library's worker pool (aai_llm_chat_completion_async): no Python thread waits.
+            from . import _futures
+
+            def finish(c_future: Any, status: int) -> LLMGatewayResponse:
+                out = _ffi.LLMResponseP()
+                got = lib.aai_future_llm_response(c_future, ctypes.byref(out))
+                _ = client  # the client lives until the answer is read
+                return _chat_response(_response(got, out))
+
+            return _futures.start(lib.aai_llm_chat_completion_async, (client.ptr, ptr), finish,
+                                  lambda status: _ffi.last_error(status, errors.LLMGatewayError))
         out = _ffi.LLMResponseP()
         status = lib.aai_llm_chat_completion(client.ptr, ptr, ctypes.byref(out))
         return _chat_response(_response(status, out))
 
     def chat_completion_async(self, *args: Any, **kwargs: Any) -> "concurrent.futures.Future[LLMGatewayResponse]":
-        return _shared_executor().submit(self.chat_completion, *args, **kwargs)
+        """chat_completion() without blocking, on libassemblyai's worker pool (no Python thread
+        per call): a ``concurrent.futures.Future`` of the LLMGatewayResponse. Bad arguments
+        raise here, as chat_completion() does; cancel() cancels the request."""
+        if kwargs.get("stream"):
+            raise TypeError("chat_completion_async() does not stream: use chat_completion(..., stream=True)")
+        return self.chat_completion(*args, _as_future=True, **kwargs)  # type: ignore[no-any-return]
 
     # -- speech understanding -------------------------------------------------------------------
 
-    def understanding(self, transcript: Union[Transcript, str],
+    @property
+    def understanding(self) -> "_Understanding":
+        """Speech understanding: call it, ``understanding(transcript, {"request": {...}})``, or
+        as 1.8.2 does, ``understanding.create(transcript_id=..., request={...})``."""
+        return _Understanding(self)
+
+    def _understanding(self, transcript: Union[Transcript, str],
                       speech_understanding: Union[SpeechUnderstandingRequest, Mapping[str, Any]]) -> LLMGatewayUnderstandingResponse:
         """Runs a speech understanding task on a completed transcript (POST /v1/understanding),
         e.g. ``{"request": {"translation": {"target_languages": ["de"]}}}``."""
@@ -317,10 +363,298 @@ class LLMGateway:
                                                _json=_json_text(handle.ptr))
 
     def understanding_async(self, *args: Any, **kwargs: Any) -> "concurrent.futures.Future[LLMGatewayUnderstandingResponse]":
-        return _shared_executor().submit(self.understanding, *args, **kwargs)
+        return _shared_executor().submit(self._understanding, *args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<LLMGateway base_url={self.base_url!r}>"
+
+
+# --------------------------------------------------------------------------------------
+# Streamed completions (1.8.2's chunk models) and 1.8.2's resource surface
+# --------------------------------------------------------------------------------------
+
+
+class _Loose:
+    """A JSON object read by attribute, as 1.8.2's LLM Gateway models (pydantic, extra="allow"):
+    the fields a class names are None when absent, any other member is reachable too, nested
+    objects become the classes of ``_nested``. ``dict()`` gives the JSON back."""
+
+    _fields: Tuple[str, ...] = ()
+    _nested: Dict[str, Any] = {}
+
+    def __init__(self, data: Mapping[str, Any], _raw: Optional[str] = None) -> None:
+        object.__setattr__(self, "_data", dict(data))
+        object.__setattr__(self, "_raw", _raw)  # the JSON text as received, when there is one
+
+    @classmethod
+    def parse_obj(cls, data: Mapping[str, Any]) -> Any:
+        return cls(data)
+
+    model_validate = parse_obj
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        data = object.__getattribute__(self, "_data")
+        if name not in data:
+            if name in type(self)._fields:
+                return [] if name in ("choices", "data") else None
+            raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+        value = data[name]
+        kind = type(self)._nested.get(name)
+        if kind is not None and value is not None:
+            return [kind(v) for v in value] if isinstance(value, list) else kind(value)
+        return value
+
+    def dict(self, **_: Any) -> Dict[str, Any]:
+        return json.loads(json.dumps(object.__getattribute__(self, "_data")))
+
+    model_dump = dict
+
+    def json(self, **_: Any) -> str:
+        return json.dumps(object.__getattribute__(self, "_data"), ensure_ascii=False)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return object.__getattribute__(self, "_data") == object.__getattribute__(other, "_data")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({object.__getattribute__(self, '_data')!r})"
+
+
+class LLMGatewayChunkFunction(_Loose):
+    """``name`` and a piece of the JSON ``arguments``: join the pieces of one tool call index."""
+    _fields = ("name", "arguments")
+
+
+class LLMGatewayChunkToolCall(_Loose):
+    """A tool call as it arrives mid-stream: ``index`` always, the rest once or in pieces."""
+    _fields = ("index", "id", "type", "function")
+    _nested = {"function": LLMGatewayChunkFunction}
+
+
+class LLMGatewayChunkDelta(_Loose):
+    """What one chunk adds to a choice: ``content`` (the next piece of text), ``role``, ``tool_calls``."""
+    _fields = ("content", "role", "tool_calls")
+    _nested = {"tool_calls": LLMGatewayChunkToolCall}
+
+
+class LLMGatewayChunkChoice(_Loose):
+    _fields = ("index", "delta", "finish_reason")
+    _nested = {"delta": LLMGatewayChunkDelta}
+
+
+class _StreamUsage(_Loose):
+    _fields = ("input_tokens", "prompt_tokens", "output_tokens", "completion_tokens", "total_tokens",
+               "prompt_tokens_details", "completion_tokens_details")
+
+
+class LLMGatewayCompletionChunk(_Loose):
+    """One streamed ``chat.completion.chunk``, as 1.8.2 names it: ``id``, ``object``,
+    ``created``, ``model``, ``choices`` (each with its ``delta``), ``usage`` on the usage chunk
+    (``prompt_tokens``, ``completion_tokens``, ``total_tokens``), any other member by name."""
+    _fields = ("id", "object", "created", "model", "service_tier", "system_fingerprint", "choices", "usage",
+               "obfuscation")
+    _nested = {"choices": LLMGatewayChunkChoice, "usage": _StreamUsage}
+
+    #: An extension beyond 1.8.2, not a field (not in dict() or json()): when libassemblyai read the
+    #: chunk's last byte, in ns on the clock of ``time.monotonic_ns()``, so ``time.monotonic_ns() -
+    #: chunk.received_ns`` is the delivery latency; None for a chunk built by the application.
+    received_ns: Optional[int] = None
+
+
+class LLMGatewayFunction(_Loose):
+    _fields = ("name", "arguments")
+
+
+class LLMGatewayCompletionToolCall(_Loose):
+    _fields = ("id", "type", "function")
+    _nested = {"function": LLMGatewayFunction}
+
+
+class LLMGatewayResponseMessage(_Loose):
+    _fields = ("role", "content", "thinking", "tool_calls", "tool_call_id", "name")
+    _nested = {"tool_calls": LLMGatewayCompletionToolCall}
+
+
+class LLMGatewayChoice(_Loose):
+    _fields = ("index", "finish_reason", "message")
+    _nested = {"message": LLMGatewayResponseMessage}
+
+
+class LLMGatewayChatCompletion(_Loose):
+    """A chat completion as 1.8.2's ``chat.completions.create()`` returns it: ``request_id``,
+    ``choices`` (``choices[0].message.content``), ``usage``, ``request``, ``http_status_code``,
+    ``response_time``, ``llm_status_code``, any other member by name."""
+    _fields = ("request_id", "choices", "usage", "request", "http_status_code", "response_time", "llm_status_code")
+    _nested = {"choices": LLMGatewayChoice, "usage": _StreamUsage}
+
+
+class LLMGatewayStream:
+    """The chunks of a streamed chat completion, as they arrive: iterate it (once) for each
+    :class:`LLMGatewayCompletionChunk`. The request runs on libassemblyai's worker threads
+    (``aai_llm_chat_completion_stream_async``); no Python thread is started, and iterating
+    waits only for the next chunk. When the iteration ends, ``response`` is the assembled
+    :class:`LLMGatewayResponse` (text joined, finish reason, tool calls, usage), as a request
+    without streaming would have answered.
+
+    A 429 before anything streamed is retried by the library; any other failure raises
+    :class:`LLMGatewayError` from the iteration after the chunks that arrived before it (a cut
+    or a stream that ends without ``data: [DONE]``: ``status`` ``AAI_ERR_CONNECTION``; a
+    malformed event: ``AAI_ERR_PROTOCOL``), never a chunk twice. ``close()`` (or leaving a
+    ``with`` block, or dropping the iterator) stops the request.
+
+    For asyncio: ``LLMGatewayStream(client, request, on_chunk=f, on_done=g)`` calls ``f(chunk)``
+    for each chunk and ``g(response_or_None, exception_or_None)`` once, on a library worker
+    thread, instead of queueing them (hand them to a loop with ``call_soon_threadsafe``)."""
+
+    def __init__(self, client: _ffi.Handle, request: _ffi.Handle, *,
+                 on_chunk: Optional[Any] = None, on_done: Optional[Any] = None) -> None:
+        import queue
+
+        self._queue: Any = queue.SimpleQueue()
+        self._on_chunk = on_chunk
+        self._on_done = on_done
+        self._finished = False
+        self._iterated = False
+        self.response: Optional[LLMGatewayResponse] = None
+        self._client = client  # kept alive while the request runs
+        self._event_cb = _ffi.aai_llm_stream_callback(self._event)
+        event_cb = self._event_cb
+        from . import _futures
+
+        def finish(c_future: Any, status: int) -> Any:
+            out = _ffi.LLMResponseP()
+            got = lib.aai_future_llm_response(c_future, ctypes.byref(out))
+            _ = event_cb  # the thunk lives until the request is done
+            return _chat_response(_response(got, out))
+
+        self._future = _futures.start(lib.aai_llm_chat_completion_stream_async,
+                                      (client.ptr, request.ptr, event_cb, None), finish,
+                                      lambda status: _ffi.last_error(status, errors.LLMGatewayError))
+        if self._future.done() and isinstance(self._future.exception(), errors.InvalidArgumentError):
+            # Refused before anything was sent (no messages nor prompt, ...): raised here, at the call.
+            raise self._future.exception()  # type: ignore[misc]
+        self._future.add_done_callback(self._done)
+
+    def _event(self, event: Any, _user_data: Any) -> int:
+        e = event.contents
+        if not e.last_in_chunk:
+            return 0  # one chunk, several choices: the chunk goes out with its last piece
+        raw = e.chunk_json.decode("utf-8", "replace")
+        chunk = LLMGatewayCompletionChunk(json.loads(raw), raw)
+        object.__setattr__(chunk, "received_ns", int(e.received_ns) or None)
+        if self._on_chunk is not None:
+            try:
+                self._on_chunk(chunk)
+            except BaseException:  # noqa: B902 - a handler's failure stops the stream
+                return 1
+        else:
+            self._queue.put(chunk)
+        return 0
+
+    def _done(self, fut: Any) -> None:
+        exc = None if fut.cancelled() else fut.exception()
+        value = None if fut.cancelled() or exc is not None else fut.result()
+        if fut.cancelled():
+            exc = errors.LLMGatewayError("the stream was closed", None, status="AAI_ERR_CANCELLED")
+        self.response = value
+        if self._on_done is not None:
+            self._on_done(value, exc)
+        else:
+            self._queue.put(_StreamEnd(exc))
+
+    def __iter__(self) -> "LLMGatewayStream":
+        return self
+
+    def __next__(self) -> LLMGatewayCompletionChunk:
+        if self._finished or self._on_chunk is not None:
+            raise StopIteration
+        item = self._queue.get()
+        if isinstance(item, _StreamEnd):
+            self._finished = True
+            if item.exc is not None:
+                raise item.exc
+            raise StopIteration
+        return item  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Stops the request (the iteration then ends)."""
+        if not self._future.done():
+            self._future.cancel()
+        self._finished = True
+
+    def __enter__(self) -> "LLMGatewayStream":
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            if not self._future.done():
+                self._future.cancel()
+        except Exception:
+            pass
+
+
+class _StreamEnd:
+    __slots__ = ("exc",)
+
+    def __init__(self, exc: Optional[BaseException]) -> None:
+        self.exc = exc
+
+
+class _Completions:
+    """``gateway.chat.completions``: 1.8.2's ``create()``."""
+
+    def __init__(self, gateway: "LLMGateway") -> None:
+        self._gateway = gateway
+
+    def create(self, *, model: str, messages: Sequence[Mapping[str, Any]], stream: bool = False, **kwargs: Any) -> Any:
+        """Creates a chat completion as 1.8.2's ``LLMGateway().chat.completions.create()``:
+        ``messages`` are dicts, every other keyword (``max_tokens``, ``temperature``,
+        ``tools``, ``tool_choice``, ``response_format``, ``fallbacks``, ``transcript_id``, ...)
+        goes into the request body as given. Returns an :class:`LLMGatewayChatCompletion`, or
+        with ``stream=True`` an :class:`LLMGatewayStream` of :class:`LLMGatewayCompletionChunk`.
+        A failure raises :class:`LLMGatewayError`; a request the library refuses before
+        sending, InvalidArgumentError (a ValueError)."""
+        if not isinstance(messages, (list, tuple)):
+            raise TypeError(f"messages must be a list of dicts, not {type(messages).__name__}")
+        extra = dict(kwargs)
+        max_tokens = extra.pop("max_tokens", None)
+        temperature = extra.pop("temperature", None)
+        result = self._gateway.chat_completion(model, list(messages), max_tokens=max_tokens, temperature=temperature,
+                                               extra=extra or None, stream=stream)
+        if stream:
+            return result
+        return LLMGatewayChatCompletion(result.json_response)
+
+
+class _Chat:
+    def __init__(self, gateway: "LLMGateway") -> None:
+        self.completions = _Completions(gateway)
+
+
+class _Understanding:
+    """``gateway.understanding``: 1.8.2's ``create()``."""
+
+    def __init__(self, gateway: "LLMGateway") -> None:
+        self._gateway = gateway
+
+    def create(self, *, transcript_id: str, request: Mapping[str, Any], **kwargs: Any) -> LLMGatewayUnderstandingResponse:
+        """Runs speech understanding features (``request``, e.g. ``{"translation": {...}}``) on a
+        transcript, as 1.8.2's ``LLMGateway().understanding.create()``."""
+        if kwargs:
+            raise TypeError(f"unsupported argument(s): {', '.join(sorted(kwargs))}")
+        return self._gateway._understanding(transcript_id, {"request": dict(request)})
+
+    def __call__(self, transcript: Union[Transcript, str],
+                 speech_understanding: Union[SpeechUnderstandingRequest, Mapping[str, Any]]) -> LLMGatewayUnderstandingResponse:
+        """Runs a speech understanding task on a completed transcript (POST /v1/understanding),
+        e.g. ``{"request": {"translation": {"target_languages": ["de"]}}}``."""
+        return self._gateway._understanding(transcript, speech_understanding)
 
 
 def _response(status: int, out: Any) -> _ffi.Handle:
@@ -346,18 +680,36 @@ def _chat_response(handle: _ffi.Handle) -> LLMGatewayResponse:
     _ffi.check(lib.aai_llm_response_tool_calls(ptr, ctypes.byref(calls), ctypes.byref(count)))
     i, o, t = ctypes.c_int64(-1), ctypes.c_int64(-1), ctypes.c_int64(-1)
     _ffi.check(lib.aai_llm_response_usage(ptr, ctypes.byref(i), ctypes.byref(o), ctypes.byref(t)))
+    text = _json_text(ptr)
+    # The provider's spelling of the counts (a streamed answer's usage chunk), where present.
+    raw_usage: Any = None
+    if text and '"prompt_tokens"' in text:
+        raw_usage = (json.loads(text).get("usage") or None)
+    prompt = raw_usage.get("prompt_tokens") if isinstance(raw_usage, dict) else None
+    completion = raw_usage.get("completion_tokens") if isinstance(raw_usage, dict) else None
     return LLMGatewayResponse(
         request_id=_dec(lib.aai_llm_response_request_id(ptr)),
         text=_dec(lib.aai_llm_response_text(ptr)),
         finish_reason=_dec(lib.aai_llm_response_finish_reason(ptr)),
         tool_calls=[LLMGatewayToolCall(id=_dec(c.id) or "", name=_dec(c.name) or "", arguments=_dec(c.arguments) or "")
                     for c in _items(calls, count.value)],
-        usage=LLMGatewayUsage(input_tokens=_usage(i.value), output_tokens=_usage(o.value), total_tokens=_usage(t.value)),
-        _json=_json_text(ptr))
+        usage=LLMGatewayUsage(input_tokens=_usage(i.value), output_tokens=_usage(o.value), total_tokens=_usage(t.value),
+                              prompt_tokens=prompt if isinstance(prompt, int) else None,
+                              completion_tokens=completion if isinstance(completion, int) else None),
+        _json=text)
 
 
 __all__ = [
     "LLMGateway",
+    "LLMGatewayStream",
+    "LLMGatewayChatCompletion",
+    "LLMGatewayChoice",
+    "LLMGatewayResponseMessage",
+    "LLMGatewayCompletionChunk",
+    "LLMGatewayChunkChoice",
+    "LLMGatewayChunkDelta",
+    "LLMGatewayChunkToolCall",
+    "LLMGatewayChunkFunction",
     "LLMGatewayMessage",
     "LLMGatewayTool",
     "LLMGatewayToolCall",

@@ -6,7 +6,7 @@ import ctypes
 import json
 import threading
 
-from . import _ffi, _futures, errors
+from . import _ffi, _futures, errors, types
 from ._ffi import lib
 from .types import TranscriptionConfig, TranscriptStatus, Word
 from ._defaults import default_transcriber
@@ -311,7 +311,28 @@ class Transcript(_TranscriptResults, _TranscriptExports):
     @property
     def unredacted_text(self) -> Optional[str]:
         "The text before PII redaction (with redact_pii_return_unredacted)"
-        return cast("Optional[str]", self._field("unredacted_text"))
+        h, _ = self._require()
+        return _ffi.text(lib.aai_transcript_unredacted_text(h.ptr))
+
+    @property
+    def unredacted_words(self) -> Optional[List[types.Word]]:
+        "The words before PII redaction (with redact_pii_return_unredacted)"
+        raw = self._field("unredacted_words")
+        return None if not isinstance(raw, list) else [_word_of(w, types.Word) for w in raw if isinstance(w, dict)]
+
+    @property
+    def unredacted_utterances(self) -> Optional[List[types.Utterance]]:
+        "The utterances before PII redaction (with redact_pii_return_unredacted and speaker_labels or multichannel)"
+        raw = self._field("unredacted_utterances")
+        if not isinstance(raw, list):
+            return None
+        out = []
+        for u in raw:
+            if isinstance(u, dict):
+                base = _word_of(u, types.Utterance)
+                base.words = [_word_of(w, types.UtteranceWord) for w in u.get("words") or [] if isinstance(w, dict)]
+                out.append(base)
+        return out
 
 
     # -- LeMUR ------------------------------------------------------------------------------
@@ -338,3 +359,10 @@ class Transcript(_TranscriptResults, _TranscriptExports):
             return f"<Transcript id={self._id!r}>"
         status = _ffi.text(lib.aai_transcript_status_text(handle.ptr))
         return f"<Transcript id={self._id!r} status={status!r}>"
+
+
+def _word_of(w: Dict[str, Any], cls: Any) -> Any:
+    """A Word (or subclass) from a word object of the transcript's JSON."""
+    return cls(text=str(w.get("text") or ""), start=int(w.get("start") or 0), end=int(w.get("end") or 0),
+               confidence=float(w.get("confidence") or 0.0), speaker=w.get("speaker"), channel=w.get("channel"))
+

@@ -49,7 +49,7 @@ class Leg:
     poll: bool = False          # a wait's polling GET (how many happen depends on timing)
     download: bool = False      # the redacted-audio download (not in the server's record)
     gone_after_delete: bool = False
-    tts: bool = False           # Text-to-Speech: a cut comes after the 200 (status_code 200)
+    tts: bool = False           # a streamed answer (Text-to-Speech, LLM Gateway stream=True): a cut comes after the 200 (status_code 200)
 
 
 UPLOAD = Leg("POST", r"^/v2/upload$", upload=True)
@@ -398,6 +398,11 @@ CALLS: Tuple[Call, ...] = (
          lambda s: {"text": _async(lambda: _llm().chat_completion_async(
              "claude-sonnet-4-5-20250929", [{"role": "user", "content": "Say hi"}])).text},
          (create(r"^/v1/chat/completions$"),), GE),
+    # Streamed: every chunk joined; a failure raises from the iteration (after what arrived).
+    Call("LLMGateway.chat_completion(stream=True)",
+         lambda s: {"text": "".join(c.choices[0].delta.content or "" for c in _llm().chat_completion(
+             "gpt-4.1", [{"role": "user", "content": "Say hi to everyone"}], stream=True) if c.choices)},
+         (Leg("POST", r"^/v1/chat/completions$", CREATE, tts=True),), GE),
     Call("LLMGateway.understanding",
          lambda s: {"id": _llm().understanding(W.done.id, {"request": {"translation": {"target_languages": ["de"]}}})
                     .request_id},

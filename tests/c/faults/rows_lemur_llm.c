@@ -57,6 +57,23 @@ static aai_status op_llm_chat(worker *w, result *r) {
     aai_llm_request_free(q);
     return s;
 }
+static int count_deltas(const aai_llm_stream_event *e, void *user_data) {
+    (void)e;
+    ++*(int *)user_data;
+    return 0;
+}
+static aai_status op_llm_chat_stream(worker *w, result *r) {
+    (void)r;
+    aai_llm_request *q = NULL;
+    aai_llm_request_new("gpt-4.1", &q);
+    aai_llm_request_add_message(q, "user", "Say hi to everyone in the room today");
+    int deltas = 0;
+    aai_llm_response *resp = NULL;
+    aai_status s = aai_llm_chat_completion_stream(w->client, q, count_deltas, &deltas, &resp);
+    aai_llm_response_free(resp);
+    aai_llm_request_free(q);
+    return s;
+}
 DISCARD_OP(op_llm_understanding, aai_llm_response, aai_llm_response_free,
            aai_llm_understanding(w->client, w->done_id,
                                  "{\"request\": {\"translation\": {\"target_languages\": [\"de\"]}}}", &out))
@@ -82,6 +99,7 @@ static const op OPS_LEMUR_LLM[] = {
     {"lemur_purge_request_data", op_lemur_purge, prep_lemur, {{"DELETE", "^/lemur/v3/[^/]+$", IDEM, 1, 0, 0, 0, 0, 1}}},
     {"llm_chat_completion", op_llm_chat, NULL, {{"POST", "^/v1/chat/completions$", CREATE, 1, 0, 0, 1, 0, 0}}},
     {"llm_understanding", op_llm_understanding, NULL, {{"POST", "^/v1/understanding$", CREATE, 1, 0, 0, 1, 0, 0}}},
+    {"llm_chat_completion_stream", op_llm_chat_stream, NULL, {{"POST", "^/v1/chat/completions$", CREATE, 1, 0, 0, 1, 0, 0}}},
 };
 
 static const op OPS_TOKENS[] = {

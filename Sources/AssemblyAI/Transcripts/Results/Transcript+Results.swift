@@ -36,6 +36,35 @@ extension Transcript {
     /// The summary made by Summarization (`summary`); nil when not requested.
     public var summary: String? { json["summary"]?.string }
 
+    /// The speech model that transcribed the audio (`speech_model_used`: with `speech_models`,
+    /// the one the API picked); nil when absent.
+    public var speechModelUsed: String? { json["speech_model_used"]?.string }
+
+    /// The text before PII redaction (`unredacted_text`, with `redact_pii_return_unredacted`);
+    /// nil when absent.
+    public var unredactedText: String? { json["unredacted_text"]?.string }
+
+    /// The domain the API applied (`metadata.domain_used`); nil when absent.
+    public var domainUsed: String? { json["metadata"]?["domain_used"]?.string }
+
+    /// The API's warnings about this transcript: each `metadata.warnings[].message`, then
+    /// `metadata.warning` when it is not one of them. Empty when there are none.
+    public var warnings: [String] {
+        let metadata = json["metadata"]
+        var out = metadata?["warnings"]?.decodedArray { $0["message"]?.string } .map { $0.compactMap { $0 } } ?? []
+        if let single = metadata?["warning"]?.string, !out.contains(single) { out.append(single) }
+        return out
+    }
+
+    /// The languages found with code switching (`language_detection_results.
+    /// code_switching_languages`), in the API's order; empty when absent.
+    public var codeSwitchingLanguages: [LanguageConfidence] {
+        json["language_detection_results"]?["code_switching_languages"]?.decodedArray { node -> LanguageConfidence? in
+            guard let code = node["language_code"]?.string else { return nil }
+            return LanguageConfidence(languageCode: code, confidence: node["confidence"]?.double ?? 0)
+        }.map { $0.compactMap { $0 } } ?? []
+    }
+
     // MARK: the results' nodes
 
     /// `utterances` when it is an array: for callers that decode one ``Utterance`` at a time.
@@ -77,4 +106,15 @@ extension Transcript {
 
     /// The result of Topic Detection (`iab_categories_result`).
     public var iabCategoriesResult: TopicDetectionModelResult? { iabCategoriesNode.map(TopicDetectionModelResult.init(json:)) }
+}
+
+/// A language and the confidence it was detected with (`CodeSwitchingLanguage`).
+public struct LanguageConfidence: Sendable, Equatable {
+    public var languageCode: String
+    public var confidence: Double
+
+    public init(languageCode: String, confidence: Double) {
+        self.languageCode = languageCode
+        self.confidence = confidence
+    }
 }

@@ -19,6 +19,7 @@ from .results import (  # noqa: F401
     ContentSafetyResponse, ContentSafetyResult, ContentSafetySeverityScore, Entity, IABLabelResult,
     IABResponse, IABResult, Paragraph, RedactedAudioResponse, Sentence, Sentiment, Timestamp,
     Utterance, UtteranceWord, Word, WordSearchMatch,
+    TranscriptWarning, TranscriptMetadata, CodeSwitchingLanguage, LanguageDetectionResults,
 )
 from .listing import (  # noqa: F401
     ListTranscriptParameters, ListTranscriptResponse, PageDetails, TranscriptItem,
@@ -68,6 +69,10 @@ __all__ = [
     "LemurModel",
     "LemurSourceType",
     "Word",
+    "TranscriptWarning",
+    "TranscriptMetadata",
+    "CodeSwitchingLanguage",
+    "LanguageDetectionResults",
     "UtteranceWord",
     "Utterance",
     "Chapter",

@@ -187,3 +187,42 @@ class Paragraph(Word):
 class RedactedAudioResponse(_Model):
     redacted_audio_url: str
     status: str
+
+
+@model
+class TranscriptWarning(_Model):
+    "A warning about the transcription."
+
+    message: str
+    "The warning message."
+
+
+@model
+class TranscriptMetadata(_Model):
+    "Metadata returned from the transcription API."
+
+    domain_used: Optional[str] = None
+    "The domain that was actually used for the transcription."
+    warning: Optional[str] = None
+    "An optional warning message, if applicable."
+    warnings: Optional[List[TranscriptWarning]] = None
+    "A list of warnings about the transcription."
+
+
+@model
+class CodeSwitchingLanguage(_Model):
+    "A language detected with code switching."
+
+    language_code: str
+    "The language code detected"
+    confidence: float
+    "The confidence score for this language detection, between 0.0 and 1.0"
+
+
+@model
+class LanguageDetectionResults(_Model):
+    "Language detection results including code switching languages"
+
+    code_switching_languages: Optional[List[CodeSwitchingLanguage]] = None
+    "List of detected languages with confidence scores when code switching is enabled"
+
