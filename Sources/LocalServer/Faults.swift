@@ -188,6 +188,24 @@ final class FaultInjector: Sendable {
         }
     }
 
+    /// The `status` fault that refuses this WebSocket upgrade (v3 handshake retries), taken and
+    /// recorded as fired as take() does, with the same `skip` and `count` rules; nil when none.
+    func takeUpgradeRefusal(method: String, path: String) -> Fault? {
+        state.withLock { s in
+            for i in s.armed.indices where s.armed[i].kind == .status && s.armed[i].matches(method: method, path: path) {
+                if s.armed[i].skip > 0 { s.armed[i].skip -= 1; continue }
+                let fault = s.armed[i]
+                if fault.count > 0 {
+                    s.armed[i].count -= 1
+                    if s.armed[i].count == 0 { s.armed.remove(at: i) }
+                }
+                s.fired.append(Self.firedRecord(fault, method: method, path: path))
+                return fault
+            }
+            return nil
+        }
+    }
+
     func recordFired(_ fault: Fault, method: String, path: String, extra: [String: JSON]) {
         var record = Self.firedRecord(fault, method: method, path: path)
         if case .object(var o) = record {

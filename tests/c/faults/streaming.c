@@ -33,6 +33,9 @@ static void test_streaming_connection_faults(void) {
             ws_peer_stop(&p);
             int bad = 0;
             if (s.opened != 1 || s.turns != 3 || s.turns_in_order != 3) bad = 1;
+            /* v3: the Heartbeat, Silence, SpeakerRevision and LLMGatewayResponse sent with each turn */
+            int extras = proto == 3 ? 3 : 0;
+            if (s.heartbeats != extras || s.silences != extras || s.revisions != extras || s.llm != extras) bad = 1;
             if (s.errors != 1 || s.error_status != F[i].st || !strstr(s.error_text, F[i].msg)) bad = 1;
             if (s.closed != 1 || s.after_closed || s.closed_code != F[i].close_code || code != F[i].close_code) bad = 1;
             if (cs != F[i].st || close_ms > 500) bad = 1;
@@ -45,6 +48,8 @@ static void test_streaming_connection_faults(void) {
                         proto, names[F[i].f], s.opened, s.turns_in_order, s.turns, s.errors, aai_status_name(s.error_status),
                         s.error_text, aai_status_name(F[i].st), F[i].msg, s.closed, s.closed_code, code, F[i].close_code,
                         aai_status_name(cs), close_ms, p.client_close_code, F[i].client_code);
+                fprintf(stderr, "  v3 events in order: heartbeats %d silences %d revisions %d llm %d\n", s.heartbeats, s.silences,
+                        s.revisions, s.llm);
             }
         }
 }
