@@ -100,11 +100,14 @@ def test_heartbeat(local: Any, tmp_path: Path) -> None:
     finally:
         _post(local, "/_local/streaming/settings", {"heartbeat_interval_ms": 1000})
     beats = ev[StreamingEvents.Heartbeat]
-    assert len(beats) >= 2 and all(isinstance(b, HeartbeatEvent) for b in beats)
+    # one every 150 ms of the session: at least 3 in the 700 ms waited after the audio
+    assert len(beats) >= 3 and all(isinstance(b, HeartbeatEvent) for b in beats)
+    assert all(b.total_duration_ms >= 150 * (k + 1) for k, b in enumerate(beats))
     last = beats[-1]
-    assert last.total_audio_received_ms == 1000 and last.total_duration_ms >= 700
+    assert last.total_audio_received_ms == 1000
     assert abs(last.realtime_factor - last.total_audio_received_ms / last.total_duration_ms) < 0.01
-    assert 0.0 <= last.max_speech_probability <= 1.0
+    # speech heard in the interval that got the audio, none after it
+    assert [b.max_speech_probability for b in beats].count(1.0) == 1 and last.max_speech_probability == 0.0
     assert last.received_ns is not None and ev[StreamingEvents.Error] == []
     assert "session_heartbeat=true" in _sessions(local)[-1]["query"]
 
@@ -119,7 +122,7 @@ def test_silence(local: Any, tmp_path: Path) -> None:
     assert len(silences) >= 2 and all(isinstance(s, SilenceEvent) for s in silences)
     assert all(s.end_ms - s.start_ms == 1000 for s in silences)
     assert all(a.end_ms == b.start_ms for a, b in zip(silences, silences[1:]))
-    assert silences[0].start_ms >= 799 and silences[-1].end_ms <= 3500
+    assert silences[0].start_ms == 790 and silences[-1].end_ms <= 3500  # "there." ends at 790
 
 
 def test_speaker_revision_and_word_speakers(local: Any, tmp_path: Path) -> None:
