@@ -13,6 +13,8 @@ struct Fault: Sendable {
         case status, reset, truncate, malformedJSON = "malformed_json", delay, hang
         case wsClose = "ws_close", wsDrop = "ws_drop", wsReset = "ws_reset", wsMalformedFrame = "ws_malformed_frame"
         case wsOversizedFrame = "ws_oversized_frame", wsInvalidUTF8 = "ws_invalid_utf8", wsStopReading = "ws_stop_reading"
+        /// The WebSocket upgrade is refused with `status` (a handshake failure, for clients' retries).
+        case wsRefuse = "ws_refuse"
 
         /// WebSocket kinds hit streaming sessions only; the others HTTP requests only.
         var isWebSocket: Bool { rawValue.hasPrefix("ws_") }
@@ -110,7 +112,7 @@ struct Fault: Sendable {
                                  "count": .int(count), "skip": .int(skip), "phase": .string(after ? "after" : "before")]
         if let method { o["method"] = .string(method) }
         if let pathRegex { o["path_regex"] = .string(pathRegex) }
-        if kind == .status {
+        if kind == .status || kind == .wsRefuse {
             o["status"] = .int(status)
             if let r = effectiveRetryAfter { o["retry_after"] = .int(r) }
             o["message"] = .string(errorMessage)
@@ -118,7 +120,7 @@ struct Fault: Sendable {
         if let delayMs { o["delay_ms"] = .int(delayMs) }
         if let atByte { o["at_byte"] = .int(atByte) }
         if kind.isWebSocket {
-            o["after_messages"] = .int(afterMessages)
+            if kind != .wsRefuse { o["after_messages"] = .int(afterMessages) }
             o.removeValue(forKey: "phase")
         }
         switch kind {
@@ -188,24 +190,6 @@ final class FaultInjector: Sendable {
         }
     }
 
-    /// The `status` fault that refuses this WebSocket upgrade (v3 handshake retries), taken and
-    /// recorded as fired as take() does, with the same `skip` and `count` rules; nil when none.
-    func takeUpgradeRefusal(method: String, path: String) -> Fault? {
-        state.withLock { s in
-            for i in s.armed.indices where s.armed[i].kind == .status && s.armed[i].matches(method: method, path: path) {
-                if s.armed[i].skip > 0 { s.armed[i].skip -= 1; continue }
-                let fault = s.armed[i]
-                if fault.count > 0 {
-                    s.armed[i].count -= 1
-                    if s.armed[i].count == 0 { s.armed.remove(at: i) }
-                }
-                s.fired.append(Self.firedRecord(fault, method: method, path: path))
-                return fault
-            }
-            return nil
-        }
-    }
-
     func recordFired(_ fault: Fault, method: String, path: String, extra: [String: JSON]) {
         var record = Self.firedRecord(fault, method: method, path: path)
         if case .object(var o) = record {
@@ -246,7 +230,7 @@ struct FaultMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         switch fault.kind {
-        case .wsClose, .wsDrop, .wsReset, .wsMalformedFrame, .wsOversizedFrame, .wsInvalidUTF8, .wsStopReading:
+        case .wsClose, .wsDrop, .wsReset, .wsMalformedFrame, .wsOversizedFrame, .wsInvalidUTF8, .wsStopReading, .wsRefuse:
             return try await next(request, context)  // never taken for HTTP requests
         case .status:
             try await runOrDrain(fault, request, context, next)

@@ -502,7 +502,7 @@ static void arm(const char *fault_json) {
 
 static void test_retry_503_then_accept(void) {
     server_call("DELETE", "/_local/faults", NULL);
-    arm("{\"kind\": \"status\", \"status\": 503, \"path\": \"/v3/ws\", \"count\": 2}");
+    arm("{\"kind\": \"ws_refuse\", \"status\": 503, \"path\": \"/v3/ws\", \"count\": 2}");
     aai_client *c = h_client();
     static retries rt;
     memset(&rt, 0, sizeof rt);
@@ -529,7 +529,7 @@ static void test_retry_503_then_accept(void) {
 
 static void test_retry_429_honours_retry_after(void) {
     server_call("DELETE", "/_local/faults", NULL);
-    arm("{\"kind\": \"status\", \"status\": 429, \"retry_after\": 1, \"path\": \"/v3/ws\", \"count\": 1}");
+    arm("{\"kind\": \"ws_refuse\", \"status\": 429, \"retry_after\": 1, \"path\": \"/v3/ws\", \"count\": 1}");
     aai_client *c = h_client();
     static retries rt;
     memset(&rt, 0, sizeof rt);
@@ -551,7 +551,7 @@ static void test_retries_exhausted_and_not_retried(void) {
     aai_client *c = h_client();
     static retries rt;
     /* refused more often than retried: the last refusal is connect's error */
-    arm("{\"kind\": \"status\", \"status\": 503, \"path\": \"/v3/ws\", \"count\": 3}");
+    arm("{\"kind\": \"ws_refuse\", \"status\": 503, \"path\": \"/v3/ws\", \"count\": 3}");
     memset(&rt, 0, sizeof rt);
     pthread_mutex_init(&rt.lock, NULL);
     aai_streaming *s = v3(c, NULL);
@@ -562,7 +562,7 @@ static void test_retries_exhausted_and_not_retried(void) {
     CHECK(rt.n == 2);
     aai_streaming_free(s);
     /* 401 is never retried */
-    arm("{\"kind\": \"status\", \"status\": 401, \"path\": \"/v3/ws\", \"count\": 1}");
+    arm("{\"kind\": \"ws_refuse\", \"status\": 401, \"path\": \"/v3/ws\", \"count\": 1}");
     memset(&rt, 0, sizeof rt);
     s = v3(c, NULL);
     aai_streaming_set_connect_retry_callback(s, on_retry, &rt);

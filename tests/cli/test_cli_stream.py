@@ -103,7 +103,7 @@ def test_stream_reports_retried_connects(server, tmp_path):
 
     wav = stream_wav(tmp_path / "speech.wav")
     req = urllib.request.Request(server.base + "/_local/faults", method="POST",
-                                 data=json.dumps({"kind": "status", "status": 503, "path": "/v3/ws", "count": 1}).encode())
+                                 data=json.dumps({"kind": "ws_refuse", "status": 503, "path": "/v3/ws", "count": 1}).encode())
     urllib.request.urlopen(req, timeout=10).read()
     r = run(["stream", str(wav), "--fast"], server.env(), timeout=120)
     skip_without_streaming(r)

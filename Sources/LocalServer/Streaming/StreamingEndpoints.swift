@@ -34,11 +34,6 @@ struct StreamingEndpoints: Sendable {
             return TTSWebSocket.upgrade(state: state, head: head, query: query, channel: channel)
         default: return .dontUpgrade
         }
-        // A `status` fault on this path refuses the upgrade with its HTTP status (and Retry-After).
-        if let fault = state.faults.takeUpgradeRefusal(method: head.method.rawValue, path: path) {
-            await StreamingFaults.refuseUpgrade(fault, channel: channel)
-            return .dontUpgrade
-        }
         var collected: [String: JSON] = [:]
         for field in head.headerFields {
             let name = field.name.canonicalName.lowercased()
@@ -50,6 +45,12 @@ struct StreamingEndpoints: Sendable {
         // A WebSocket fault belongs to the session that opens now (count and skip count sessions).
         let faults = state.faults
         let fault = faults.take(method: head.method.rawValue, path: path, webSocket: true)
+        if let fault, fault.kind == .wsRefuse {
+            // The upgrade is refused with the fault's HTTP status (and Retry-After): a handshake failure.
+            faults.recordFired(fault, method: head.method.rawValue, path: path, extra: [:])
+            await StreamingFaults.refuseUpgrade(fault, channel: channel)
+            return .dontUpgrade
+        }
         let recognition = StreamRecognition(recognizer: state.recognizer, mode: state.recognitionMode)
         return .upgrade([:]) { inbound, outbound, _ in
             let session = StreamingServerSession(protocolVersion: proto, path: path, query: query, headers: headers,

@@ -38,12 +38,12 @@ enum StreamingFaults {
                 }
                 await reset(channel)
             }
-        case .status, .reset, .truncate, .malformedJSON, .delay, .hang:
+        case .status, .reset, .truncate, .malformedJSON, .delay, .hang, .wsRefuse:
             break
         }
     }
 
-    /// A `status` fault on a WebSocket path: the upgrade request is answered with the fault's
+    /// A `ws_refuse` fault: the upgrade request is answered with the fault's
     /// HTTP status, JSON error body and Retry-After (as FaultMiddleware answers other requests),
     /// and the connection closed. Written below the HTTP codec (the upgrade handler owns the
     /// pipeline's HTTP layer and would answer a declined upgrade with a bare 400).

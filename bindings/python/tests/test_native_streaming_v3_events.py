@@ -244,7 +244,7 @@ def test_bad_compressed_stream_is_an_error_event(local: Any) -> None:
 
 def test_handshake_retries_then_accepted(local: Any, caplog: Any) -> None:
     _post(local, "/_local/faults", None, method="DELETE")
-    _post(local, "/_local/faults", {"kind": "status", "status": 503, "path": "/v3/ws", "count": 2})
+    _post(local, "/_local/faults", {"kind": "ws_refuse", "status": 503, "path": "/v3/ws", "count": 2})
     caplog.set_level(logging.DEBUG, logger="assemblyai_native.streaming")
     client = StreamingClient(StreamingClientOptions(api_key=API_KEY, connection_retry_delay=0.05))
     ev = Events(client)
@@ -258,7 +258,7 @@ def test_handshake_retries_then_accepted(local: Any, caplog: Any) -> None:
 
 def test_handshake_retries_exhausted_go_to_error_handler(local: Any) -> None:
     _post(local, "/_local/faults", None, method="DELETE")
-    _post(local, "/_local/faults", {"kind": "status", "status": 429, "retry_after": 0, "path": "/v3/ws", "count": 2})
+    _post(local, "/_local/faults", {"kind": "ws_refuse", "status": 429, "retry_after": 0, "path": "/v3/ws", "count": 2})
     client = StreamingClient(StreamingClientOptions(api_key=API_KEY, max_connection_retries=1,
                                                     connection_retry_delay=0.01))
     ev = Events(client)

@@ -222,9 +222,9 @@ static void test_streaming_session_expires_mid_stream(void) {
    connect's error, with the last refusal's status and HTTP status. */
 static void test_streaming_handshake_refused_then_accepted(void) {
     static const struct { const char *fault; int refusals; aai_status want; int http; } R[] = {
-        {"{\"kind\": \"status\", \"status\": 503, \"path\": \"/v3/ws\", \"count\": 2}", 2, AAI_OK, 0},
-        {"{\"kind\": \"status\", \"status\": 429, \"retry_after\": 0, \"path\": \"/v3/ws\", \"count\": 1}", 1, AAI_OK, 0},
-        {"{\"kind\": \"status\", \"status\": 502, \"path\": \"/v3/ws\", \"count\": 3}", 3, AAI_ERR_SERVER, 502},
+        {"{\"kind\": \"ws_refuse\", \"status\": 503, \"path\": \"/v3/ws\", \"count\": 2}", 2, AAI_OK, 0},
+        {"{\"kind\": \"ws_refuse\", \"status\": 429, \"retry_after\": 0, \"path\": \"/v3/ws\", \"count\": 1}", 1, AAI_OK, 0},
+        {"{\"kind\": \"ws_refuse\", \"status\": 502, \"path\": \"/v3/ws\", \"count\": 3}", 3, AAI_ERR_SERVER, 502},
     };
     for (size_t i = 0; i < sizeof R / sizeof *R; i++) {
         adm_ok(main_srv.url, "DELETE", "/_local/faults", NULL);
@@ -241,7 +241,7 @@ static void test_streaming_handshake_refused_then_accepted(void) {
         if (R[i].want != AAI_OK && aai_last_error_http_status() != R[i].http) bad = 1;
         char *j = adm(main_srv.url, "GET", "/_local/faults", NULL, NULL);
         int fired = 0;
-        for (const char *q = j; q && (q = strstr(q, "\"kind\":\"status\"")) != NULL; q++) fired++;
+        for (const char *q = j; q && (q = strstr(q, "\"kind\":\"ws_refuse\"")) != NULL; q++) fired++;
         free(j);
         if (fired != R[i].refusals) bad = 1;
         if (st == AAI_OK) {
