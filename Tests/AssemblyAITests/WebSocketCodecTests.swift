@@ -303,6 +303,10 @@ final class WebSocketCodecTests: XCTestCase {
         XCTAssertNil(v3(#"{"type":"Begin","id":"s","expires_at":5}"#).model)
         let turn = v3(#"{"type":"Turn","turn_order":0,"transcript":"a b","words":[{"text":"a","speaker":"A"},{"text":"b"}]}"#)
         XCTAssertEqual(turn.words.map(\.speaker), ["A", nil])
+        // Numbers out of Int64's range are 0, not a trap (found by fuzz/streaming_events).
+        XCTAssertEqual(v3(#"{"type":"Heartbeat","total_audio_received_ms":1e615,"total_duration_ms":-1e300}"#).totalAudioReceivedMs, 0)
+        XCTAssertEqual(v3(#"{"type":"Turn","turn_order":9.3e18}"#).turnOrder, 0)
+        XCTAssertEqual(v3(#"{"type":"Turn","turn_order":2.7}"#).turnOrder, 2)
         // In v2 these types mean nothing.
         XCTAssertEqual(StreamingEvent.parse(Array(#"{"type":"Heartbeat"}"#.utf8), protocol: .v2).kind, .other)
     }

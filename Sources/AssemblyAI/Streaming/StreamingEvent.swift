@@ -134,7 +134,7 @@ public struct StreamingEvent: Sendable {
         e.json = bytes
         guard let value = try? JSONValue.parse(bytes), case .object = value else { return e }
         func str(_ k: String) -> String? { value[k]?.stringValue }
-        func int(_ k: String) -> Int64 { value[k]?.int64Value ?? value[k]?.doubleValue.map { Int64($0) } ?? 0 }
+        func int(_ k: String) -> Int64 { integer(value[k]) }
         func dbl(_ k: String) -> Double { value[k]?.doubleValue ?? 0 }
         func bool(_ k: String) -> Bool { value[k]?.boolValue ?? false }
         func words(_ list: JSONValue?, final: Bool?) -> [StreamingWord] {
@@ -234,7 +234,7 @@ public struct StreamingEvent: Sendable {
                 e.kind = .speakerRevision
                 e.revisions = (value["revisions"]?.arrayValue ?? []).compactMap { r in
                     guard case .object = r else { return nil }
-                    return StreamingSpeakerRevision(turnOrder: r["turn_order"]?.int64Value ?? r["turn_order"]?.doubleValue.map { Int64($0) } ?? 0,
+                    return StreamingSpeakerRevision(turnOrder: integer(r["turn_order"]),
                                                     speakerLabel: r["speaker_label"]?.stringValue, words: words(r["words"], final: nil))
                 }
             case "LLMGatewayResponse":
@@ -248,6 +248,14 @@ public struct StreamingEvent: Sendable {
         }
         return e
     }
+}
+
+/// An integer field of a server message: an integer, or a number with a fraction cut off; 0 when
+/// absent, not a number, or out of Int64's range (1e615 from a broken server must not trap).
+func integer(_ v: JSONValue?) -> Int64 {
+    if let i = v?.int64Value { return i }
+    guard let d = v?.doubleValue, d.isFinite, d > -9.2e18, d < 9.2e18 else { return 0 }
+    return Int64(d)
 }
 
 /// "YYYY-MM-DDTHH:MM:SS[.ffffff]" (no zone, read as UTC) to Unix seconds.
