@@ -1560,7 +1560,8 @@ aai_status aai_streaming_set_enable_extra_session_information(aai_streaming *ses
 aai_status aai_streaming_set_end_utterance_silence_threshold(aai_streaming *session, int threshold_ms);
 
 /** v3 speech_model (e.g. "universal-streaming-english", "universal-streaming-multilingual",
-    "whisper-rt", "u3-rt-pro"). NULL removes it. */
+    "whisper-rt", "u3-rt-pro"; the official SDK 1.8.2 also names "u3-rt-pro-beta-1",
+    "universal-3-5-pro", "universal-3-6", "universal-3-6-pro"), sent as given. NULL removes it. */
 aai_status aai_streaming_set_speech_model(aai_streaming *session, const char *speech_model);
 
 /** v3 format_turns (1 or 0): an extra formatted TURN at each end of turn. */
