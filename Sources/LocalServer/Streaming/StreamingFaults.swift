@@ -45,7 +45,7 @@ enum StreamingFaults {
 
     /// A `ws_refuse` fault: the upgrade request is answered with the fault's
     /// HTTP status, JSON error body and Retry-After (as FaultMiddleware answers other requests),
-    /// and the connection closed. Written below the HTTP codec (the upgrade handler owns the
+    /// then the connection closes. Written below the HTTP codec (the upgrade handler owns the
     /// pipeline's HTTP layer and would answer a declined upgrade with a bare 400).
     static func refuseUpgrade(_ fault: Fault, channel: any Channel) async {
         let body = JSON.object(["error": .string(fault.errorMessage)]).serialized()
@@ -61,7 +61,8 @@ enum StreamingFaults {
             try channel.pipeline.syncOperations.addHandler(writer, position: .first)
             let context = try channel.pipeline.syncOperations.context(handler: writer)
             context.writeAndFlush(NIOAny(bytes), promise: nil)
-            context.close(promise: nil)
+            // The upgrade handler then answers the declined upgrade with its own 400 and closes
+            // the connection; the client has read its answer (this one) by then.
         }.get()
     }
 
