@@ -1550,7 +1550,14 @@ typedef enum aai_streaming_event_type {
     AAI_STREAMING_EVENT_ERROR = 8,               /* see "Errors and close codes" above */
     AAI_STREAMING_EVENT_WARNING = 9,             /* v3 Warning: text, code */
     AAI_STREAMING_EVENT_OTHER = 10,              /* a message this version does not know: read json */
-    AAI_STREAMING_EVENT_CLOSED = 11              /* the connection is closed; always the last event */
+    AAI_STREAMING_EVENT_CLOSED = 11,             /* the connection is closed; always the last event */
+    AAI_STREAMING_EVENT_HEARTBEAT = 12,          /* v3 Heartbeat (session_heartbeat): total_audio_received_ms,
+                                                    total_duration_ms, realtime_factor, max_speech_probability */
+    AAI_STREAMING_EVENT_SILENCE = 13,            /* v3 Silence (acknowledge_silence, u3-rt-pro): audio_start =
+                                                    start_ms, audio_end = end_ms */
+    AAI_STREAMING_EVENT_SPEAKER_REVISION = 14,   /* v3 SpeakerRevision (speaker_labels): revisions */
+    AAI_STREAMING_EVENT_LLM_GATEWAY_RESPONSE = 15 /* v3 LLMGatewayResponse (llm_gateway): turn_order, text =
+                                                    transcript, data_json */
 } aai_streaming_event_type;
 
 /** One word of a streaming transcript. Times are ms from the start of the session's audio. */
@@ -1561,6 +1568,18 @@ typedef struct aai_streaming_word {
     double confidence;
     int is_final;            /* v3 word_is_final; v2: 1 in final transcripts, 0 in partial ones */
 } aai_streaming_word;
+
+/** One entry of a v3 SpeakerRevision event: an earlier TURN (match it by turn_order) whose speaker
+    labels changed; its text and word times are unchanged, the labels below replace the old ones.
+    Valid only during the callback, as the event. This struct only grows in a major release. */
+typedef struct aai_streaming_speaker_revision {
+    int64_t turn_order;
+    const char *speaker_label;         /* the turn's new speaker_label, or NULL */
+    const aai_streaming_word *words;   /* the turn's words with their new speakers */
+    size_t word_count;
+    const char *const *word_speakers;  /* word_count entries: each word's "speaker" (NULL when the word
+                                          has none), or NULL when no word has one */
+} aai_streaming_speaker_revision;
 
 /** An event. EVERY POINTER IN IT (strings, words, json) IS VALID ONLY DURING THE CALLBACK:
     copy what you keep. Fields that do not apply to the event's type are 0 or NULL. The struct
@@ -1605,6 +1624,21 @@ typedef struct aai_streaming_event {
                                       CLOCK_MONOTONIC (compare with clock_gettime() in the
                                       callback for the delivery latency); 0 for events the
                                       library makes (ERROR from a failure, CLOSED) */
+    /* Fields appended later (the struct grows only at its end): */
+    const char *const *word_speakers; /* TURN: word_count entries, each word's v3 "speaker" (speaker_labels;
+                                         NULL for a word without one), or NULL when no word has one */
+    const char *model;             /* OPENED (v3): Begin's configuration.model, or NULL */
+    const char *mode;              /* OPENED (v3): configuration.mode, or NULL */
+    const char *api_version;       /* OPENED (v3): configuration.api_version, or NULL */
+    int64_t total_audio_received_ms; /* HEARTBEAT */
+    int64_t total_duration_ms;     /* HEARTBEAT */
+    double realtime_factor;        /* HEARTBEAT: processing speed ratio (may exceed 1) */
+    double max_speech_probability; /* HEARTBEAT: highest per-frame speech probability in the interval, 0..1 */
+    const char *data_json;         /* LLM_GATEWAY_RESPONSE: the message's "data" as JSON text (NUL-terminated;
+                                      re-serialized, so spacing may differ from `json`), or NULL when absent */
+    size_t data_json_length;
+    const aai_streaming_speaker_revision *revisions; /* SPEAKER_REVISION: revision_count entries */
+    size_t revision_count;
 } aai_streaming_event;
 
 /** The event callback. Runs on a callback thread of the process's pool (see above); `event` and all it
@@ -1642,10 +1676,15 @@ aai_status aai_streaming_set_url(aai_streaming *session, const char *base_url);
     NULL goes back to the API key. */
 aai_status aai_streaming_set_token(aai_streaming *session, const char *token);
 
-/** sample_rate in Hz (1..192000; default 16000), always sent. */
+/** sample_rate in Hz (1..192000; default 16000), always sent, except in a v3 session with a
+    compressed encoding (opus, ogg_opus, aac) that never set it: those streams describe themselves
+    and the server ignores the rate, as the official SDK 1.8.2 says. */
 aai_status aai_streaming_set_sample_rate(aai_streaming *session, int sample_rate);
 
-/** encoding: "pcm_s16le" or "pcm_mulaw" (NULL: not sent, the server's default pcm_s16le). */
+/** encoding: "pcm_s16le" or "pcm_mulaw"; v3 also "opus" (raw Opus packets, ONE PACKET PER
+    aai_streaming_send_audio() CALL), "ogg_opus" (an Ogg Opus byte stream, as ffmpeg, opusenc or a
+    browser's MediaRecorder write it) and "aac" (an AAC ADTS byte stream). NULL: not sent, the
+    server's default pcm_s16le. Compressed audio is sent as given (see aai_streaming_send_audio()). */
 aai_status aai_streaming_set_encoding(aai_streaming *session, const char *encoding);
 
 /** Any query parameter, sent as given (percent-encoded): the escape hatch for parameters this
@@ -1667,7 +1706,8 @@ aai_status aai_streaming_set_enable_extra_session_information(aai_streaming *ses
 aai_status aai_streaming_set_end_utterance_silence_threshold(aai_streaming *session, int threshold_ms);
 
 /** v3 speech_model (e.g. "universal-streaming-english", "universal-streaming-multilingual",
-    "whisper-rt", "u3-rt-pro"). NULL removes it. */
+    "whisper-rt", "u3-rt-pro"; the official SDK 1.8.2 also names "u3-rt-pro-beta-1",
+    "universal-3-5-pro", "universal-3-6", "universal-3-6-pro"), sent as given. NULL removes it. */
 aai_status aai_streaming_set_speech_model(aai_streaming *session, const char *speech_model);
 
 /** v3 format_turns (1 or 0): an extra formatted TURN at each end of turn. */
@@ -1752,9 +1792,35 @@ aai_status aai_streaming_set_strings_param(aai_streaming *session, const char *n
 /** An object parameter as JSON text (llm_gateway: model, messages and max_tokens are checked). NULL removes it. */
 aai_status aai_streaming_set_json_param(aai_streaming *session, const char *name, const char *json);
 
-/** Time limit of aai_streaming_connect() in ms (default 10000, > 0): connection, TLS, upgrade
-    and the wait for SessionBegins / Begin. */
+/** Time limit of each connection attempt of aai_streaming_connect() in ms (default 10000, > 0):
+    connection, TLS, upgrade and the wait for SessionBegins / Begin (see
+    aai_streaming_set_connect_retries() for the attempts). */
 aai_status aai_streaming_set_connect_timeout_ms(aai_streaming *session, long timeout_ms);
+
+/** Handshake retries of aai_streaming_connect(). Defaults as the official Python SDK 1.8.2
+    (max_connection_retries 2, connection_retry_delay 0.5 s, a constant delay): max_retries 2,
+    delay_ms 500, backoff 1.0. An attempt that fails BEFORE the WebSocket upgrade completed, with
+    a failure that can pass, is made again: no connection, a reset or end of the connection during
+    the handshake, a timeout of the attempt, and (unlike 1.8.2, which never retries an HTTP
+    answer) an upgrade refused with HTTP 429 or 5xx. The wait before retry n (1, 2, ...) is
+    delay_ms * backoff^(n-1), at least the refusal's Retry-After, at most 60 s. Never retried: TLS
+    failures, other HTTP refusals (401, 403, 400, ...) and everything after the upgrade (a close
+    code such as v3 1008 or 3006, no Begin within the time limit). max_retries 0..100 (0: one
+    attempt), delay_ms 0..60000, backoff 1..10; anything else is AAI_ERR_INVALID_ARGUMENT.
+    Before aai_streaming_connect() only. */
+aai_status aai_streaming_set_connect_retries(aai_streaming *session, int max_retries, long delay_ms, double backoff);
+
+/** Told about each connection attempt that failed and will be retried: `attempt` (1 for the
+    first), `max_attempts` (max_retries + 1), the failure's status and HTTP status (0 when it was
+    not an HTTP answer), `delay_ms` (the wait before the next attempt) and its message (borrowed:
+    valid during the call). Runs on the thread inside aai_streaming_connect(), before the wait; it
+    must not call aai_streaming_connect() nor aai_streaming_free() on this session. */
+typedef void (*aai_streaming_connect_retry_callback)(int attempt, int max_attempts, aai_status status, int http_status,
+                                                     long delay_ms, const char *message, void *user_data);
+
+/** Sets the retry callback and its user data (NULL removes it). Thread-safe. */
+aai_status aai_streaming_set_connect_retry_callback(aai_streaming *session, aai_streaming_connect_retry_callback callback,
+                                                    void *user_data);
 
 /** Keep-alive: when nothing moved either way for `interval_ms`, a WebSocket ping is sent; if no
     byte comes back within another `interval_ms`, the connection is declared lost (ERROR with
@@ -1795,7 +1861,10 @@ aai_status aai_streaming_connect(aai_streaming *session);
       than the minimum, completed with silence (zero samples; 0xFF for pcm_mulaw) to the minimum
       (v3 50 ms, v2 100 ms): nothing sent is lost and the server accepts every message. Other
       control messages go out at once, ahead of such a tail;
-    - encodings other than pcm_s16le and pcm_mulaw are sent as given, one message per call.
+    - the compressed v3 encodings (opus, ogg_opus, aac) are not framed: each call's bytes go out
+      unchanged as one binary message (so for opus, one call per Opus packet; ogg_opus and aac
+      streams may be cut anywhere), nothing is added at close, and no size limit but the queue's
+      applies (the local test server takes messages up to 1 MiB).
     Fails with AAI_ERR_STATE when the session is not open and AAI_ERR_TIMEOUT when the queue
     stayed full for the send timeout. */
 aai_status aai_streaming_send_audio(aai_streaming *session, const void *data, size_t size);

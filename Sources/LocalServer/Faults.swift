@@ -15,6 +15,8 @@ struct Fault: Sendable {
         case malformedEvent = "malformed_event"
         case wsClose = "ws_close", wsDrop = "ws_drop", wsReset = "ws_reset", wsMalformedFrame = "ws_malformed_frame"
         case wsOversizedFrame = "ws_oversized_frame", wsInvalidUTF8 = "ws_invalid_utf8", wsStopReading = "ws_stop_reading"
+        /// The WebSocket upgrade is refused with `status` (a handshake failure, for clients' retries).
+        case wsRefuse = "ws_refuse"
 
         /// WebSocket kinds hit streaming sessions only; the others HTTP requests only.
         var isWebSocket: Bool { rawValue.hasPrefix("ws_") }
@@ -112,7 +114,7 @@ struct Fault: Sendable {
                                  "count": .int(count), "skip": .int(skip), "phase": .string(after ? "after" : "before")]
         if let method { o["method"] = .string(method) }
         if let pathRegex { o["path_regex"] = .string(pathRegex) }
-        if kind == .status {
+        if kind == .status || kind == .wsRefuse {
             o["status"] = .int(status)
             if let r = effectiveRetryAfter { o["retry_after"] = .int(r) }
             o["message"] = .string(errorMessage)
@@ -120,7 +122,7 @@ struct Fault: Sendable {
         if let delayMs { o["delay_ms"] = .int(delayMs) }
         if let atByte { o["at_byte"] = .int(atByte) }
         if kind.isWebSocket {
-            o["after_messages"] = .int(afterMessages)
+            if kind != .wsRefuse { o["after_messages"] = .int(afterMessages) }
             o.removeValue(forKey: "phase")
         }
         switch kind {
@@ -230,7 +232,7 @@ struct FaultMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         switch fault.kind {
-        case .wsClose, .wsDrop, .wsReset, .wsMalformedFrame, .wsOversizedFrame, .wsInvalidUTF8, .wsStopReading:
+        case .wsClose, .wsDrop, .wsReset, .wsMalformedFrame, .wsOversizedFrame, .wsInvalidUTF8, .wsStopReading, .wsRefuse:
             return try await next(request, context)  // never taken for HTTP requests
         case .status:
             try await runOrDrain(fault, request, context, next)

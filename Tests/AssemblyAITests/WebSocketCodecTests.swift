@@ -268,6 +268,64 @@ final class WebSocketCodecTests: XCTestCase {
         XCTAssertEqual(StreamingEvent.parse(Array("not json".utf8), protocol: .v3).kind, .other)
     }
 
+    /// The v3 events of the official SDK 1.8.2 (models.py): Heartbeat, Silence, SpeakerRevision,
+    /// LLMGatewayResponse, Begin's configuration, Word.speaker.
+    func testV3EventsOf182Parse() {
+        func v3(_ s: String) -> StreamingEvent { StreamingEvent.parse(Array(s.utf8), protocol: .v3) }
+        let hb = v3(#"{"type":"Heartbeat","total_audio_received_ms":1500,"total_duration_ms":2000,"realtime_factor":0.75,"max_speech_probability":0.9}"#)
+        XCTAssertEqual(hb.kind, .heartbeat)
+        XCTAssertEqual(hb.totalAudioReceivedMs, 1500)
+        XCTAssertEqual(hb.totalDurationMs, 2000)
+        XCTAssertEqual(hb.realtimeFactor, 0.75)
+        XCTAssertEqual(hb.maxSpeechProbability, 0.9)
+        XCTAssertEqual(v3(#"{"type":"Heartbeat","total_audio_received_ms":1,"total_duration_ms":1,"realtime_factor":1}"#).maxSpeechProbability, 0)
+        let silence = v3(#"{"type":"Silence","start_ms":1000,"end_ms":2000}"#)
+        XCTAssertEqual(silence.kind, .silence)
+        XCTAssertEqual(silence.audioStart, 1000)
+        XCTAssertEqual(silence.audioEnd, 2000)
+        let rev = v3(#"{"type":"SpeakerRevision","revisions":[{"turn_order":3,"speaker_label":"B","words":[{"text":"hi","start":1,"end":2,"confidence":0.5,"word_is_final":true,"speaker":"B"}]},7,{"turn_order":4}]}"#)
+        XCTAssertEqual(rev.kind, .speakerRevision)
+        XCTAssertEqual(rev.revisions.count, 2)  // the non-object entry is skipped
+        XCTAssertEqual(rev.revisions[0], StreamingSpeakerRevision(turnOrder: 3, speakerLabel: "B", words: [
+            StreamingWord(text: "hi", start: 1, end: 2, confidence: 0.5, isFinal: true, speaker: "B")]))
+        XCTAssertEqual(rev.revisions[1], StreamingSpeakerRevision(turnOrder: 4, speakerLabel: nil, words: []))
+        XCTAssertEqual(v3(#"{"type":"SpeakerRevision"}"#).revisions, [])
+        let llm = v3(#"{"type":"LLMGatewayResponse","turn_order":2,"transcript":"hello","data":{"choices":[{"message":{"content":"hi"}}]}}"#)
+        XCTAssertEqual(llm.kind, .llmGatewayResponse)
+        XCTAssertEqual(llm.turnOrder, 2)
+        XCTAssertEqual(llm.text, "hello")
+        XCTAssertEqual(try llm.dataJSON.map { try JSONValue.parse($0) }, try JSONValue.parse(#"{"choices":[{"message":{"content":"hi"}}]}"#))
+        XCTAssertNil(v3(#"{"type":"LLMGatewayResponse","turn_order":2,"transcript":"x"}"#).dataJSON)
+        let begin = v3(#"{"type":"Begin","id":"s","expires_at":5,"configuration":{"model":"u3-rt-pro","mode":"balanced","api_version":"2025-05-12"}}"#)
+        XCTAssertEqual(begin.model, "u3-rt-pro")
+        XCTAssertEqual(begin.mode, "balanced")
+        XCTAssertEqual(begin.apiVersion, "2025-05-12")
+        XCTAssertNil(v3(#"{"type":"Begin","id":"s","expires_at":5}"#).model)
+        let turn = v3(#"{"type":"Turn","turn_order":0,"transcript":"a b","words":[{"text":"a","speaker":"A"},{"text":"b"}]}"#)
+        XCTAssertEqual(turn.words.map(\.speaker), ["A", nil])
+        // Numbers out of Int64's range are 0, not a trap (found by fuzz/streaming_events).
+        XCTAssertEqual(v3(#"{"type":"Heartbeat","total_audio_received_ms":1e615,"total_duration_ms":-1e300}"#).totalAudioReceivedMs, 0)
+        XCTAssertEqual(v3(#"{"type":"Turn","turn_order":9.3e18}"#).turnOrder, 0)
+        XCTAssertEqual(v3(#"{"type":"Turn","turn_order":2.7}"#).turnOrder, 2)
+        // In v2 these types mean nothing.
+        XCTAssertEqual(StreamingEvent.parse(Array(#"{"type":"Heartbeat"}"#.utf8), protocol: .v2).kind, .other)
+    }
+
+    func testCompressedEncodingsSentAsGiven() throws {
+        var v3 = StreamingOptions(protocol: .v3)
+        let settings = Settings()
+        try v3.setEncoding("ogg_opus")
+        XCTAssertEqual(v3.sessionURL(settings: settings), "wss://streaming.assemblyai.com/v3/ws?encoding=ogg_opus")
+        try v3.setSampleRate(48_000)
+        XCTAssertEqual(v3.sessionURL(settings: settings), "wss://streaming.assemblyai.com/v3/ws?sample_rate=48000&encoding=ogg_opus")
+        XCTAssertThrowsError(try v3.setEncoding("flac"))
+        var v2 = StreamingOptions(protocol: .v2)
+        XCTAssertThrowsError(try v2.setEncoding("opus"))
+        var framer = AudioFramer(protocol: .v3, encoding: "opus", sampleRate: 16_000)
+        let packet: [UInt8] = [0x08, 1, 2, 3]
+        XCTAssertEqual(packet.withUnsafeBytes { framer.push($0) }, [packet])
+    }
+
     func testCloseCodeMeanings() {
         XCTAssertEqual(StreamingCloseCodes.meaning(of: 4001, protocol: .v2), "Not Authorized")
         XCTAssertEqual(StreamingCloseCodes.errorCode(for: 4001, protocol: .v2), .auth)

@@ -77,6 +77,7 @@ int main(void) {
     RUN(test_streaming_close_codes);
     RUN(test_streaming_server_stops_reading);
     RUN(test_streaming_session_expires_mid_stream);
+    RUN(test_streaming_handshake_refused_then_accepted);
     server_stop(&main_srv);
     printf("# test_faults took %.1f s\n", (h_now_ms() - t0) / 1000);
     return h_finish();

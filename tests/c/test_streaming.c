@@ -833,6 +833,7 @@ static void test_connect_refused_and_timeout(void) {
     s = new_session(c, AAI_STREAMING_V3, NULL);
     aai_streaming_set_url(s, url);
     aai_streaming_set_connect_timeout_ms(s, 300);
+    aai_streaming_set_connect_retries(s, 0, 0, 1.0);   /* one attempt (retries: test_streaming_v3_events.c) */
     double t0 = h_now_ms();
     CHECK_STATUS(aai_streaming_connect(s), AAI_ERR_TIMEOUT);
     CHECK(h_now_ms() - t0 < 2000);

@@ -83,3 +83,30 @@ def test_stream_microphone(server, tmp_path):
     skip_without_streaming(r)
     assert r.returncode == 0, r.stderr
     assert words(TEXT)[:2] == words(r.stdout)[:2], r.stdout
+
+
+def test_stream_prints_llm_gateway_answers(server, tmp_path):
+    """v3 with llm_gateway: after each turn, the model's answer as "[llm turn N] TEXT"."""
+    wav = stream_wav(tmp_path / "speech.wav")
+    gateway = json.dumps({"model": "claude-sonnet-4-5-20250929", "messages": [{"role": "user", "content": "Echo"}],
+                          "max_tokens": 100})
+    r = run(["stream", str(wav), "--fast", "--set", "llm_gateway=" + gateway, "--format-turns"], server.env(), timeout=120)
+    skip_without_streaming(r)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines == ["Hello world.", "[llm turn 0] Hello world.", "How are you today?", "[llm turn 1] How are you today?"], lines
+
+
+def test_stream_reports_retried_connects(server, tmp_path):
+    """A server that refuses the first upgrade with 503: the retry is reported, the session goes on."""
+    import urllib.request
+
+    wav = stream_wav(tmp_path / "speech.wav")
+    req = urllib.request.Request(server.base + "/_local/faults", method="POST",
+                                 data=json.dumps({"kind": "ws_refuse", "status": 503, "path": "/v3/ws", "count": 1}).encode())
+    urllib.request.urlopen(req, timeout=10).read()
+    r = run(["stream", str(wav), "--fast"], server.env(), timeout=120)
+    skip_without_streaming(r)
+    assert r.returncode == 0, r.stderr
+    assert "connect attempt 1/3 failed" in r.stderr and "503" in r.stderr, r.stderr
+    assert words(r.stdout) == words(TEXT)

@@ -178,7 +178,7 @@ def test_gateway_faults_use_gateway_error_shape(fs):
 @pytest.mark.parametrize("fault,message", [
     ({}, "fault field kind is required"),
     ({"kind": "boom"}, "fault field kind must be one of: status, reset, truncate, malformed_json, delay, hang, malformed_event, ws_close, "
-                        "ws_drop, ws_reset, ws_malformed_frame, ws_oversized_frame, ws_invalid_utf8, ws_stop_reading"),
+                        "ws_drop, ws_reset, ws_malformed_frame, ws_oversized_frame, ws_invalid_utf8, ws_stop_reading, ws_refuse"),
     ({"kind": "status", "status": 200}, "fault field status must be an Integer from 400 to 599"),
     ({"kind": "delay"}, "fault field delay_ms is required for kind delay"),
     ({"kind": "status", "count": 0}, "fault field count must not be 0 (use -1 for every request)"),

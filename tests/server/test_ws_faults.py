@@ -379,3 +379,21 @@ def test_ws_fault_not_reached_is_used_up_without_firing(fs):
     report = fs.ok("GET", "/_local/faults", key=None)
     assert report == {"armed": [], "fired": []}
     assert last_session(fs)["fault"] is None
+
+
+def test_ws_refuse_refuses_upgrades_then_accepts(fs):
+    """ws_refuse answers the upgrade with its HTTP status (JSON error, Retry-After) `count` times,
+    then upgrades go through; each refusal is recorded as fired, and no session is recorded."""
+    arm(fs, kind="ws_refuse", status=429, retry_after=2, count=2, path="/v3/ws")
+    for _ in range(2):
+        with pytest.raises(websockets.exceptions.InvalidStatus) as info:
+            with connect(fs.base.replace("http://", "ws://") + V3, additional_headers={"Authorization": KEY}):
+                pass
+        response = info.value.response
+        assert response.status_code == 429 and response.headers["Retry-After"] == "2"
+        assert json.loads(response.body) == {"error": "Too Many Requests"}
+    _, closed = ws_session(fs, V3, send=AUDIO[:CHUNK * 5], terminate=json.dumps({"type": "Terminate"}))
+    assert closed.rcvd.code == 1000
+    fired = fs.ok("GET", "/_local/faults", key=None)["fired"]
+    assert [f["kind"] for f in fired] == ["ws_refuse", "ws_refuse"]
+    assert len(fs.ok("GET", "/_local/streaming/sessions", key=None)) == 1

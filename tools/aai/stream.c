@@ -31,6 +31,12 @@ const char cli_stream_help[] =
     "  --url URL           the streaming server (default: derived from the base URL)\n"
     "  --json              print every message from the server as received (JSON lines)\n"
     "\n"
+    "v3 events beyond turns: with --set llm_gateway='{...}' each LLMGatewayResponse's answer is\n"
+    "printed on stdout as \"[llm turn N] TEXT\"; on a terminal, Heartbeat (--set\n"
+    "session_heartbeat=true), Silence (--set acknowledge_silence=true, u3-rt-pro) and\n"
+    "SpeakerRevision (--set speaker_labels=true) are noted on stderr. A connection attempt that is\n"
+    "retried is reported on stderr.\n"
+    "\n"
     "Exit status: 0 the session ended normally (also after Ctrl-C with --mic), 2 usage or\n"
     "parameters refused, 3 auth, 4 network or timeout, 5 other error, 6 the file cannot be\n"
     "read, 130 interrupted.\n";
@@ -77,6 +83,50 @@ typedef struct stream_state {
     volatile int closed;       /* the CLOSED event arrived */
 } stream_state;
 
+/* The answer of an LLMGatewayResponse's data (choices[0].message.content), decoded into out
+   (\uXXXX escapes outside ASCII become '?'); the whole data JSON when there is none. */
+static void llm_answer(const char *data, char *out, size_t size) {
+    const char *p = data ? strstr(data, "\"content\":\"") : NULL;
+    size_t n = 0;
+    if (!p) {
+        snprintf(out, size, "%s", data ? data : "");
+        return;
+    }
+    for (p += 11; *p && *p != '"' && n + 1 < size; p++) {
+        char c = *p;
+        if (c == '\\' && p[1]) {
+            p++;
+            switch (*p) {
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            case 'r': c = '\r'; break;
+            case 'b': case 'f': c = ' '; break;
+            case 'u': {
+                unsigned v = 0;
+                int k = 0;
+                for (; k < 4 && p[1]; k++) {
+                    char h = *++p;
+                    v = v * 16 + (unsigned)(h >= 'a' ? h - 'a' + 10 : h >= 'A' ? h - 'A' + 10 : h - '0');
+                }
+                c = v < 0x80 ? (char)v : '?';
+                break;
+            }
+            default: c = *p; break;   /* \" \\ \/ */
+            }
+        }
+        out[n++] = c;
+    }
+    out[n] = '\0';
+}
+
+static void on_retry(int attempt, int max_attempts, aai_status status, int http_status, long delay_ms, const char *message,
+                     void *user_data) {
+    (void)status;
+    (void)http_status;
+    (void)user_data;
+    fprintf(stderr, "aai: connect attempt %d/%d failed (%s); retrying in %ld ms\n", attempt, max_attempts, message, delay_ms);
+}
+
 static void on_event(const aai_streaming_event *e, void *user_data) {
     stream_state *st = user_data;
     if (st->json && e->json) {
@@ -103,6 +153,27 @@ static void on_event(const aai_streaming_event *e, void *user_data) {
             cli_display_clear(st->display);
             if (!st->json && e->text && *e->text) { printf("%s\n", e->text); fflush(stdout); }
         }
+        break;
+    case AAI_STREAMING_EVENT_LLM_GATEWAY_RESPONSE:
+        cli_display_clear(st->display);
+        if (!st->json) {
+            char answer[4096];
+            llm_answer(e->data_json, answer, sizeof answer);
+            printf("[llm turn %lld] %s\n", (long long)e->turn_order, answer);
+            fflush(stdout);
+        }
+        break;
+    case AAI_STREAMING_EVENT_HEARTBEAT:
+        cli_display_note(st->display, "[heartbeat] %.1f s of audio received in %.1f s (realtime factor %.2f)",
+                         e->total_audio_received_ms / 1000.0, e->total_duration_ms / 1000.0, e->realtime_factor);
+        break;
+    case AAI_STREAMING_EVENT_SILENCE:
+        cli_display_note(st->display, "[silence] %.1f-%.1f s", e->audio_start / 1000.0, e->audio_end / 1000.0);
+        break;
+    case AAI_STREAMING_EVENT_SPEAKER_REVISION:
+        for (size_t k = 0; k < e->revision_count; k++)
+            cli_display_note(st->display, "[speaker revision] turn %lld is speaker %s", (long long)e->revisions[k].turn_order,
+                             e->revisions[k].speaker_label ? e->revisions[k].speaker_label : "?");
         break;
     case AAI_STREAMING_EVENT_ERROR:
         if (st->error_status == AAI_OK) {
@@ -151,6 +222,7 @@ static int run_session(const stream_options *o, const cli_globals *globals) {
     }
     if (s != AAI_OK) { rc = cli_fail("streaming parameters", s); goto done; }
     aai_streaming_set_callback(session, on_event, &st);
+    aai_streaming_set_connect_retry_callback(session, on_retry, NULL);
 
     cli_catch_interrupt();
     if ((s = aai_streaming_connect(session)) != AAI_OK) { rc = cli_fail("connecting", s); goto done; }

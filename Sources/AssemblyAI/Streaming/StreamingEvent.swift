@@ -11,13 +11,29 @@ public struct StreamingWord: Sendable, Equatable {
     public var confidence: Double
     /// v3 `word_is_final`; v2: true in final transcripts, false in partial ones.
     public var isFinal: Bool
+    /// v3 `speaker` (with speaker_labels), or nil.
+    public var speaker: String?
 
-    public init(text: String, start: Int64, end: Int64, confidence: Double, isFinal: Bool) {
+    public init(text: String, start: Int64, end: Int64, confidence: Double, isFinal: Bool, speaker: String? = nil) {
         self.text = text
         self.start = start
         self.end = end
         self.confidence = confidence
         self.isFinal = isFinal
+        self.speaker = speaker
+    }
+}
+
+/// One entry of a v3 SpeakerRevision: a Turn (matched by `turnOrder`) whose speaker labels changed.
+public struct StreamingSpeakerRevision: Sendable, Equatable {
+    public var turnOrder: Int64
+    public var speakerLabel: String?
+    public var words: [StreamingWord]
+
+    public init(turnOrder: Int64, speakerLabel: String?, words: [StreamingWord]) {
+        self.turnOrder = turnOrder
+        self.speakerLabel = speakerLabel
+        self.words = words
     }
 }
 
@@ -46,6 +62,14 @@ public struct StreamingEvent: Sendable {
         case other = 10
         /// The connection is closed. Always the last event of a session.
         case closed = 11
+        /// v3 Heartbeat (session_heartbeat).
+        case heartbeat = 12
+        /// v3 Silence (acknowledge_silence, u3-rt-pro): `audioStart`/`audioEnd` are start_ms/end_ms.
+        case silence = 13
+        /// v3 SpeakerRevision (speaker_labels): `revisions`.
+        case speakerRevision = 14
+        /// v3 LLMGatewayResponse (llm_gateway): `turnOrder`, `text` (transcript), `dataJSON`.
+        case llmGatewayResponse = 15
     }
 
     public var kind: Kind
@@ -82,6 +106,19 @@ public struct StreamingEvent: Sendable {
     public var error: AssemblyAIError?
     /// v3 Error/Warning codes.
     public var code: Int64 = 0
+    /// v3 Begin's configuration: model, mode, api_version.
+    public var model: String?
+    public var mode: String?
+    public var apiVersion: String?
+    /// v3 Heartbeat.
+    public var totalAudioReceivedMs: Int64 = 0
+    public var totalDurationMs: Int64 = 0
+    public var realtimeFactor: Double = 0
+    public var maxSpeechProbability: Double = 0
+    /// v3 LLMGatewayResponse `data`, re-serialized as JSON (nil when absent).
+    public var dataJSON: String?
+    /// v3 SpeakerRevision entries.
+    public var revisions: [StreamingSpeakerRevision] = []
     /// For messages from the server: when the library read the message's last byte from the
     /// socket, in ns on CLOCK_MONOTONIC (0 for events the library makes).
     public var receivedNs: Int64 = 0
@@ -97,15 +134,17 @@ public struct StreamingEvent: Sendable {
         e.json = bytes
         guard let value = try? JSONValue.parse(bytes), case .object = value else { return e }
         func str(_ k: String) -> String? { value[k]?.stringValue }
-        func int(_ k: String) -> Int64 { value[k]?.int64Value ?? value[k]?.doubleValue.map { Int64($0) } ?? 0 }
+        func int(_ k: String) -> Int64 { integer(value[k]) }
         func dbl(_ k: String) -> Double { value[k]?.doubleValue ?? 0 }
         func bool(_ k: String) -> Bool { value[k]?.boolValue ?? false }
-        func words(final: Bool?) -> [StreamingWord] {
-            (value["words"]?.arrayValue ?? []).map { w in
+        func words(_ list: JSONValue?, final: Bool?) -> [StreamingWord] {
+            (list?.arrayValue ?? []).map { w in
                 StreamingWord(text: w["text"]?.stringValue ?? "", start: w["start"]?.int64Value ?? 0, end: w["end"]?.int64Value ?? 0,
-                              confidence: w["confidence"]?.doubleValue ?? 0, isFinal: final ?? (w["word_is_final"]?.boolValue ?? false))
+                              confidence: w["confidence"]?.doubleValue ?? 0, isFinal: final ?? (w["word_is_final"]?.boolValue ?? false),
+                              speaker: w["speaker"]?.stringValue)
             }
         }
+        func words(final: Bool?) -> [StreamingWord] { words(value["words"], final: final) }
         switch p {
         case .v2:
             guard let type = str("message_type") else {
@@ -145,6 +184,11 @@ public struct StreamingEvent: Sendable {
                 e.kind = .opened
                 e.sessionID = str("id")
                 e.expiresAt = int("expires_at")
+                if let conf = value["configuration"] {
+                    e.model = conf["model"]?.stringValue
+                    e.mode = conf["mode"]?.stringValue
+                    e.apiVersion = conf["api_version"]?.stringValue
+                }
             case "Turn":
                 e.kind = .turn
                 e.text = str("transcript") ?? ""
@@ -176,12 +220,42 @@ public struct StreamingEvent: Sendable {
                 e.kind = .warning
                 e.text = str("warning") ?? ""
                 e.code = int("warning_code")
+            case "Heartbeat":
+                e.kind = .heartbeat
+                e.totalAudioReceivedMs = int("total_audio_received_ms")
+                e.totalDurationMs = int("total_duration_ms")
+                e.realtimeFactor = dbl("realtime_factor")
+                e.maxSpeechProbability = dbl("max_speech_probability")
+            case "Silence":
+                e.kind = .silence
+                e.audioStart = int("start_ms")
+                e.audioEnd = int("end_ms")
+            case "SpeakerRevision":
+                e.kind = .speakerRevision
+                e.revisions = (value["revisions"]?.arrayValue ?? []).compactMap { r in
+                    guard case .object = r else { return nil }
+                    return StreamingSpeakerRevision(turnOrder: integer(r["turn_order"]),
+                                                    speakerLabel: r["speaker_label"]?.stringValue, words: words(r["words"], final: nil))
+                }
+            case "LLMGatewayResponse":
+                e.kind = .llmGatewayResponse
+                e.turnOrder = int("turn_order")
+                e.text = str("transcript") ?? ""
+                if let data = value["data"] { e.dataJSON = data.serialized() }
             default:
                 break
             }
         }
         return e
     }
+}
+
+/// An integer field of a server message: an integer, or a number with a fraction cut off; 0 when
+/// absent, not a number, or out of Int64's range (1e615 from a broken server must not trap).
+func integer(_ v: JSONValue?) -> Int64 {
+    if let i = v?.int64Value { return i }
+    guard let d = v?.doubleValue, d.isFinite, d > -9.2e18, d < 9.2e18 else { return 0 }
+    return Int64(d)
 }
 
 /// "YYYY-MM-DDTHH:MM:SS[.ffffff]" (no zone, read as UTC) to Unix seconds.

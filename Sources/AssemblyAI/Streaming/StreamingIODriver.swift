@@ -452,7 +452,8 @@ final class IODriver: LoopClient {
             releaseCurl()
             session.loopConnectFailed(failure ?? AssemblyAIError(.internal, "\(what): connect ended without a reason"),
                                       closeCode: closeReceived.map { Int($0.code) } ?? (eof && isBeginPhase ? Int(WebSocketCloseCode.abnormal) : nil),
-                                      closeReason: closeReceived?.reason)
+                                      closeReason: closeReceived?.reason,
+                                      upgraded: isBeginPhase)  // v3 helper: handshake retries only before the upgrade
             return
         }
         guard let c = connection else { return }

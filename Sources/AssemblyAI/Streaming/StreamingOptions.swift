@@ -21,14 +21,23 @@ public struct StreamingOptions: Sendable {
     public var url: String?
     /// A temporary token: sent as the `token` query parameter instead of the API key.
     public var token: String?
-    /// Sample rate of the audio in Hz (always sent; v2 requires it, v3 defaults to 16000).
+    /// Sample rate of the audio in Hz (sent, except for a v3 compressed encoding when never set:
+    /// those streams describe themselves; v2 requires it, v3 defaults to 16000).
     public var sampleRate: Int = 16_000
+    /// Whether the sample rate was set (a compressed v3 session then sends it too).
+    public private(set) var sampleRateSet = false
     /// Query parameters in the order they were set (typed setters and raw ones alike).
     public private(set) var parameters: [(name: String, value: String)] = []
     /// v2: the end-of-utterance silence threshold sent right after the session begins.
     public var endUtteranceSilenceThreshold: Int?
-    /// Time limit of connect (TCP, TLS, upgrade, until SessionBegins/Begin), in ms.
+    /// Time limit of each connection attempt of connect (TCP, TLS, upgrade, until SessionBegins/Begin), in ms.
     public var connectTimeoutMs = 10_000
+    /// Handshake retries, as the official SDK 1.8.2 (max_connection_retries 2, connection_retry_delay
+    /// 0.5 s, a constant delay): further attempts after a failure before the upgrade completed.
+    public var connectRetries = 2
+    public var connectRetryDelayMs = 500
+    /// The delay is multiplied by this after each retry (1: constant, as 1.8.2).
+    public var connectRetryBackoff = 1.0
     /// Ping interval when the connection is idle in both directions; a pong must come back
     /// within the same time. 0 disables keep-alive.
     public var keepAliveMs = 15_000
@@ -69,11 +78,23 @@ public struct StreamingOptions: Sendable {
     public mutating func setSampleRate(_ hz: Int) throws(AssemblyAIError) {
         guard hz > 0, hz <= 192_000 else { throw .invalidArgument("sample_rate must be 1..192000 Hz, got \(hz)") }
         sampleRate = hz
+        sampleRateSet = true
     }
+
+    /// The compressed encodings of Universal Streaming v3 (the official SDK 1.8.2's Encoding):
+    /// sent as given, one message per send call (AudioFramer).
+    public static let compressedEncodings: Set<String> = ["opus", "ogg_opus", "aac"]
+
+    /// Whether the encoding is a compressed one (its bytes are sent as given).
+    public var isCompressed: Bool { StreamingOptions.compressedEncodings.contains(encoding) }
 
     public mutating func setEncoding(_ encoding: String?) throws(AssemblyAIError) {
         if let encoding, !["pcm_s16le", "pcm_mulaw"].contains(encoding) {
-            throw .invalidArgument("encoding must be pcm_s16le or pcm_mulaw, got '\(encoding)' (use the raw parameter setter for others)")
+            guard protocolVersion == .v3, StreamingOptions.compressedEncodings.contains(encoding) else {
+                throw .invalidArgument(protocolVersion == .v3
+                    ? "encoding must be pcm_s16le, pcm_mulaw, opus, ogg_opus or aac, got '\(encoding)'"
+                    : "encoding must be pcm_s16le or pcm_mulaw for realtime v2, got '\(encoding)' (use the raw parameter setter for others)")
+            }
         }
         try setParameter("encoding", encoding)
     }
@@ -163,11 +184,12 @@ public struct StreamingOptions: Sendable {
     /// The full URL of the session: base, path, and the query (sample_rate first, then the
     /// parameters in the order set, then token).
     public func sessionURL(settings: Settings, maskingToken: Bool = false) -> String {
-        var query = "sample_rate=\(sampleRate)"
+        var query = ""
+        if protocolVersion == .v2 || !isCompressed || sampleRateSet { query = "sample_rate=\(sampleRate)" }
         for (name, value) in parameters where name != "token" {
-            query += "&" + percentEncode(name) + "=" + percentEncode(value)
+            query += (query.isEmpty ? "" : "&") + percentEncode(name) + "=" + percentEncode(value)
         }
-        if let token { query += "&token=" + (maskingToken ? "***" : percentEncode(token)) }
+        if let token { query += (query.isEmpty ? "" : "&") + "token=" + (maskingToken ? "***" : percentEncode(token)) }
         return baseURL(settings: settings) + protocolVersion.path + "?" + query
     }
 

@@ -20,6 +20,18 @@ import Glibc
 
 public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // mutable state is guarded by `monitor`
     public typealias EventHandler = @Sendable (StreamingEvent) -> Void
+    /// Told about each failed connection attempt that will be retried, on the connecting thread.
+    public typealias ConnectRetryHandler = @Sendable (ConnectRetry) -> Void
+
+    /// A failed connection attempt of connect() that is retried after `delayMs`.
+    public struct ConnectRetry: Sendable {
+        /// The attempt that failed (1 is the first) and how many connect() makes at most.
+        public var attempt: Int
+        public var maxAttempts: Int
+        public var error: AssemblyAIError
+        /// The wait before the next attempt (the backoff, or the server's Retry-After when longer).
+        public var delayMs: Int
+    }
 
     private enum State { case idle, connecting, open, closing, closed }
     enum Outgoing {
@@ -33,6 +45,9 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     // Guarded by `monitor`.
     private var opts: StreamingOptions
     private var handler: EventHandler?
+    private var retryHandler: ConnectRetryHandler?
+    /// Whether the last failed connection attempt got as far as the WebSocket upgrade.
+    private var connectUpgraded = false
     private var state: State = .idle
     private var outgoing: [Outgoing] = []
     private var queuedAudioBytes = 0
@@ -91,6 +106,11 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
         monitor.withLock { self.handler = handler }
     }
 
+    /// Sets the handler told about each connection attempt that failed and will be retried.
+    public func setConnectRetryHandler(_ handler: ConnectRetryHandler?) {
+        monitor.withLock { self.retryHandler = handler }
+    }
+
     public var sessionID: String? { monitor.withLock { sessionIDValue } }
     /// The close code of the connection's end (0 while not closed), and its reason.
     public var closeCode: Int { monitor.withLock { closeCodeValue } }
@@ -123,6 +143,45 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
             closeReasonValue = nil
             return opts
         }
+        // Handshake retries (the official SDK 1.8.2: max_connection_retries 2, connection_retry_delay
+        // 0.5 s): an attempt that failed before the WebSocket upgrade completed, with a failure that
+        // can pass (no connection, reset, timeout, HTTP 429 or 5xx), is made again after the delay
+        // (times `connectRetryBackoff` per retry, at least the server's Retry-After, at most 60 s).
+        // A refusal after the upgrade (a close code: bad key, bad parameters) is never retried.
+        var attempt = 1
+        var delayMs = Double(options.connectRetryDelayMs)
+        while true {
+            do throws(AssemblyAIError) {
+                try connectAttempt(options)
+                return
+            } catch {
+                let (retry, handler) = monitor.withLock { () -> (Bool, ConnectRetryHandler?) in
+                    (!connectUpgraded && !stopRequested && error.isRetryable && error.code != .tls
+                        && attempt <= options.connectRetries, retryHandler)
+                }
+                guard retry else { throw error }
+                var wait = Int(delayMs.rounded())
+                if let after = error.retryAfterSeconds { wait = max(wait, after * 1000) }
+                wait = min(wait, 60_000)
+                handler?(ConnectRetry(attempt: attempt, maxAttempts: options.connectRetries + 1, error: error, delayMs: wait))
+                let freed = monitor.withLock { () -> Bool in
+                    guard state == .idle else { return true }
+                    state = .connecting  // no other connect starts meanwhile
+                    let end = monotonicMs() + wait
+                    while !stopRequested, monotonicMs() < end { _ = monitor.wait(untilMs: end) }
+                    guard !stopRequested else { state = .idle; return true }
+                    return false
+                }
+                if freed { throw AssemblyAIError(.state, "the \(what) was freed while connecting") }
+                attempt += 1
+                delayMs *= options.connectRetryBackoff
+            }
+        }
+    }
+
+    /// One connection attempt (the state is .connecting; back to .idle when it fails).
+    private func connectAttempt(_ options: StreamingOptions) throws(AssemblyAIError) {
+        monitor.withLock { connectUpgraded = false }
         do throws(AssemblyAIError) {
             guard let loop = StreamingLoop.shared, let pool = CallbackPool.shared else {
                 throw AssemblyAIError(.internal, "could not start the streaming loop (epoll, eventfd or a thread refused)")
@@ -193,8 +252,9 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     }
 
     /// From the loop: connecting failed (the close code and reason if the server closed).
-    func loopConnectFailed(_ error: AssemblyAIError, closeCode: Int?, closeReason: String?) {
+    func loopConnectFailed(_ error: AssemblyAIError, closeCode: Int?, closeReason: String?, upgraded: Bool = false) {
         monitor.withLock {
+            connectUpgraded = upgraded
             if let closeCode {
                 closeCodeValue = closeCode
                 closeReasonValue = closeReason
@@ -230,6 +290,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
         let url = try WebSocketURL(options.sessionURL(settings: settings))
         let deadline = monotonicMs() + options.connectTimeoutMs
         let connection = try WebSocketConnection.open(url: url, headers: headers, settings: settings, deadlineMs: deadline)
+        monitor.withLock { connectUpgraded = true }
         let begin = try awaitBegin(connection, options, deadlineMs: deadline)
         return (connection, begin)
     }

@@ -159,8 +159,11 @@ final class WebSocketConnection {
         if let value = try? JSONValue.parse(body), let text = value["error"]?.stringValue { serverText = text }
         let code = ErrorCode.forHTTPStatus(head.status)
         let detail = serverText ?? (body.isEmpty ? head.reason : String(body.prefix(300)))
-        return AssemblyAIError(code, "\(what): the server refused the WebSocket upgrade with HTTP \(head.status): \(detail)",
-                               httpStatus: head.status, serverText: serverText)
+        var error = AssemblyAIError(code, "\(what): the server refused the WebSocket upgrade with HTTP \(head.status): \(detail)",
+                                    httpStatus: head.status, serverText: serverText)
+        // Retry-After in seconds (429 / 503), for connect's retries.
+        error.retryAfterSeconds = head.header("Retry-After").flatMap { Int(String($0.filter { $0 != " " })) }.map { max(0, $0) }
+        return error
     }
 
     /// How many body bytes to wait for after a refusal's head.

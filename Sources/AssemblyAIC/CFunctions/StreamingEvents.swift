@@ -48,15 +48,28 @@ func withCEvent(_ e: StreamingEvent, _ body: (UnsafePointer<aai_streaming_event>
     c.session_id = cstr(e.sessionID)
     c.expires_at = e.expiresAt
     c.text = cstr(e.text)
-    if !e.words.isEmpty, let raw = malloc(MemoryLayout<aai_streaming_word>.stride * e.words.count) {
+    /// The C words of `list`, and their speakers (nil when no word has one).
+    func cwords(_ list: [StreamingWord]) -> (UnsafePointer<aai_streaming_word>?, UnsafePointer<UnsafePointer<CChar>?>?) {
+        guard !list.isEmpty, let raw = malloc(MemoryLayout<aai_streaming_word>.stride * list.count) else { return (nil, nil) }
         allocations.append(raw)
-        let words = raw.bindMemory(to: aai_streaming_word.self, capacity: e.words.count)
-        for (i, w) in e.words.enumerated() {
+        let words = raw.bindMemory(to: aai_streaming_word.self, capacity: list.count)
+        for (i, w) in list.enumerated() {
             words[i] = aai_streaming_word(text: cstr(w.text), start: w.start, end: w.end, confidence: w.confidence,
                                           is_final: w.isFinal ? 1 : 0)
         }
-        c.words = UnsafePointer(words)
-        c.word_count = e.words.count
+        var speakers: UnsafePointer<UnsafePointer<CChar>?>?
+        if list.contains(where: { $0.speaker != nil }),
+           let rawSpeakers = malloc(MemoryLayout<UnsafePointer<CChar>?>.stride * list.count) {
+            allocations.append(rawSpeakers)
+            let table = rawSpeakers.bindMemory(to: UnsafePointer<CChar>?.self, capacity: list.count)
+            for (i, w) in list.enumerated() { table[i] = cstr(w.speaker) }
+            speakers = UnsafePointer(table)
+        }
+        return (UnsafePointer(words), speakers)
+    }
+    if !e.words.isEmpty {
+        (c.words, c.word_speakers) = cwords(e.words)
+        c.word_count = c.words == nil ? 0 : e.words.count
     }
     c.audio_start = e.audioStart
     c.audio_end = e.audioEnd
@@ -79,6 +92,28 @@ func withCEvent(_ e: StreamingEvent, _ body: (UnsafePointer<aai_streaming_event>
     c.close_reason = e.kind == .closed || e.kind == .error ? cstr(e.closeReason ?? "") : nil
     c.code = e.code
     c.received_ns = e.receivedNs
+    c.model = cstr(e.model)
+    c.mode = cstr(e.mode)
+    c.api_version = cstr(e.apiVersion)
+    c.total_audio_received_ms = e.totalAudioReceivedMs
+    c.total_duration_ms = e.totalDurationMs
+    c.realtime_factor = e.realtimeFactor
+    c.max_speech_probability = e.maxSpeechProbability
+    if let data = e.dataJSON {
+        c.data_json = cstr(data)
+        c.data_json_length = c.data_json == nil ? 0 : data.utf8.count
+    }
+    if !e.revisions.isEmpty, let raw = malloc(MemoryLayout<aai_streaming_speaker_revision>.stride * e.revisions.count) {
+        allocations.append(raw)
+        let table = raw.bindMemory(to: aai_streaming_speaker_revision.self, capacity: e.revisions.count)
+        for (i, r) in e.revisions.enumerated() {
+            let (words, speakers) = cwords(r.words)
+            table[i] = aai_streaming_speaker_revision(turn_order: r.turnOrder, speaker_label: cstr(r.speakerLabel), words: words,
+                                                      word_count: words == nil ? 0 : r.words.count, word_speakers: speakers)
+        }
+        c.revisions = UnsafePointer(table)
+        c.revision_count = e.revisions.count
+    }
     withUnsafePointer(to: &c) { body($0) }
     for p in allocations { free(p) }
 }

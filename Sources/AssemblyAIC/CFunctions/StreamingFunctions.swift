@@ -397,3 +397,36 @@ public func aai_streaming_create_token_v3_impl(_ client: OpaquePointer?, _ url: 
         target.pointee = try ownedCString(token.token)
     }
 }
+
+// MARK: handshake retries
+
+@_cdecl("aai_streaming_set_connect_retries")
+public func aai_streaming_set_connect_retries_impl(_ s: OpaquePointer?, _ retries: Int32, _ delayMs: Int, _ backoff: Double) -> aai_status {
+    configure(s) { (o: inout StreamingOptions) throws(AssemblyAIError) in
+        guard (0...100).contains(retries) else { throw AssemblyAIError(.invalidArgument, "max_retries must be 0..100, got \(retries)") }
+        guard (0...60_000).contains(delayMs) else { throw AssemblyAIError(.invalidArgument, "delay_ms must be 0..60000, got \(delayMs)") }
+        guard backoff.isFinite, backoff >= 1, backoff <= 10 else {
+            throw AssemblyAIError(.invalidArgument, "backoff must be 1..10, got \(backoff)")
+        }
+        o.connectRetries = Int(retries)
+        o.connectRetryDelayMs = delayMs
+        o.connectRetryBackoff = backoff
+    }
+}
+
+@_cdecl("aai_streaming_set_connect_retry_callback")
+public func aai_streaming_set_connect_retry_callback_impl(_ s: OpaquePointer?, _ callback: aai_streaming_connect_retry_callback?,
+                                                          _ userData: UnsafeMutableRawPointer?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let handle = try streaming(s)
+        guard let callback else { handle.session.setConnectRetryHandler(nil); return }
+        let cb = CCallback(function: callback, userData: userData)
+        handle.session.setConnectRetryHandler { retry in
+            let status = aai_status(rawValue: UInt32(bitPattern: retry.error.code.rawValue))
+            retry.error.message.withCString { message in
+                cb.function(Int32(retry.attempt), Int32(retry.maxAttempts), status, Int32(retry.error.httpStatus ?? 0),
+                            retry.delayMs, message, cb.userData)
+            }
+        }
+    }
+}

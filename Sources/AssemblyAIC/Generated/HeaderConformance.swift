@@ -241,6 +241,8 @@ func headerConformance() {
     conforms(CAssemblyAI.aai_streaming_set_strings_param, aai_streaming_set_strings_param_impl)
     conforms(CAssemblyAI.aai_streaming_set_json_param, aai_streaming_set_json_param_impl)
     conforms(CAssemblyAI.aai_streaming_set_connect_timeout_ms, aai_streaming_set_connect_timeout_ms_impl)
+    conforms(CAssemblyAI.aai_streaming_set_connect_retries, aai_streaming_set_connect_retries_impl)
+    conforms(CAssemblyAI.aai_streaming_set_connect_retry_callback, aai_streaming_set_connect_retry_callback_impl)
     conforms(CAssemblyAI.aai_streaming_set_keepalive_ms, aai_streaming_set_keepalive_ms_impl)
     conforms(CAssemblyAI.aai_streaming_set_queue_capacity, aai_streaming_set_queue_capacity_impl)
     conforms(CAssemblyAI.aai_streaming_set_send_timeout_ms, aai_streaming_set_send_timeout_ms_impl)

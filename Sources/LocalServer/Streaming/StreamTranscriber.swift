@@ -32,6 +32,12 @@ struct StreamTranscriberConfig: Sendable {
     var u3Pro = false
     var languageDetection = false
     var speakerLabels = false
+    /// acknowledge_silence (u3-rt-pro): Silence messages for each second without a word.
+    var acknowledgeSilence = false
+    /// llm_gateway: an LLMGatewayResponse after each end-of-turn (the parameter's object).
+    var llmGateway: JSON?
+    /// opus / ogg_opus / aac: the audio is counted (duration from its own headers), not transcribed.
+    var compressed: String?
 }
 
 struct StreamTranscriber {
@@ -47,13 +53,21 @@ struct StreamTranscriber {
     private var anyFinal = false
     /// End of the last final's last word (an empty final's audio_start).
     private var lastFinalEnd: Int?
+    /// acknowledge_silence: where the next Silence stretch starts (ms of audio).
+    private var silenceFrom = 0
+    /// speaker_labels: final turns labelled UNKNOWN (too short), waiting for a SpeakerRevision.
+    private var unknownTurns: [(order: Int, words: [StreamWord], formatted: Bool)] = []
+    /// Compressed audio: its duration in ms as its headers give it (set by the endpoint).
+    var compressedMs = 0
 
     init(config: StreamTranscriberConfig) {
         self.config = config
         decoder = EmbeddedTextDecoder(bytesPerSample: config.bytesPerSample)
     }
 
-    var receivedMs: Int { receivedBytes * 1000 / max(1, config.sampleRate * config.bytesPerSample) }
+    var receivedMs: Int {
+        config.compressed != nil ? compressedMs : receivedBytes * 1000 / max(1, config.sampleRate * config.bytesPerSample)
+    }
     var text: String? { decoder.text }
     /// Whether the audio carried embedded text (then the recogniser is not used).
     var hasEmbeddedText: Bool { decoder.text != nil }
@@ -61,7 +75,7 @@ struct StreamTranscriber {
     /// Takes audio; returns the messages it causes.
     mutating func audio(_ bytes: some Collection<UInt8>) -> [JSON] {
         receivedBytes += bytes.count
-        if decoder.text == nil {
+        if config.compressed == nil, decoder.text == nil {
             decoder.feed(bytes)
             if let text = decoder.text { words = StreamWord.layout(text: text, spanMs: decoder.spanMs) }
         }
@@ -85,6 +99,20 @@ struct StreamTranscriber {
             guard let j = endAt else { break }
             out += final(first...j, byPunctuation: words[j].endsSentence)
             first = j + 1
+        }
+        // u3-rt-pro acknowledge_silence: a Silence for each whole second of audio in which no word
+        // is heard (from the end of the last word heard, or the last Silence).
+        if config.u3Pro, config.acknowledgeSilence {
+            while true {
+                if let next = words.first(where: { $0.end > silenceFrom }), next.start < silenceFrom + 1000 {
+                    guard r >= next.end else { break }
+                    silenceFrom = next.end
+                    continue
+                }
+                guard r >= silenceFrom + 1000 else { break }
+                out.append(.object(["type": .string("Silence"), "start_ms": .int(silenceFrom), "end_ms": .int(silenceFrom + 1000)]))
+                silenceFrom += 1000
+            }
         }
         // u3-rt-pro: SpeechStarted once the first word of a turn starts.
         if config.u3Pro, first < words.count, speechStartedFor != first, r > words[first].start {
@@ -193,8 +221,58 @@ struct StreamTranscriber {
             out.append(v3Turn(indexes, inProgress: nil, endOfTurn: true, formatted: false, byPunctuation: byPunctuation))
             if config.formatTurns { out.append(v3Turn(indexes, inProgress: nil, endOfTurn: true, formatted: true, byPunctuation: byPunctuation)) }
         }
+        let formatted = config.u3Pro || config.formatTurns
+        if config.speakerLabels, !indexes.isEmpty {
+            // A turn too short to be labelled (UNKNOWN) is revised by the next labelled turn.
+            let label = speakerLabel(indexes)
+            if label == "UNKNOWN" {
+                unknownTurns.append((turnOrder, indexes, formatted))
+            } else if !unknownTurns.isEmpty {
+                out.append(.object(["type": .string("SpeakerRevision"), "revisions": .array(unknownTurns.map { turn in
+                    .object(["turn_order": .int(turn.order), "speaker_label": .string(label),
+                             "words": .array(turn.words.map { w in
+                                 .object(["text": .string(turn.formatted ? w.original : w.plain), "start": .int(w.start), "end": .int(w.end),
+                                          "confidence": .double(w.confidence), "word_is_final": .bool(true), "speaker": .string(label)])
+                             })])
+                })]))
+                unknownTurns = []
+            }
+        }
+        if let gateway = config.llmGateway, !indexes.isEmpty {
+            out.append(llmResponse(indexes.map { formatted ? $0.original : $0.plain }.joined(separator: " "), gateway))
+        }
         turnOrder += 1
         return out
+    }
+
+    /// The speaker label of a final turn: UNKNOWN when it spans under a second.
+    private func speakerLabel(_ ws: [StreamWord]) -> String {
+        let span = (ws.last?.end ?? 0) - (ws.first?.start ?? 0)
+        return ws.isEmpty || span < 1000 ? "UNKNOWN" : ws[0].speaker
+    }
+
+    /// llm_gateway: the turn's transcript through the gateway's model, as a chat completion whose
+    /// answer is the transcript cut to max_tokens words (as the local LLM Gateway answers).
+    private func llmResponse(_ transcript: String, _ gateway: JSON) -> JSON {
+        let maxTokens = gateway["max_tokens"]?.intValue ?? 1000
+        let words = transcript.split(separator: " ")
+        let content = words.prefix(max(0, maxTokens)).joined(separator: " ")
+        let data: JSON = .object([
+            "request_id": .string("streaming-llm-\(turnOrder)"),
+            "model": gateway["model"] ?? .null,
+            "choices": .array([.object(["index": .int(0), "message": .object(["role": .string("assistant"), "content": .string(content)]),
+                                        "finish_reason": .string(words.count > maxTokens ? "length" : "stop")])]),
+            "usage": .object(["input_tokens": .int(words.count), "output_tokens": .int(min(words.count, max(0, maxTokens))),
+                              "total_tokens": .int(words.count + min(words.count, max(0, maxTokens)))]),
+        ])
+        return .object(["type": .string("LLMGatewayResponse"), "turn_order": .int(turnOrder), "transcript": .string(transcript), "data": data])
+    }
+
+    /// Heartbeat's max_speech_probability for the audio from `fromMs` to now: 1 when a word is
+    /// heard in it (with embedded text), else 0.
+    func speechProbability(fromMs: Int) -> Double {
+        let r = receivedMs
+        return words.contains { $0.start < r && $0.end > fromMs } ? 1 : 0
     }
 
     // MARK: messages
@@ -246,8 +324,15 @@ struct StreamTranscriber {
             o["language_confidence"] = .double(1.0)
         }
         if config.speakerLabels {
-            let span = (ws.last?.end ?? 0) - (ws.first?.start ?? 0)
-            o["speaker_label"] = .string(ws.isEmpty || span < 1000 ? "UNKNOWN" : ws[0].speaker)
+            let label = speakerLabel(ws)
+            o["speaker_label"] = .string(label)
+            // Each word's speaker (1.8.2's Word.speaker): the turn's label.
+            wordList = wordList.map { w in
+                guard case .object(var wo) = w else { return w }
+                wo["speaker"] = .string(label)
+                return .object(wo)
+            }
+            o["words"] = .array(wordList)
         }
         return .object(o)
     }

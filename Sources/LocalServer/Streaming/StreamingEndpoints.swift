@@ -45,6 +45,12 @@ struct StreamingEndpoints: Sendable {
         // A WebSocket fault belongs to the session that opens now (count and skip count sessions).
         let faults = state.faults
         let fault = faults.take(method: head.method.rawValue, path: path, webSocket: true)
+        if let fault, fault.kind == .wsRefuse {
+            // The upgrade is refused with the fault's HTTP status (and Retry-After): a handshake failure.
+            faults.recordFired(fault, method: head.method.rawValue, path: path, extra: [:])
+            await StreamingFaults.refuseUpgrade(fault, channel: channel)
+            return .dontUpgrade
+        }
         let recognition = StreamRecognition(recognizer: state.recognizer, mode: state.recognitionMode)
         return .upgrade([:]) { inbound, outbound, _ in
             let session = StreamingServerSession(protocolVersion: proto, path: path, query: query, headers: headers,
@@ -86,6 +92,12 @@ actor StreamingServerSession {
     private var lastAudioAt = Date()
     private var expiresAt = Date()
     private var inactivityMs: Int?
+    /// session_heartbeat: a Heartbeat every heartbeatIntervalMs (settings) of session time.
+    private var heartbeat = false
+    private var lastHeartbeatAt = Date()
+    private var lastHeartbeatAudioMs = 0
+    /// opus / ogg_opus / aac: framing checks and the duration from the stream's headers.
+    private var compressed: CompressedAudio?
     private var terminating = false
     private var sentCount = 0
     private var faulted = false
@@ -189,6 +201,7 @@ actor StreamingServerSession {
 
         startedAt = now
         lastAudioAt = now
+        lastHeartbeatAt = now
         var maxMs = settings.maxSessionMs
         if let m = token?.maxSessionSeconds { maxMs = min(maxMs, m * 1000) }
         expiresAt = now.addingTimeInterval(Double(maxMs) / 1000)
@@ -197,7 +210,13 @@ actor StreamingServerSession {
             message = .object(["message_type": .string("SessionBegins"), "session_id": .string(id),
                                "expires_at": .string(Self.isoNoZone(expiresAt))])
         } else {
-            message = .object(["type": .string("Begin"), "id": .string(id), "expires_at": .int(Int(expiresAt.timeIntervalSince1970))])
+            // configuration (the official SDK 1.8.2's SessionConfiguration): the model in use, the
+            // mode when one was asked for, and the AssemblyAI-Version the client sent.
+            var configuration: [String: JSON] = ["model": .string(value("speech_model") ?? "universal-streaming-english")]
+            if let mode = value("mode") { configuration["mode"] = .string(mode) }
+            if let version = headers["assemblyai-version"]?.stringValue { configuration["api_version"] = .string(version) }
+            message = .object(["type": .string("Begin"), "id": .string(id), "expires_at": .int(Int(expiresAt.timeIntervalSince1970)),
+                               "configuration": .object(configuration)])
         }
         StreamingState.shared.update(id) { $0.began = true }
         try await send(message)
@@ -233,13 +252,21 @@ actor StreamingServerSession {
             rate = r
         }
         let encoding = value("encoding") ?? "pcm_s16le"
-        guard ["pcm_s16le", "pcm_mulaw"].contains(encoding) else { throw invalid("encoding", "must be pcm_s16le or pcm_mulaw") }
-        let models = ["universal-streaming-english", "universal-streaming-multilingual", "whisper-rt", "u3-rt-pro"]
+        guard ["pcm_s16le", "pcm_mulaw"].contains(encoding) || CompressedAudio.encodings.contains(encoding) else {
+            throw invalid("encoding", "must be pcm_s16le, pcm_mulaw, opus, ogg_opus or aac")
+        }
+        // The speech models of the official SDK 1.8.2 (u3-pro: its deprecated name of u3-rt-pro).
+        let models = ["universal-streaming-english", "universal-streaming-multilingual", "whisper-rt", "u3-rt-pro",
+                      "u3-rt-pro-beta-1", "universal-3-5-pro", "universal-3-6", "universal-3-6-pro", "u3-pro"]
         let model = value("speech_model")
         if let model, !models.contains(model) { throw invalid("speech_model", "is not a known model: '\(model)'") }
-        let u3 = model == "u3-rt-pro"
+        let u3 = ["u3-rt-pro", "u3-rt-pro-beta-1", "u3-pro", "universal-3-5-pro", "universal-3-6-pro"].contains(model ?? "")
         var c = StreamTranscriberConfig(protocolVersion: .v3, sampleRate: rate, bytesPerSample: encoding == "pcm_mulaw" ? 1 : 2)
         c.u3Pro = u3
+        if CompressedAudio.encodings.contains(encoding) {
+            c.compressed = encoding
+            compressed = CompressedAudio(encoding: encoding)
+        }
         c.minTurnSilenceMs = u3 ? 100 : 400
         c.maxTurnSilenceMs = u3 ? 1000 : 1280
         c.formatTurns = try bool(value("format_turns"), "format_turns", code: 3006) ?? false
@@ -266,8 +293,74 @@ actor StreamingServerSession {
                 throw invalid("keyterms_prompt", "must be a JSON array of strings")
             }
         }
+        try v3NewerParameters(value, &c, invalid)
         return c
     }
+
+    /// The parameters of the official SDK 1.8.2's StreamingParameters beyond the published specs:
+    /// each is checked (3006 naming it), and the server acts on session_heartbeat,
+    /// acknowledge_silence, speaker_labels (SpeakerRevision) and llm_gateway.
+    private func v3NewerParameters(_ value: (String) -> String?, _ c: inout StreamTranscriberConfig,
+                                   _ invalid: (String, String) -> Closure) throws {
+        func oneOf(_ name: String, _ allowed: [String]) throws {
+            guard let v = value(name) else { return }
+            guard allowed.contains(v) else { throw invalid(name, "must be one of \(allowed.joined(separator: ", ")), got '\(v)'") }
+        }
+        func unit(_ name: String) throws {
+            guard let raw = value(name) else { return }
+            guard let v = Double(raw), v >= 0, v <= 1 else { throw invalid(name, "must be a number from 0 to 1") }
+        }
+        func nonNegative(_ name: String) throws {
+            guard let raw = value(name) else { return }
+            guard let v = Int(raw), v >= 0 else { throw invalid(name, "must be an integer >= 0") }
+        }
+        func strings(_ name: String, allowed: Set<String>? = nil) throws {
+            guard let raw = value(name) else { return }
+            guard let parsed = try? JSON.parse(Array(raw.utf8)), let list = parsed.arrayValue,
+                  list.allSatisfy({ $0.stringValue.map { allowed?.contains($0) ?? true } ?? false }) else {
+                throw invalid(name, allowed == nil ? "must be a JSON array of strings" : "must be a JSON array of known values")
+            }
+        }
+        try oneOf("mode", ["max_accuracy", "min_latency", "balanced"])
+        try oneOf("domain", ["medical-v1"])
+        try oneOf("voice_focus", ["near-field", "far-field"])
+        try oneOf("noise_suppression_model", ["near-field", "far-field"])
+        try oneOf("redact_pii_sub", ["hash", "entity_name"])
+        try unit("voice_focus_threshold")
+        try unit("noise_suppression_threshold")
+        for name in ["interruption_delay", "turn_left_pad_ms", "speaker_labels_revision_interval_ms",
+                     "min_end_of_turn_silence_when_confident"] { try nonNegative(name) }
+        for name in ["include_partial_turns", "continuous_partials", "customer_support_audio_capture", "filter_profanity",
+                     "redact_pii"] { _ = try bool(value(name), name, code: 3006) }
+        heartbeat = try bool(value("session_heartbeat"), "session_heartbeat", code: 3006) ?? false
+        c.acknowledgeSilence = try bool(value("acknowledge_silence"), "acknowledge_silence", code: 3006) ?? false
+        try strings("language_codes")
+        try strings("redact_pii_policies", allowed: Self.piiPolicies)
+        if let raw = value("webhook_url") {
+            guard raw.hasPrefix("https://") || raw.hasPrefix("http://") else { throw invalid("webhook_url", "must be an http(s) URL") }
+        }
+        if let raw = value("llm_gateway") {
+            guard let parsed = try? JSON.parse(Array(raw.utf8)), parsed.objectValue != nil,
+                  parsed["model"]?.stringValue.map({ !$0.isEmpty }) == true,
+                  let messages = parsed["messages"]?.arrayValue,
+                  messages.allSatisfy({ $0["role"]?.stringValue != nil && $0["content"]?.stringValue != nil }),
+                  let maxTokens = parsed["max_tokens"]?.intValue, maxTokens > 0 else {
+                throw invalid("llm_gateway", "must be a JSON object with model (string), messages ([{role, content}]) and max_tokens (integer > 0)")
+            }
+            c.llmGateway = parsed
+        }
+    }
+
+    /// redact_pii_policies values (the official SDK 1.8.2's StreamingPiiPolicy).
+    static let piiPolicies: Set<String> = [
+        "account_number", "banking_information", "blood_type", "credit_card_number", "credit_card_expiration", "credit_card_cvv",
+        "date", "date_interval", "date_of_birth", "drivers_license", "drug", "duration", "email_address", "event", "filename",
+        "gender_sexuality", "gender", "healthcare_number", "injury", "ip_address", "language", "location", "marital_status",
+        "medical_condition", "medical_process", "money_amount", "nationality", "number_sequence", "passport_number", "password",
+        "person_age", "person_name", "phone_number", "physical_attribute", "political_affiliation", "occupation", "organization",
+        "organization_medical_facility", "religion", "sexuality", "statistics", "time", "url", "us_social_security_number",
+        "username", "vehicle_id", "zodiac_sign",
+    ]
 
     private func bool(_ raw: String?, _ name: String, code: Int) throws -> Bool? {
         guard let raw else { return nil }
@@ -289,6 +382,19 @@ actor StreamingServerSession {
         }
         guard var t = transcriber, !terminating else { return }
         StreamingState.shared.update(id) { $0.audioChunkBytes.append(bytes.count) }
+        if var audio = compressed {
+            // Compressed audio is counted and its framing checked, not transcribed (CompressedAudio.swift).
+            do { try audio.feed(bytes) } catch CompressedAudio.Failure.invalid(let why) {
+                throw Closure(code: 3006, reason: "Invalid Message: \(t.config.compressed ?? "") audio: \(why)")
+            }
+            compressed = audio
+            lastAudioAt = Date()
+            t.compressedMs = audio.durationMs
+            let out = t.audio(bytes)
+            transcriber = t
+            for m in out { try await send(m) }
+            return
+        }
         let ms = Double(bytes.count) * 1000 / Double(t.config.sampleRate * t.config.bytesPerSample)
         if protocolVersion == .v3, ms < 50 || ms > 1000 {
             throw Closure(code: 3007, reason: "Input duration violation: \(Int(ms)) ms. Expected between 50 and 1000 ms")
@@ -312,7 +418,9 @@ actor StreamingServerSession {
             }
         }
         if let text = t.text { StreamingState.shared.update(id) { $0.decodedText = text } }
-        for m in out { try await send(m) }
+        // Silence is reckoned from embedded-text words: none while the recogniser hears the audio.
+        let recognizing = !t.hasEmbeddedText && recognition.isRecognizing
+        for m in out where !(recognizing && m["type"]?.stringValue == "Silence") { try await send(m) }
     }
 
     private func textMessage(_ text: String) async throws {
@@ -471,6 +579,17 @@ actor StreamingServerSession {
         if protocolVersion == .v2, idleMs >= settings.v2IdleTimeoutMs {
             await close(4031, "Session idle for too long")
             return false
+        }
+        if heartbeat, let t = transcriber, Int(now.timeIntervalSince(lastHeartbeatAt) * 1000) >= settings.heartbeatIntervalMs {
+            // session_heartbeat: the audio received, the session's time, the speed, and whether speech was heard since the last one.
+            lastHeartbeatAt = now
+            let elapsedMs = max(1, Int(now.timeIntervalSince(startedAt) * 1000))
+            let received = t.receivedMs
+            let message: JSON = .object(["type": .string("Heartbeat"), "total_audio_received_ms": .int(received),
+                                         "total_duration_ms": .int(elapsedMs), "realtime_factor": .double(Double(received) / Double(elapsedMs)),
+                                         "max_speech_probability": .double(t.speechProbability(fromMs: lastHeartbeatAudioMs))])
+            lastHeartbeatAudioMs = received
+            do { try await send(message) } catch let c as Closure { await close(c.code, c.reason); return false } catch { return false }
         }
         if protocolVersion == .v3, let limit = inactivityMs, idleMs >= limit {
             do { try await terminate() } catch let c as Closure { await close(c.code, c.reason) } catch { await close(3005, "Session Cancelled: An error occurred") }

@@ -3,6 +3,7 @@
 // StreamingServerSession decides when (after its `after_messages`-th message).
 
 import Foundation
+import HTTPTypes
 import HummingbirdWebSocket
 import NIOCore
 import NIOWebSocket
@@ -37,9 +38,32 @@ enum StreamingFaults {
                 }
                 await reset(channel)
             }
-        case .status, .reset, .truncate, .malformedJSON, .malformedEvent, .delay, .hang:
+        case .status, .reset, .truncate, .malformedJSON, .malformedEvent, .delay, .hang, .wsRefuse:
             break
         }
+    }
+
+    /// A `ws_refuse` fault: the upgrade request is answered with the fault's
+    /// HTTP status, JSON error body and Retry-After (as FaultMiddleware answers other requests),
+    /// then the connection closes. Written below the HTTP codec (the upgrade handler owns the
+    /// pipeline's HTTP layer and would answer a declined upgrade with a bare 400).
+    static func refuseUpgrade(_ fault: Fault, channel: any Channel) async {
+        let body = JSON.object(["error": .string(fault.errorMessage)]).serialized()
+        let phrases = [400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 429: "Too Many Requests",
+                       500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"]
+        let phrase = phrases[fault.status] ?? HTTPResponse.Status(code: fault.status).reasonPhrase
+        var head = "HTTP/1.1 \(fault.status) \(phrase)\r\n"
+        head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
+        if let r = fault.effectiveRetryAfter { head += "Retry-After: \(r)\r\n" }
+        let bytes = ByteBuffer(string: head + "\r\n" + body)
+        try? await channel.eventLoop.submit {
+            let writer = RawBytesWriter()
+            try channel.pipeline.syncOperations.addHandler(writer, position: .first)
+            let context = try channel.pipeline.syncOperations.context(handler: writer)
+            context.writeAndFlush(NIOAny(bytes), promise: nil)
+            // The upgrade handler then answers the declined upgrade with its own 400 and closes
+            // the connection; the client has read its answer (this one) by then.
+        }.get()
     }
 
     /// SO_LINGER 0: close() sends RST instead of FIN.
@@ -125,4 +149,11 @@ final class ClientCloseRecorder: ChannelInboundHandler {
         }
         context.fireChannelRead(data)
     }
+}
+
+/// A handler at the head of a pipeline, through whose context raw bytes reach the socket (it
+/// passes every other write on unchanged).
+final class RawBytesWriter: ChannelOutboundHandler {
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 }

@@ -56,7 +56,7 @@ struct StreamingRoutes: RouteGroup {
         }
 
         // Partial updates: {"v2_idle_timeout_ms": 300, "v3_inactivity_unit_ms": 100, "max_session_ms": 2000,
-        // "max_realtime_factor": 1.5}. Applies to sessions that begin afterwards.
+        // "max_realtime_factor": 1.5, "heartbeat_interval_ms": 250}. Applies to sessions that begin afterwards.
         router.post("/_local/streaming/settings") { request, context in
             let buffer = try await request.body.collect(upTo: 1 << 16)
             guard let body = try? JSON.parse(Array(buffer.readableBytesView)), body.objectValue != nil else {
@@ -67,6 +67,7 @@ struct StreamingRoutes: RouteGroup {
                 if let v = body["v3_inactivity_unit_ms"] { guard let i = v.intValue, i > 0 else { throw APIError.badRequest("v3_inactivity_unit_ms must be > 0") }; s.v3InactivityUnitMs = i }
                 if let v = body["max_session_ms"] { guard let i = v.intValue, i > 0 else { throw APIError.badRequest("max_session_ms must be > 0") }; s.maxSessionMs = i }
                 if let v = body["max_realtime_factor"] { guard let d = v.doubleValue, d >= 0 else { throw APIError.badRequest("max_realtime_factor must be >= 0") }; s.maxRealtimeFactor = d }
+                if let v = body["heartbeat_interval_ms"] { guard let i = v.intValue, i > 0 else { throw APIError.badRequest("heartbeat_interval_ms must be > 0") }; s.heartbeatIntervalMs = i }
                 return jsonResponse(s.json)
             }
         }

@@ -24,10 +24,13 @@ struct StreamingSettings: Sendable {
     /// When > 0, audio faster than this multiple of real time (after a 2 s burst) is refused:
     /// v2 4029, v3 3007. 0 (the default) accepts any speed.
     var maxRealtimeFactor = 0.0
+    /// v3 session_heartbeat: a Heartbeat every this many ms of session time.
+    var heartbeatIntervalMs = 1_000
 
     var json: JSON {
         .object(["v2_idle_timeout_ms": .int(v2IdleTimeoutMs), "v3_inactivity_unit_ms": .int(v3InactivityUnitMs),
-                 "max_session_ms": .int(maxSessionMs), "max_realtime_factor": .double(maxRealtimeFactor)])
+                 "max_session_ms": .int(maxSessionMs), "max_realtime_factor": .double(maxRealtimeFactor),
+                 "heartbeat_interval_ms": .int(heartbeatIntervalMs)])
     }
 }
 

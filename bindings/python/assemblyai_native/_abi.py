@@ -147,6 +147,10 @@ AAI_STREAMING_EVENT_ERROR = 8
 AAI_STREAMING_EVENT_WARNING = 9
 AAI_STREAMING_EVENT_OTHER = 10
 AAI_STREAMING_EVENT_CLOSED = 11
+AAI_STREAMING_EVENT_HEARTBEAT = 12
+AAI_STREAMING_EVENT_SILENCE = 13
+AAI_STREAMING_EVENT_SPEAKER_REVISION = 14
+AAI_STREAMING_EVENT_LLM_GATEWAY_RESPONSE = 15
 
 # ---- enum aai_tts_mode
 AAI_TTS_SYNTHESIZE = 0
@@ -474,6 +478,16 @@ class aai_streaming_word(Structure):
     ]
 
 
+class aai_streaming_speaker_revision(Structure):
+    _fields_ = [
+        ('turn_order', c_int64),
+        ('speaker_label', c_char_p),
+        ('words', POINTER(aai_streaming_word)),
+        ('word_count', c_size_t),
+        ('word_speakers', POINTER(c_char_p)),
+    ]
+
+
 class aai_streaming_event(Structure):
     _fields_ = [
         ('type', c_int),
@@ -506,9 +520,23 @@ class aai_streaming_event(Structure):
         ('close_reason', c_char_p),
         ('code', c_int64),
         ('received_ns', c_int64),
+        ('word_speakers', POINTER(c_char_p)),
+        ('model', c_char_p),
+        ('mode', c_char_p),
+        ('api_version', c_char_p),
+        ('total_audio_received_ms', c_int64),
+        ('total_duration_ms', c_int64),
+        ('realtime_factor', c_double),
+        ('max_speech_probability', c_double),
+        ('data_json', c_char_p),
+        ('data_json_length', c_size_t),
+        ('revisions', POINTER(aai_streaming_speaker_revision)),
+        ('revision_count', c_size_t),
     ]
 
 aai_streaming_callback = CFUNCTYPE(None, POINTER(aai_streaming_event), c_void_p)
+
+aai_streaming_connect_retry_callback = CFUNCTYPE(None, c_int, c_int, c_int, c_int, c_long, c_char_p, c_void_p)
 
 
 class aai_sync_word(Structure):
@@ -806,6 +834,8 @@ SIGNATURES = {
     'aai_streaming_set_strings_param': (c_int, [POINTER(aai_streaming), c_char_p, POINTER(c_char_p), c_size_t]),
     'aai_streaming_set_json_param': (c_int, [POINTER(aai_streaming), c_char_p, c_char_p]),
     'aai_streaming_set_connect_timeout_ms': (c_int, [POINTER(aai_streaming), c_long]),
+    'aai_streaming_set_connect_retries': (c_int, [POINTER(aai_streaming), c_int, c_long, c_double]),
+    'aai_streaming_set_connect_retry_callback': (c_int, [POINTER(aai_streaming), aai_streaming_connect_retry_callback, c_void_p]),
     'aai_streaming_set_keepalive_ms': (c_int, [POINTER(aai_streaming), c_long]),
     'aai_streaming_set_queue_capacity': (c_int, [POINTER(aai_streaming), c_size_t]),
     'aai_streaming_set_send_timeout_ms': (c_int, [POINTER(aai_streaming), c_long]),

@@ -47,7 +47,9 @@ class Event:
                  "audio_end", "confidence", "punctuated", "text_formatted", "turn_order", "end_of_turn",
                  "turn_is_formatted", "end_of_turn_confidence", "utterance", "language_code",
                  "language_confidence", "speaker_label", "timestamp", "audio_duration_seconds",
-                 "session_duration_seconds", "status", "close_code", "close_reason", "code", "received_ns")
+                 "session_duration_seconds", "status", "close_code", "close_reason", "code", "received_ns",
+                 "word_speakers", "model", "mode", "api_version", "total_audio_received_ms", "total_duration_ms",
+                 "realtime_factor", "max_speech_probability", "data_json", "revisions")
 
     def __init__(self, ev: "_ffi.aai_streaming_event") -> None:
         self.type = int(ev.type)
@@ -88,6 +90,31 @@ class Event:
         self.close_reason = _ffi.text(ev.close_reason)
         self.code = int(ev.code)
         self.received_ns = int(ev.received_ns) or None  # 0: an event the library made
+        self.word_speakers = _speakers(ev.word_speakers, ev.word_count)
+        self.model = _ffi.text(ev.model)
+        self.mode = _ffi.text(ev.mode)
+        self.api_version = _ffi.text(ev.api_version)
+        self.total_audio_received_ms = int(ev.total_audio_received_ms)
+        self.total_duration_ms = int(ev.total_duration_ms)
+        self.realtime_factor = float(ev.realtime_factor)
+        self.max_speech_probability = float(ev.max_speech_probability)
+        self.data_json = (ctypes.string_at(ev.data_json, ev.data_json_length).decode("utf-8", "replace")
+                          if ev.data_json else None)
+        # SPEAKER_REVISION: (turn_order, speaker_label, words as above, word speakers)
+        self.revisions = []
+        for i in range(ev.revision_count if ev.revisions else 0):
+            r = ev.revisions[i]
+            words = [(_ffi.text(w.text) or "", int(w.start), int(w.end), float(w.confidence), bool(w.is_final))
+                     for w in (r.words[j] for j in range(r.word_count))] if r.words else []
+            self.revisions.append((int(r.turn_order), _ffi.text(r.speaker_label), words,
+                                   _speakers(r.word_speakers, r.word_count)))
+
+
+def _speakers(table: Any, count: int) -> List[Optional[str]]:
+    """A `word_speakers` table (count entries or NULL) as a list of speakers (None each when NULL)."""
+    if not table:
+        return [None] * int(count)
+    return [_ffi.text(table[i]) for i in range(int(count))]
 
 
 class Session:
@@ -155,6 +182,23 @@ class Session:
     def check(self, status: int, kind: "type[errors.AssemblyAIError]" = errors.AssemblyAIError,
               path: Optional[str] = None) -> None:
         _ffi.check(status, kind, path)
+
+    def set_connect_retries(self, retries: int, delay_s: float, what: str = "WebSocket connect") -> None:
+        """Handshake retries (aai_streaming_set_connect_retries); each retried attempt is logged at
+        DEBUG as the official SDK 1.8.2 logs it."""
+        _ffi.check(lib.aai_streaming_set_connect_retries(self.ptr, int(retries), ctypes.c_long(int(round(delay_s * 1000))),
+                                                         ctypes.c_double(1.0)), errors.InvalidArgumentError)
+
+        def on_retry(attempt: int, max_attempts: int, status: int, http_status: int, delay_ms: int,
+                     message: Any, _user_data: Any) -> None:
+            try:
+                logger.debug("%s attempt %d/%d failed (%s); retrying in %d ms", what, attempt, max_attempts,
+                             _ffi.text(message) or _ffi.status_name(status), delay_ms)
+            except BaseException:  # never let anything escape into C
+                pass
+
+        self._retry_cfunc = _ffi.aai_streaming_connect_retry_callback(on_retry)
+        _ffi.check(lib.aai_streaming_set_connect_retry_callback(self.ptr, self._retry_cfunc, None))
 
     def connect(self) -> Optional[errors.AssemblyAIError]:
         """Connects; returns the failure (with the close code as status_code when there is one)

@@ -217,3 +217,93 @@ def test_v2_server_stops_reading_then_resets(fs: LocalServer) -> None:
     assert time.monotonic() - start < PROMPT_S
     assert len(rec.errors) == 1 and "failed" in str(rec.errors[0])
     assert rec.got == v2_expected(sent(fs))[:1]
+
+
+# ---- the v3 events of the official SDK 1.8.2 under faults -------------------------------------
+
+def _v3_182_key(m: dict) -> tuple:
+    t = m["type"]
+    if t == "Begin":
+        return ("Begin", m["id"])
+    if t == "Turn":
+        return ("Turn", m["transcript"], m["end_of_turn"], m["turn_is_formatted"])
+    if t == "SpeechStarted":
+        return ("SpeechStarted", m["timestamp"])
+    if t == "Silence":
+        return ("Silence", m["start_ms"], m["end_ms"])
+    if t == "SpeakerRevision":
+        return ("SpeakerRevision", tuple((r["turn_order"], r["speaker_label"]) for r in m["revisions"]))
+    if t == "LLMGatewayResponse":
+        return ("LLMGatewayResponse", m["turn_order"], m["transcript"])
+    return (t,)
+
+
+class V3EventsRec:
+    def __init__(self, client: StreamingClient) -> None:
+        self.got: List[tuple] = []
+        self.errors: List[StreamingError] = []
+        self.failed = threading.Event()
+        self.done = threading.Event()
+        client.on(StreamingEvents.Begin, lambda c, e: self.got.append(("Begin", e.id)))
+        client.on(StreamingEvents.Turn, lambda c, e: self.got.append(
+            ("Turn", e.transcript, e.end_of_turn, e.turn_is_formatted)))
+        client.on(StreamingEvents.SpeechStarted, lambda c, e: self.got.append(("SpeechStarted", e.timestamp)))
+        client.on(StreamingEvents.Silence, lambda c, e: self.got.append(("Silence", e.start_ms, e.end_ms)))
+        client.on(StreamingEvents.SpeakerRevision, lambda c, e: self.got.append(
+            ("SpeakerRevision", tuple((r.turn_order, r.speaker_label) for r in e.revisions))))
+        client.on(StreamingEvents.LLMGatewayResponse, lambda c, e: self.got.append(
+            ("LLMGatewayResponse", e.turn_order, e.transcript)))
+        client.on(StreamingEvents.Termination, lambda c, e: self.done.set())
+        client.on(StreamingEvents.Error, self.on_error)
+
+    def on_error(self, _c: Any, e: StreamingError) -> None:
+        self.errors.append(e)
+        self.failed.set()
+
+
+def _v3_182_session(fs: LocalServer, pcm: List[bytes]) -> Tuple[StreamingClient, V3EventsRec]:
+    client = StreamingClient(StreamingClientOptions(api_key=API_KEY))
+    rec = V3EventsRec(client)
+    client.connect(StreamingParameters(
+        sample_rate=16000, speech_model="u3-rt-pro", speaker_labels=True, acknowledge_silence=True,
+        llm_gateway={"model": "claude-sonnet-4-5-20250929", "messages": [{"role": "user", "content": "x"}],
+                     "max_tokens": 50}))
+    client.stream(pcm)
+    return client, rec
+
+
+@pytest.mark.parametrize("kind,fields,text", [
+    ("ws_close", {"close_code": 1011, "reason": "Injected failure"}, "1011"),
+    ("ws_drop", {}, "without a close frame"),
+    ("ws_reset", {}, "failed"),
+], ids=["close-1011", "drop", "reset"])
+def test_v3_182_events_before_a_fault_all_arrive(fs: LocalServer, tmp_path: Path, kind: str, fields: dict,
+                                                 text: str) -> None:
+    """Silence, SpeakerRevision and LLMGatewayResponse (and the turns around them) sent before
+    the fault reach their handlers, in order, once each; then one error."""
+    out = tmp_path / "two.wav"
+    subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "make-stream-wav"), str(out), "--text",
+                    "A: Hi. A: Good morning everyone, it is nice to see you all here.", "--span-ms", "3000",
+                    "--seconds", "5"], check=True, capture_output=True)
+    with wave.open(str(out), "rb") as w:
+        data = w.readframes(w.getnframes())
+    pcm = [data[i:i + 3200] for i in range(0, len(data), 3200)]
+    # A clean run first: where the last of the new events is in the server's sequence.
+    client, rec = _v3_182_session(fs, pcm)
+    client.disconnect(terminate=True)
+    clean = sent(fs)
+    kinds = [m["type"] for m in clean]
+    assert {"Silence", "SpeakerRevision", "LLMGatewayResponse"} <= set(kinds), kinds
+    assert rec.got == [_v3_182_key(m) for m in clean if m["type"] != "Termination"] and rec.errors == []
+    after = max(i for i, k in enumerate(kinds) if k in ("SpeakerRevision", "LLMGatewayResponse")) + 1
+    fs.call("DELETE", "/_local/streaming/sessions")
+    fs.call("POST", "/_local/faults", {"kind": kind, "path": "/v3/ws", "after_messages": after, **fields})
+    client, rec = _v3_182_session(fs, pcm)
+    wait(rec.failed, "the Error handler")
+    start = time.monotonic()
+    client.disconnect(terminate=True)
+    assert time.monotonic() - start < PROMPT_S
+    before = sent(fs)
+    assert len(before) == after
+    assert rec.got == [_v3_182_key(m) for m in before]
+    assert len(rec.errors) == 1 and text in str(rec.errors[0])

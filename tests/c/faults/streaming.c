@@ -33,6 +33,9 @@ static void test_streaming_connection_faults(void) {
             ws_peer_stop(&p);
             int bad = 0;
             if (s.opened != 1 || s.turns != 3 || s.turns_in_order != 3) bad = 1;
+            /* v3: the Heartbeat, Silence, SpeakerRevision and LLMGatewayResponse sent with each turn */
+            int extras = proto == 3 ? 3 : 0;
+            if (s.heartbeats != extras || s.silences != extras || s.revisions != extras || s.llm != extras) bad = 1;
             if (s.errors != 1 || s.error_status != F[i].st || !strstr(s.error_text, F[i].msg)) bad = 1;
             if (s.closed != 1 || s.after_closed || s.closed_code != F[i].close_code || code != F[i].close_code) bad = 1;
             if (cs != F[i].st || close_ms > 500) bad = 1;
@@ -45,6 +48,8 @@ static void test_streaming_connection_faults(void) {
                         proto, names[F[i].f], s.opened, s.turns_in_order, s.turns, s.errors, aai_status_name(s.error_status),
                         s.error_text, aai_status_name(F[i].st), F[i].msg, s.closed, s.closed_code, code, F[i].close_code,
                         aai_status_name(cs), close_ms, p.client_close_code, F[i].client_code);
+                fprintf(stderr, "  v3 events in order: heartbeats %d silences %d revisions %d llm %d\n", s.heartbeats, s.silences,
+                        s.revisions, s.llm);
             }
         }
 }
@@ -208,4 +213,52 @@ static void test_streaming_session_expires_mid_stream(void) {
         aai_client_free(c);
     }
     adm_ok(main_srv.url, "POST", "/_local/streaming/settings", "{\"max_session_ms\": 10800000}");
+}
+
+/* A server that refuses the first N WebSocket upgrades (503, then 429 with Retry-After; `status`
+   faults on the v3 path), then accepts: with the default retries (2, as the official SDK 1.8.2)
+   the session begins and streams normally, each refused attempt reached the server once (the
+   faults fired N times) and no event came before OPENED; one refusal more than the retries is
+   connect's error, with the last refusal's status and HTTP status. */
+static void test_streaming_handshake_refused_then_accepted(void) {
+    static const struct { const char *fault; int refusals; aai_status want; int http; } R[] = {
+        {"{\"kind\": \"ws_refuse\", \"status\": 503, \"path\": \"/v3/ws\", \"count\": 2}", 2, AAI_OK, 0},
+        {"{\"kind\": \"ws_refuse\", \"status\": 429, \"retry_after\": 0, \"path\": \"/v3/ws\", \"count\": 1}", 1, AAI_OK, 0},
+        {"{\"kind\": \"ws_refuse\", \"status\": 502, \"path\": \"/v3/ws\", \"count\": 3}", 3, AAI_ERR_SERVER, 502},
+    };
+    for (size_t i = 0; i < sizeof R / sizeof *R; i++) {
+        adm_ok(main_srv.url, "DELETE", "/_local/faults", NULL);
+        CHECK(adm_ok(main_srv.url, "POST", "/_local/faults", R[i].fault) == 0);
+        aai_client *c = main_client(2000, 0);
+        aai_streaming *ss = NULL;
+        seen s;
+        memset(&s, 0, sizeof s);
+        pthread_mutex_init(&s.lock, NULL);
+        aai_streaming_new(c, AAI_STREAMING_V3, &ss);
+        aai_streaming_set_callback(ss, on_ws_event, &s);
+        aai_status st = aai_streaming_connect(ss);
+        int bad = st != R[i].want;
+        if (R[i].want != AAI_OK && aai_last_error_http_status() != R[i].http) bad = 1;
+        char *j = adm(main_srv.url, "GET", "/_local/faults", NULL, NULL);
+        int fired = 0;
+        for (const char *q = j; q && (q = strstr(q, "\"kind\":\"ws_refuse\"")) != NULL; q++) fired++;
+        free(j);
+        if (fired != R[i].refusals) bad = 1;
+        if (st == AAI_OK) {
+            static unsigned char chunk[3200];
+            for (int k = 0; k < 5; k++) aai_streaming_send_audio(ss, chunk, sizeof chunk);
+            if (aai_streaming_close(ss, 5000) != AAI_OK || s.opened != 1 || s.errors != 0 || s.closed != 1) bad = 1;
+        } else if (s.opened || s.closed) {
+            bad = 1;   /* no event for a failed connect */
+        }
+        if (bad) {
+            h_current_failed = 1;
+            fprintf(stderr, "  FAIL %s: connect %s (want %s, HTTP %d), fired %d (want %d), opened %d errors %d closed %d\n",
+                    R[i].fault, aai_status_name(st), aai_status_name(R[i].want), aai_last_error_http_status(), fired,
+                    R[i].refusals, s.opened, s.errors, s.closed);
+        }
+        aai_streaming_free(ss);
+        aai_client_free(c);
+    }
+    adm_ok(main_srv.url, "DELETE", "/_local/faults", NULL);
 }

@@ -154,6 +154,20 @@ static void *ws_peer_main(void *arg) {
             snprintf(m, sizeof m, "{\"message_type\":\"FinalTranscript\",\"text\":\"turn %d\",\"audio_start\":0,\"audio_end\":1,"
                      "\"confidence\":1,\"words\":[],\"punctuated\":true,\"text_formatted\":true,\"created\":\"2025-01-01T00:00:00.000000\"}", i);
         ws_send_text(c, m);
+        if (p->protocol == 3) {
+            /* The v3 events of the official SDK 1.8.2 after each turn: all must arrive before the fault. */
+            snprintf(m, sizeof m, "{\"type\":\"Heartbeat\",\"total_audio_received_ms\":%d,\"total_duration_ms\":%d,"
+                     "\"realtime_factor\":1.0,\"max_speech_probability\":0.5}", 1000 * (i + 1), 1000 * (i + 1));
+            ws_send_text(c, m);
+            snprintf(m, sizeof m, "{\"type\":\"Silence\",\"start_ms\":%d,\"end_ms\":%d}", 1000 * i, 1000 * i + 500);
+            ws_send_text(c, m);
+            snprintf(m, sizeof m, "{\"type\":\"SpeakerRevision\",\"revisions\":[{\"turn_order\":%d,\"speaker_label\":\"B\","
+                     "\"words\":[{\"text\":\"turn\",\"start\":0,\"end\":1,\"confidence\":1,\"word_is_final\":true,\"speaker\":\"B\"}]}]}", i);
+            ws_send_text(c, m);
+            snprintf(m, sizeof m, "{\"type\":\"LLMGatewayResponse\",\"turn_order\":%d,\"transcript\":\"turn %d\","
+                     "\"data\":{\"choices\":[]}}", i, i);
+            ws_send_text(c, m);
+        }
     }
     usleep(20000);
     switch (p->fault) {
@@ -230,6 +244,8 @@ typedef struct seen {
     char error_text[512], closed_reason[128];
     char last_turn[64];
     int turns_in_order;
+    /* v3 Heartbeat, Silence, SpeakerRevision, LLMGatewayResponse (each checked against its turn) */
+    int heartbeats, silences, revisions, llm;
 } seen;
 
 static void on_ws_event(const aai_streaming_event *e, void *u) {
@@ -246,6 +262,19 @@ static void on_ws_event(const aai_streaming_event *e, void *u) {
         s->turns++;
         break;
     }
+    case AAI_STREAMING_EVENT_HEARTBEAT:
+        if (e->total_audio_received_ms == 1000 * (s->heartbeats + 1) && e->realtime_factor == 1.0) s->heartbeats++;
+        break;
+    case AAI_STREAMING_EVENT_SILENCE:
+        if (e->audio_start == 1000 * s->silences && e->audio_end == 1000 * s->silences + 500) s->silences++;
+        break;
+    case AAI_STREAMING_EVENT_SPEAKER_REVISION:
+        if (e->revision_count == 1 && e->revisions[0].turn_order == s->revisions && e->revisions[0].word_count == 1 &&
+            e->revisions[0].word_speakers && strcmp(e->revisions[0].word_speakers[0], "B") == 0) s->revisions++;
+        break;
+    case AAI_STREAMING_EVENT_LLM_GATEWAY_RESPONSE:
+        if (e->turn_order == s->llm && e->data_json && strstr(e->data_json, "choices")) s->llm++;
+        break;
     case AAI_STREAMING_EVENT_ERROR:
         s->errors++;
         s->error_status = e->status;

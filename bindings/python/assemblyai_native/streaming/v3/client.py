@@ -16,6 +16,9 @@ from .models import (
     HeartbeatEvent,
     LLMGatewayResponseEvent,
     SessionConfiguration,
+    SilenceEvent,
+    SpeakerRevisionEvent,
+    SpeakerRevisionItem,
     SpeechStartedEvent,
     StreamingClientOptions,
     StreamingError,
@@ -88,6 +91,13 @@ def _set_typed_param(session: Any, ptr: Any, name: str, value: Any, kind: Any) -
         session.check(lib.aai_streaming_set_json_param(ptr, n, _ffi.encode(json.dumps(value), name)), kind)
     else:
         raise TypeError(f"{name}: {type(value).__name__} is not a parameter value")
+
+
+def _words(words: List[Any], speakers: List[Optional[str]]) -> List[Word]:
+    """Words copied from an event (text, start, end, confidence, is_final) with their speakers."""
+    return [Word(start=start, end=end, confidence=conf, text=text, word_is_final=final,
+                 speaker=speakers[i] if i < len(speakers) else None)
+            for i, (text, start, end, conf, final) in enumerate(words)]
 
 
 def _plain(value: Any) -> Any:
@@ -187,18 +197,12 @@ class StreamingClient:
             conf = j.get("configuration")
             configuration = None
             if isinstance(conf, dict):
-                configuration = SessionConfiguration(model=conf.get("model"), mode=conf.get("mode"),
-                                                     api_version=conf.get("api_version"))
+                configuration = SessionConfiguration(model=ev.model, mode=ev.mode, api_version=ev.api_version)
             expires = datetime.fromtimestamp(ev.expires_at, tz=timezone.utc)
             self._emit_from(ev, StreamingEvents.Begin, BeginEvent(id=ev.session_id or "", expires_at=expires,
                                                          configuration=configuration))
         elif t == _ffi.AAI_STREAMING_EVENT_TURN:
-            raw_words = j.get("words") if isinstance(j.get("words"), list) else []
-            words = []
-            for i, (text, start, end, conf, final) in enumerate(ev.words):
-                speaker = raw_words[i].get("speaker") if i < len(raw_words) and isinstance(raw_words[i], dict) else None
-                words.append(Word(start=start, end=end, confidence=conf, text=text, word_is_final=final,
-                                  speaker=speaker))
+            words = _words(ev.words, ev.word_speakers)
             self._emit_from(ev, StreamingEvents.Turn, TurnEvent(
                 turn_order=ev.turn_order, turn_is_formatted=ev.turn_is_formatted, end_of_turn=ev.end_of_turn,
                 transcript=ev.text or "", end_of_turn_confidence=ev.end_of_turn_confidence, words=words,
@@ -219,17 +223,27 @@ class StreamingClient:
             code: Optional[int] = ev.code if ev.code else (ev.close_code or None)
             message = ev.text or _ffi.status_name(ev.status)
             self._error(message, code)
+        elif t == _ffi.AAI_STREAMING_EVENT_HEARTBEAT:
+            self._emit_from(ev, StreamingEvents.Heartbeat, HeartbeatEvent(
+                total_audio_received_ms=ev.total_audio_received_ms, total_duration_ms=ev.total_duration_ms,
+                realtime_factor=ev.realtime_factor, max_speech_probability=ev.max_speech_probability))
+        elif t == _ffi.AAI_STREAMING_EVENT_SILENCE:
+            self._emit_from(ev, StreamingEvents.Silence, SilenceEvent(start_ms=ev.audio_start, end_ms=ev.audio_end))
+        elif t == _ffi.AAI_STREAMING_EVENT_SPEAKER_REVISION:
+            self._emit_from(ev, StreamingEvents.SpeakerRevision, SpeakerRevisionEvent(revisions=[
+                SpeakerRevisionItem(turn_order=order, speaker_label=label, words=_words(ws, speakers))
+                for order, label, ws, speakers in ev.revisions]))
+        elif t == _ffi.AAI_STREAMING_EVENT_LLM_GATEWAY_RESPONSE:
+            data = None
+            if ev.data_json is not None:
+                try:
+                    data = json.loads(ev.data_json)
+                except ValueError:
+                    data = ev.data_json
+            self._emit_from(ev, StreamingEvents.LLMGatewayResponse, LLMGatewayResponseEvent(
+                turn_order=ev.turn_order, transcript=ev.text or "", data=data))
         elif t == _ffi.AAI_STREAMING_EVENT_OTHER:
-            kind = j.get("type")
-            if kind == "Heartbeat":
-                self._emit_from(ev, StreamingEvents.Heartbeat, HeartbeatEvent(**{
-                    k: j[k] for k in ("total_audio_received_ms", "total_duration_ms", "realtime_factor",
-                                      "max_speech_probability") if k in j}))
-            elif kind == "LLMGatewayResponse":
-                self._emit_from(ev, StreamingEvents.LLMGatewayResponse, LLMGatewayResponseEvent(
-                    turn_order=j.get("turn_order", 0), transcript=j.get("transcript", ""), data=j.get("data")))
-            else:
-                logger.warning("Unsupported event type: %s", kind)
+            logger.warning("Unsupported event type: %s", j.get("type"))
 
     # -- connection -------------------------------------------------------------------------
 
@@ -259,6 +273,7 @@ class StreamingClient:
             session.check(lib.aai_streaming_set_token(ptr, _ffi.encode(self._options.token, "token")), kind)
         timeout_ms = max(1, int(float(self._options.connect_timeout or 10.0) * 1000))
         session.check(lib.aai_streaming_set_connect_timeout_ms(ptr, ctypes.c_long(timeout_ms)), kind)
+        session.set_connect_retries(self._options.max_connection_retries, self._options.connection_retry_delay)
         values = _normalize(_plain(params.dict(exclude_none=True)))
         extra = values.pop("extra", None) or {}
         for name, value in values.items():

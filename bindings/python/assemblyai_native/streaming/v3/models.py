@@ -36,11 +36,72 @@ class SpeechModel(str, enum.Enum):
     universal_streaming_multilingual = "universal-streaming-multilingual"
     universal_streaming_english = "universal-streaming-english"
     u3_rt_pro = "u3-rt-pro"
+    u3_rt_pro_beta_1 = "u3-rt-pro-beta-1"
     whisper_rt = "whisper-rt"
+    universal_3_5_pro = "universal-3-5-pro"
+    universal_3_6 = "universal-3-6"
+    universal_3_6_pro = "universal-3-6-pro"
     u3_pro = "u3-pro"  # deprecated upstream: use u3_rt_pro
 
     def __str__(self) -> str:
         return self.value
+
+
+class StreamingDomain(str, enum.Enum):
+    medical = "medical-v1"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class NoiseSuppressionModel(str, enum.Enum):
+    near_field = "near-field"
+    far_field = "far-field"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class StreamingMode(str, enum.Enum):
+    max_accuracy = "max_accuracy"
+    min_latency = "min_latency"
+    balanced = "balanced"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class StreamingPiiSubstitution(str, enum.Enum):
+    hash = "hash"
+    entity_name = "entity_name"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+StreamingPiiPolicy = enum.Enum("StreamingPiiPolicy", [(n, n) for n in (  # type: ignore[misc]
+    "account_number", "banking_information", "blood_type", "credit_card_number", "credit_card_expiration",
+    "credit_card_cvv", "date", "date_interval", "date_of_birth", "drivers_license", "drug", "duration",
+    "email_address", "event", "filename", "gender_sexuality", "gender", "healthcare_number", "injury",
+    "ip_address", "language", "location", "marital_status", "medical_condition", "medical_process",
+    "money_amount", "nationality", "number_sequence", "passport_number", "password", "person_age",
+    "person_name", "phone_number", "physical_attribute", "political_affiliation", "occupation",
+    "organization", "organization_medical_facility", "religion", "sexuality", "statistics", "time", "url",
+    "us_social_security_number", "username", "vehicle_id", "zodiac_sign")], type=str)
+StreamingPiiPolicy.__str__ = lambda self: self.value  # type: ignore[assignment,method-assign]
+
+
+@dataclasses.dataclass
+class LLMGatewayMessage(_Params):
+    role: str
+    content: str
+
+
+@dataclasses.dataclass
+class LLMGatewayConfig(_Params):
+    model: str
+    messages: List[LLMGatewayMessage]
+    max_tokens: int
 
 
 @dataclasses.dataclass
@@ -121,8 +182,34 @@ class LLMGatewayResponseEvent(_Params, _Received):
     type: Literal["LLMGatewayResponse"] = "LLMGatewayResponse"
 
 
+@dataclasses.dataclass
+class SilenceEvent(_Params, _Received):
+    """A stretch of audio without transcribed speech (``acknowledge_silence``, u3-rt-pro only)."""
+
+    start_ms: int = 0
+    end_ms: int = 0
+    type: Literal["Silence"] = "Silence"
+
+
+@dataclasses.dataclass
+class SpeakerRevisionItem(_Params):
+    """An earlier Turn (match ``turn_order``) whose speaker labels changed."""
+
+    turn_order: int = 0
+    speaker_label: Optional[str] = None
+    words: List[Word] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class SpeakerRevisionEvent(_Params, _Received):
+    """New speaker labels of earlier Turns (``speaker_labels``)."""
+
+    revisions: List[SpeakerRevisionItem] = dataclasses.field(default_factory=list)
+    type: Literal["SpeakerRevision"] = "SpeakerRevision"
+
+
 EventMessage = Union[BeginEvent, TerminationEvent, TurnEvent, SpeechStartedEvent, WarningEvent,
-                     HeartbeatEvent, LLMGatewayResponseEvent]
+                     HeartbeatEvent, SilenceEvent, LLMGatewayResponseEvent, SpeakerRevisionEvent]
 
 
 @dataclasses.dataclass
@@ -143,6 +230,7 @@ class StreamingSessionParameters(_Params):
     turn_left_pad_ms: Optional[int] = None
     language_codes: Optional[List[str]] = None
     session_heartbeat: Optional[bool] = None
+    acknowledge_silence: Optional[bool] = None
 
 
 @dataclasses.dataclass
@@ -160,12 +248,16 @@ class StreamingParameters(StreamingSessionParameters):
     webhook_url: Optional[str] = None
     webhook_auth_header_name: Optional[str] = None
     webhook_auth_header_value: Optional[str] = None
-    llm_gateway: Optional[Dict[str, Any]] = None
+    llm_gateway: Optional[Union[LLMGatewayConfig, Dict[str, Any]]] = None
     speaker_labels: Optional[bool] = None
+    speaker_labels_revision_interval_ms: Optional[int] = None
     max_speakers: Optional[int] = None
-    voice_focus: Optional[str] = None
+    voice_focus: Optional[Union[NoiseSuppressionModel, str]] = None
     voice_focus_threshold: Optional[float] = None
+    noise_suppression_model: Optional[Union[NoiseSuppressionModel, str]] = None  # deprecated: voice_focus
+    noise_suppression_threshold: Optional[float] = None  # deprecated: voice_focus_threshold
     continuous_partials: Optional[bool] = None
+    customer_support_audio_capture: Optional[bool] = None
     include_partial_turns: Optional[bool] = None
     redact_pii: Optional[bool] = None
     redact_pii_policies: Optional[List[str]] = None
@@ -188,8 +280,8 @@ class StreamingClientOptions(_Params):
     api_host: str = "streaming.assemblyai.com"
     api_key: Optional[str] = None
     token: Optional[str] = None
-    connect_timeout: float = 10.0
-    max_connection_retries: int = 0
+    connect_timeout: float = 10.0  # per attempt, until Begin (1.8.2: 1.0 for the handshake alone)
+    max_connection_retries: int = 2  # as 1.8.2; also retries an upgrade refused with 429 / 5xx
     connection_retry_delay: float = 0.5
     terminate_timeout: float = 5.0
 
@@ -234,7 +326,9 @@ class StreamingEvents(enum.Enum):
     Error = "Error"
     Warning = "Warning"
     Heartbeat = "Heartbeat"
+    Silence = "Silence"
     LLMGatewayResponse = "LLMGatewayResponse"
+    SpeakerRevision = "SpeakerRevision"
 
 
 # The 1.x names (the former Streaming* names remain as aliases there: the same objects).
