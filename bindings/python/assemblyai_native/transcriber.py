@@ -12,12 +12,11 @@ from . import _ffi, _futures, errors
 from ._ffi import lib
 from ._settings import settings
 from .types import ListTranscriptParameters, ListTranscriptResponse, TranscriptionConfig, TranscriptItem
-from .types._base import _plain
 from ._pools import _shared_executor, _thread_pool
 from ._audio_input import _buffer, _classify, _path_bytes, _plain_bytesio, _plain_file, _remaining_size
 from .transcript import Transcript
 from .transcript_group import TranscriptGroup  # noqa: F401  (assemblyai.transcriber.TranscriptGroup)
-from ._listing import _list_page
+from ._listing import _list_arguments, _list_page
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms): see _model.py
 if TYPE_CHECKING:
@@ -334,21 +333,8 @@ class Transcriber:
         """One page of your transcripts, newest first, filtered by `params`. To go through
         every page, set ``params.before_id`` to ``page.page_details.before_id_of_prev_url``
         until that is None (or use :meth:`list_all_transcripts`)."""
-        p = params if params is not None else ListTranscriptParameters()
-        if not isinstance(p, ListTranscriptParameters):
-            raise TypeError(f"params must be a ListTranscriptParameters, not {type(p).__name__}")
-
-        def opt(value: Any, name: str) -> Optional[bytes]:
-            return None if value is None else _ffi.encode(str(_plain(value)), name)
-
-        limit = 0 if p.limit is None else p.limit
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**31:
-            raise errors.InvalidArgumentError(f"list limit must be 1..200, got {p.limit!r}")
-        throttled = -1 if p.throttled_only is None else (1 if p.throttled_only else 0)
         out = _ffi.TranscriptListP()
-        status = lib.aai_transcriber_list(self._handle().ptr, limit, opt(p.status, "status"), opt(p.created_on, "created_on"),
-                                          opt(p.before_id, "before_id"), opt(p.after_id, "after_id"), throttled,
-                                          ctypes.byref(out))
+        status = lib.aai_transcriber_list(self._handle().ptr, *_list_arguments(params), ctypes.byref(out))
         _ffi.check(status)
         return _list_page(_ffi.Handle(out, lib.aai_transcript_list_free))
 

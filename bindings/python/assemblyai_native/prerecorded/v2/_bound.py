@@ -7,10 +7,9 @@ import ctypes
 
 from ... import _ffi, _futures, errors
 from ..._ffi import lib
-from ..._listing import _list_page
+from ..._listing import _list_arguments, _list_page
 from ...transcriber import Transcriber
 from ...types import ListTranscriptParameters, ListTranscriptResponse
-from ...types._base import _plain
 from .async_transcript import AsyncTranscript
 
 TYPE_CHECKING = False
@@ -55,20 +54,8 @@ class _BoundTranscriber(Transcriber):
 
     def _list_async(self, params: Optional[ListTranscriptParameters]) -> Any:
         """One page of the listing as a library future (aai_transcriber_list_async)."""
-        p = params if params is not None else ListTranscriptParameters()
-        if not isinstance(p, ListTranscriptParameters):
-            raise TypeError(f"params must be a ListTranscriptParameters, not {type(p).__name__}")
-
-        def opt(value: Any, name: str) -> Optional[bytes]:
-            return None if value is None else _ffi.encode(str(_plain(value)), name)
-
-        limit = 0 if p.limit is None else p.limit
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit < 2**31:
-            raise errors.InvalidArgumentError(f"list limit must be 1..200, got {p.limit!r}")
-        throttled = -1 if p.throttled_only is None else (1 if p.throttled_only else 0)
         th = self._handle()
-        args = (th.ptr, limit, opt(p.status, "status"), opt(p.created_on, "created_on"), opt(p.before_id, "before_id"),
-                opt(p.after_id, "after_id"), throttled)
+        args = (th.ptr, *_list_arguments(params))
 
         def finish(c_future: Any, _status: int) -> ListTranscriptResponse:
             th  # noqa: B018 - kept alive until the operation is done
