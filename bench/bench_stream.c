@@ -137,25 +137,11 @@ static pthread_cond_t close_cond = PTHREAD_COND_INITIALIZER;
 static int *close_queue, close_head, close_tail, close_done;
 
 static void sim_frame(sim_session *x, const char *text, int span_ms) {
-    size_t tl = strlen(text);
-    if (tl > sizeof x->frame - 17) tl = sizeof x->frame - 17;
-    unsigned char *f = x->frame;
-    memcpy(f, "AAIT", 4);
-    f[4] = 1;
-    for (int i = 0; i < 4; i++) f[5 + i] = (unsigned char)((unsigned)span_ms >> (8 * i));
-    for (int i = 0; i < 4; i++) f[9 + i] = (unsigned char)((unsigned)tl >> (8 * i));
-    memcpy(f + 13, text, tl);
-    uint32_t crc = h_crc32_ieee(f + 4, 9 + tl);
-    for (int i = 0; i < 4; i++) f[13 + tl + i] = (unsigned char)(crc >> (8 * i));
-    x->frame_len = 17 + tl;
+    x->frame_len = h_stream_frame(text, span_ms, x->frame, sizeof x->frame);
 }
 
 static void sim_chunk(const sim_session *x, size_t first, size_t n, int16_t *out) {
-    size_t bits = x->frame_len * 8;
-    for (size_t i = 0; i < n; i++) {
-        size_t b = (first + i) % bits;
-        out[i] = (int16_t)((x->frame[b / 8] >> (7 - b % 8)) & 1);
-    }
+    h_stream_chunk(x->frame, x->frame_len, first, n, out);
 }
 
 static void *sim_connector(void *arg) {

@@ -17,10 +17,11 @@ static inline uint32_t h_crc32_ieee(const unsigned char *p, size_t n) {
     return ~c;
 }
 
-/* `n` PCM16 samples (calloc'ed) of `text` spoken over `span_ms`. */
-static inline int16_t *h_stream_samples(const char *text, int span_ms, size_t n) {
-    size_t tl = strlen(text), fl = 4 + 1 + 4 + 4 + tl + 4;
-    unsigned char *f = malloc(fl);
+/* Writes the text frame of `text` spoken over `span_ms` into `f` (room for 17 + strlen(text) bytes,
+   or `cap`: the text is cut to fit); returns the frame's length. */
+static inline size_t h_stream_frame(const char *text, int span_ms, unsigned char *f, size_t cap) {
+    size_t tl = strlen(text);
+    if (tl > cap - 17) tl = cap - 17;
     memcpy(f, "AAIT", 4);
     f[4] = 1;
     for (int i = 0; i < 4; i++) f[5 + i] = (unsigned char)((unsigned)span_ms >> (8 * i));
@@ -28,12 +29,25 @@ static inline int16_t *h_stream_samples(const char *text, int span_ms, size_t n)
     memcpy(f + 13, text, tl);
     uint32_t crc = h_crc32_ieee(f + 4, 9 + tl);
     for (int i = 0; i < 4; i++) f[13 + tl + i] = (unsigned char)(crc >> (8 * i));
-    size_t bits = fl * 8;
-    int16_t *s = calloc(n, sizeof *s);
+    return 17 + tl;
+}
+
+/* Samples first .. first+n-1 of the audio that repeats frame `f` (`len` bytes) bit by bit. */
+static inline void h_stream_chunk(const unsigned char *f, size_t len, size_t first, size_t n, int16_t *out) {
+    size_t bits = len * 8;
     for (size_t i = 0; i < n; i++) {
-        size_t b = i % bits;
-        s[i] = (int16_t)((f[b / 8] >> (7 - b % 8)) & 1);
+        size_t b = (first + i) % bits;
+        out[i] = (int16_t)((f[b / 8] >> (7 - b % 8)) & 1);
     }
+}
+
+/* `n` PCM16 samples (calloc'ed) of `text` spoken over `span_ms`. */
+static inline int16_t *h_stream_samples(const char *text, int span_ms, size_t n) {
+    size_t fl = 17 + strlen(text);
+    unsigned char *f = malloc(fl);
+    h_stream_frame(text, span_ms, f, fl);
+    int16_t *s = calloc(n, sizeof *s);
+    h_stream_chunk(f, fl, 0, n, s);
     free(f);
     return s;
 }
