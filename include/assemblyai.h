@@ -822,6 +822,43 @@ typedef int (*aai_llm_stream_callback)(const aai_llm_stream_event *event, void *
 aai_status aai_llm_chat_completion_stream(aai_client *client, const aai_llm_request *request,
                                           aai_llm_stream_callback on_event, void *user_data, aai_llm_response **out);
 
+/* --- LLM Gateway: the models it offers ---------------------------------------------------
+ *
+ * aai_llm_list_models() asks the gateway which models it offers (GET /v1/models on the gateway's
+ * host, the official SDK 1.8.2's LLMGateway().models.list()): the fields a program chooses by are
+ * typed in aai_llm_model; everything else (pricing, providers, default parameters) is in each
+ * model's `json`, and the whole answer in aai_llm_model_list_json(). Idempotent: retried like
+ * every GET (429 with Retry-After, 5xx, connection failures).
+ */
+
+/** One model of the LLM Gateway. Every pointer is borrowed from its list. */
+typedef struct aai_llm_model {
+    const char *id;                       /* the name to pass as the request's model; NULL if absent */
+    const char *name;                     /* display name; NULL if absent */
+    const char *description;              /* NULL if absent */
+    const char *creator;                  /* e.g. "anthropic"; NULL if absent */
+    int64_t context_length;               /* tokens; -1 when the gateway did not say */
+    int64_t retirement_date;              /* Unix time; 0 when not retiring; -1 when not said */
+    const char *const *available_regions; /* region_count strings ("us", "eu", ...) */
+    size_t region_count;
+    const char *default_provider;         /* the default provider's id; NULL if absent */
+    const char *json;                     /* the model's object as JSON text (NUL-terminated) */
+} aai_llm_model;
+
+/** The models the gateway offers. Immutable; free with aai_llm_model_list_free(). */
+typedef struct aai_llm_model_list aai_llm_model_list;
+
+/** Asks the LLM Gateway for its models (GET /v1/models). On success *out is a list the caller
+    owns. An answer that is not a JSON object: AAI_ERR_PROTOCOL. Thread-safe. */
+aai_status aai_llm_list_models(aai_client *client, aai_llm_model_list **out);
+/** The models, in the gateway's order: *count structs at *models (NULL when 0), borrowed from
+    the list. */
+aai_status aai_llm_model_list_models(const aai_llm_model_list *list, const aai_llm_model **models, size_t *count);
+/** The whole answer as JSON (NUL-terminated; borrowed). */
+aai_status aai_llm_model_list_json(const aai_llm_model_list *list, const char **json, size_t *length);
+/** Releases a list. NULL is a no-op. */
+void aai_llm_model_list_free(aai_llm_model_list *list);
+
 /* ======================================================================================
  * Transcript results: utterances and audio intelligence
  * ==================================================================================== */

@@ -480,6 +480,57 @@ static void test_llm_stream_async(void) {
     aai_llm_request_free(req);
 }
 
+/* GET /v1/models: the typed fields, null lists read as empty, the model's own JSON, and an
+   answer that is not JSON refused. */
+static void test_llm_list_models(void) {
+    aai_llm_model_list *list = NULL;
+    CHECK_STATUS(aai_llm_list_models(client, &list), AAI_OK);
+    const aai_llm_model *m = NULL;
+    size_t n = 0;
+    CHECK_STATUS(aai_llm_model_list_models(list, &m, &n), AAI_OK);
+    CHECK(n == 3);
+    if (n == 3) {
+        CHECK_STR(m[0].id, "claude-sonnet-4-5-20250929");
+        CHECK_STR(m[0].creator, "anthropic");
+        CHECK(m[0].context_length == 200000 && m[0].retirement_date == 0);
+        CHECK(m[0].region_count == 2);
+        if (m[0].region_count == 2) { CHECK_STR(m[0].available_regions[0], "us"); CHECK_STR(m[0].available_regions[1], "eu"); }
+        CHECK_STR(m[0].default_provider, "anthropic");
+        CHECK_CONTAINS(m[0].json, "\"pricing\"");
+        CHECK_CONTAINS(m[0].json, "\"Amazon Bedrock\"");
+        CHECK_STR(m[1].id, "gpt-5-mini");
+        CHECK(m[2].region_count == 0 && m[2].available_regions == NULL);   /* "available_regions": null */
+        CHECK(m[2].retirement_date == 1798761600);
+    }
+    const char *json = NULL;
+    size_t len = 0;
+    CHECK_STATUS(aai_llm_model_list_json(list, &json, &len), AAI_OK);
+    CHECK(json && len == strlen(json) && json[0] == '{');
+    aai_llm_model_list_free(list);
+    aai_llm_model_list_free(NULL);
+
+    /* The gateway answers this one without a key, but the library asks for a key before any
+       request, as for every other call (as the official SDK's client does). */
+    aai_client *anonymous = NULL;
+    CHECK_STATUS(aai_client_new(&anonymous), AAI_OK);
+    aai_client_set_api_key(anonymous, "");
+    aai_client_set_llm_gateway_base_url(anonymous, h_server_url);
+    list = NULL;
+    CHECK_STATUS(aai_llm_list_models(anonymous, &list), AAI_ERR_AUTH);
+    CHECK_CONTAINS(aai_last_error_message(), "no API key");
+    CHECK(list == NULL);
+    aai_client_free(anonymous);
+
+    arm("{\"method\": \"GET\", \"path\": \"/v1/models\", \"kind\": \"malformed_json\"}");
+    list = NULL;
+    CHECK_STATUS(aai_llm_list_models(client, &list), AAI_ERR_PROTOCOL);
+    CHECK(list == NULL);
+    disarm();
+    CHECK_STATUS(aai_llm_list_models(NULL, &list), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_llm_list_models(client, NULL), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_llm_model_list_models(NULL, &m, &n), AAI_ERR_INVALID_ARGUMENT);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     if (h_start_server(NULL) != 0) return 1;
@@ -497,6 +548,7 @@ int main(void) {
     RUN(test_llm_structured_output);
     RUN(test_llm_stream_faults);
     RUN(test_llm_stream_async);
+    RUN(test_llm_list_models);
     aai_client_free(client);
     return h_finish();
 }

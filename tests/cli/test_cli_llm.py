@@ -66,3 +66,14 @@ def test_errors_and_exit_statuses(server, tmp_path):
     assert r.returncode == 2 and "schema" in r.stderr
     r = run(["llm", "x", "--stream"], env(server, ) | {"ASSEMBLYAI_API_KEY": "wrong"})
     assert r.returncode == 3
+
+
+def test_models_lists_the_gateways_models(server):
+    r = run(["llm", "--models"], env(server))
+    assert r.returncode == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.splitlines()]
+    assert rows[0] == ["claude-sonnet-4-5-20250929", "200000", "anthropic", "us,eu"]
+    assert [row[0] for row in rows] == ["claude-sonnet-4-5-20250929", "gpt-5-mini", "gemini-2.5-flash-lite"]
+    assert rows[2][3] == "-"   # "available_regions": null
+    r = run(["llm", "--models", "a prompt"], env(server))
+    assert r.returncode == 2 and "--models takes no PROMPT" in r.stderr

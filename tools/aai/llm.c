@@ -7,8 +7,11 @@
 
 const char cli_llm_help[] =
     "usage: aai llm PROMPT [OPTIONS]\n"
+    "       aai llm --models [--gateway-url URL]\n"
     "\n"
-    "Asks a model of the LLM Gateway and prints its answer on stdout.\n"
+    "Asks a model of the LLM Gateway and prints its answer on stdout. With --models, lists the\n"
+    "models the gateway offers instead: one line each, id, context length in tokens, creator,\n"
+    "regions (GET /v1/models).\n"
     "\n"
     "  --model ID            the model (default claude-sonnet-4-5-20250929)\n"
     "  --stream              print the answer piece by piece as the model generates it\n"
@@ -64,13 +67,37 @@ static char *read_file(const char *path) {
     return buf;
 }
 
+/* aai llm --models: the gateway's models, one line each. */
+static int list_models(const cli_globals *globals, const char *gateway_url) {
+    aai_client *client = NULL;
+    aai_llm_model_list *list = NULL;
+    aai_status s;
+    int rc = cli_open(globals, NULL, &client, NULL);
+    if (rc != AAI_EXIT_OK) goto done;
+    if (gateway_url && (s = aai_client_set_llm_gateway_base_url(client, gateway_url)) != AAI_OK) { rc = cli_fail("--gateway-url", s); goto done; }
+    if ((s = aai_llm_list_models(client, &list)) != AAI_OK) { rc = cli_fail("models", s); goto done; }
+    const aai_llm_model *m = NULL;
+    size_t n = 0;
+    aai_llm_model_list_models(list, &m, &n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%s\t%lld\t%s\t", m[i].id ? m[i].id : "-", (long long)m[i].context_length, m[i].creator ? m[i].creator : "-");
+        for (size_t k = 0; k < m[i].region_count; k++) printf("%s%s", k ? "," : "", m[i].available_regions[k]);
+        printf("%s\n", m[i].region_count ? "" : "-");
+    }
+done:
+    aai_llm_model_list_free(list);
+    aai_client_free(client);
+    return rc;
+}
+
 int cmd_llm(int argc, char **argv, const cli_globals *globals) {
     const char *prompt = NULL, *model = "claude-sonnet-4-5-20250929", *system = NULL, *transcript_id = NULL;
     const char *max_tokens = NULL, *temperature = NULL, *schema_file = NULL, *schema_name = "answer", *gateway_url = NULL;
-    int stream = 0, speakers = 0;
+    int stream = 0, speakers = 0, models = 0;
     for (int i = 0; i < argc; i++) {
         int r;
         if (cli_is(argv[i], "--stream")) { stream = 1; continue; }
+        if (cli_is(argv[i], "--models")) { models = 1; continue; }
         if (cli_is(argv[i], "--speakers")) { speakers = 1; continue; }
         if ((r = cli_option(argc, argv, &i, "--model", &model)) != 0 ||
             (r = cli_option(argc, argv, &i, "--system", &system)) != 0 ||
@@ -87,6 +114,7 @@ int cmd_llm(int argc, char **argv, const cli_globals *globals) {
         if (prompt) return cli_usage_error("llm", "one PROMPT at a time (quote it)");
         prompt = argv[i];
     }
+    if (models) return prompt ? cli_usage_error("llm", "--models takes no PROMPT") : list_models(globals, gateway_url);
     if (!prompt) return cli_usage_error("llm", "missing PROMPT");
     long n_tokens = 0;
     if (max_tokens && !cli_parse_long("llm", "--max-tokens", max_tokens, 1, 1000000, &n_tokens)) return AAI_EXIT_USAGE;

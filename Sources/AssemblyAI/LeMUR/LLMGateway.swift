@@ -126,6 +126,16 @@ public struct LLMGateway: Sendable {
         return try post("/v1/understanding", .object(["transcript_id": .string(transcriptId), "speech_understanding": task]))
     }
 
+    /// The models the gateway offers (GET /v1/models; the answer's `data`, decoded by ``LLMModel``).
+    public func listModels() throws(AssemblyAIError) -> JSONResponse {
+        let settings = client.settings
+        let request = HTTPRequest(method: .get, path: "/v1/models", baseURL: settings.resolvedLLMGatewayBaseURL,
+                                  timeoutMs: settings.llmTimeoutMs)
+        let response = JSONResponse(document: try client.sendJSON(request, retry: .idempotent))
+        guard response.json.isObject else { throw AssemblyAIError(.proto, "GET /v1/models: the answer is not a JSON object") }
+        return response
+    }
+
     private func post(_ path: String, _ body: JSONValue) throws(AssemblyAIError) -> JSONResponse {
         let settings = client.settings
         let request = HTTPRequest(method: .post, path: path, body: .json(body.serializedBytes()),

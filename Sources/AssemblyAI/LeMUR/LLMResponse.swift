@@ -65,3 +65,41 @@ public struct LLMToolCall: Sendable, Equatable {
                   arguments: arguments.map { $0.isString ? $0.string : $0.rawJSON } ?? nil)
     }
 }
+
+/// A model the LLM Gateway offers (`GET /v1/models`, an element of `data`). The fields a program
+/// chooses by are typed; the rest (pricing, providers, default parameters) is in `json`. Read
+/// leniently: a missing or null field is nil (or empty), as the gateway sends null for empty lists.
+public struct LLMModel: Sendable, Equatable {
+    public var id: String?
+    public var name: String?
+    public var description: String?
+    public var creator: String?
+    /// The context window in tokens.
+    public var contextLength: Int64?
+    /// Unix time of the model's retirement, 0 when it is not retiring.
+    public var retirementDate: Int64?
+    /// The regions it is available in ("us", "eu", ...).
+    public var availableRegions: [String]
+    /// The default provider's id.
+    public var defaultProvider: String?
+    /// The model's object as JSON text.
+    public var json: String
+
+    /// Decodes a model object.
+    public init(json node: JSONNode) {
+        id = node["id"]?.string
+        name = node["name"]?.string
+        description = node["description"]?.string
+        creator = node["creator"]?.string
+        contextLength = node["context_length"]?.int64
+        retirementDate = node["retirement_date"]?.int64
+        availableRegions = node["available_regions"].map { $0.elements.compactMap(\.string) } ?? []
+        defaultProvider = node["default_provider"]?["id"]?.string
+        json = node.rawJSON
+    }
+
+    /// The models of a `GET /v1/models` answer (`data`; none when it is null or absent).
+    public static func list(json node: JSONNode) -> [LLMModel] {
+        node["data"].map { $0.elements.filter(\.isObject).map(LLMModel.init(json:)) } ?? []
+    }
+}

@@ -506,3 +506,54 @@ public func aai_llm_chat_completion_async_impl(_ c: OpaquePointer?, _ r: OpaqueP
     }
 }
 
+
+// MARK: LLM Gateway: the models it offers
+
+/// The answer of GET /v1/models behind a C handle: its models as aai_llm_model structs.
+final class CLLMModelList: CResponse, @unchecked Sendable {
+    let models: UnsafePointer<aai_llm_model>?
+    let count: Int
+
+    override init(_ response: JSONResponse, arena: CArena = CArena()) {
+        let values = LLMModel.list(json: response.json)
+        models = arena.array(values) { m in
+            aai_llm_model(id: arena.string(m.id), name: arena.string(m.name), description: arena.string(m.description),
+                          creator: arena.string(m.creator), context_length: m.contextLength ?? -1,
+                          retirement_date: m.retirementDate ?? -1,
+                          available_regions: arena.array(m.availableRegions) { (r: String) -> UnsafePointer<CChar>? in arena.string(r) },
+                          region_count: m.availableRegions.count, default_provider: arena.string(m.defaultProvider),
+                          json: arena.string(m.json) as UnsafePointer<CChar>)
+        }
+        count = values.count
+        super.init(response, arena: arena)
+    }
+}
+
+@_cdecl("aai_llm_list_models")
+public func aai_llm_list_models_impl(_ c: OpaquePointer?, _ o: UnsafeMutablePointer<OpaquePointer?>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let target = try out(o, "out")
+        let gateway = LLMGateway(client: try resolve(c, Client.self, "client"))
+        target.pointee = HandleTable.shared.insert(CLLMModelList(try gateway.listModels()))
+    }
+}
+
+@_cdecl("aai_llm_model_list_models")
+public func aai_llm_model_list_models_impl(_ l: OpaquePointer?, _ models: UnsafeMutablePointer<UnsafePointer<aai_llm_model>?>?,
+                                           _ n: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        let m = try out(models, "models"), count = try out(n, "count")
+        let list = try resolve(l, CLLMModelList.self, "model list")
+        m.pointee = list.models
+        count.pointee = list.count
+    }
+}
+
+@_cdecl("aai_llm_model_list_json")
+public func aai_llm_model_list_json_impl(_ l: OpaquePointer?, _ json: UnsafeMutablePointer<UnsafePointer<CChar>?>?,
+                                         _ length: UnsafeMutablePointer<Int>?) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in try resolve(l, CLLMModelList.self, "model list").json(json, length) }
+}
+
+@_cdecl("aai_llm_model_list_free")
+public func aai_llm_model_list_free_impl(_ l: OpaquePointer?) { HandleTable.shared.remove(l, as: CLLMModelList.self) }

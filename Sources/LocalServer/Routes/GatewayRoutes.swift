@@ -18,6 +18,8 @@ struct GatewayRoutes: RouteGroup {
             return jsonResponse(.object(response))
         }
 
+        router.get("/v1/models") { _, _ in jsonResponse(text: Gateway.modelCatalog) }
+
         router.post("/v1/understanding") { _, context in
             guard let body = try context.jsonBody().objectValue else { throw APIError.badRequest("Request body must be an Object") }
             let id = body["transcript_id"]?.stringValue ?? ""
@@ -32,6 +34,40 @@ struct GatewayRoutes: RouteGroup {
 }
 
 enum Gateway {
+    /// GET /v1/models: a fixed catalog in the gateway's shape (the fields the official SDK 1.8.2
+    /// requires, pricing per million tokens). The last model has the null lists the gateway (Go)
+    /// sends for empty ones, which clients must read as empty.
+    static let modelCatalog = #"""
+    {"data": [
+     {"id": "claude-sonnet-4-5-20250929", "name": "Claude Sonnet 4.5", "description": "Anthropic's balanced model.",
+      "default_parameters": {"temperature": 1.0, "top_p": null, "frequency_penalty": null},
+      "supported_parameters": ["max_tokens", "temperature", "tools", "response_format"],
+      "top_provider": {"is_moderated": false, "context_length": 200000, "max_completion_tokens": 64000},
+      "context_length": 200000,
+      "pricing": {"us": {"completions": 15.0, "prompt": 3.0}, "eu": {"completions": 16.5, "prompt": 3.3},
+                  "global": {"completions": 15.0, "prompt": 3.0}, "regional_increase_percent": 10},
+      "creator": "anthropic", "retirement_date": 0, "available_regions": ["us", "eu"],
+      "providers": [{"id": "anthropic", "name": "Anthropic"}, {"id": "bedrock", "name": "Amazon Bedrock"}],
+      "default_provider": {"id": "anthropic", "name": "Anthropic"}},
+     {"id": "gpt-5-mini", "name": "GPT-5 mini", "description": "OpenAI's small GPT-5.",
+      "default_parameters": {"temperature": null, "top_p": null, "frequency_penalty": null},
+      "supported_parameters": ["max_tokens", "tools", "response_format", "stream"],
+      "top_provider": {"is_moderated": true, "context_length": 400000, "max_completion_tokens": 128000},
+      "context_length": 400000,
+      "pricing": {"us": {"completions": 2.0, "prompt": 0.25}, "global": {"completions": 2.0, "prompt": 0.25}},
+      "creator": "openai", "retirement_date": 0, "available_regions": ["us"],
+      "providers": [{"id": "openai", "name": "OpenAI"}], "default_provider": {"id": "openai", "name": "OpenAI"}},
+     {"id": "gemini-2.5-flash-lite", "name": "Gemini 2.5 Flash-Lite", "description": "Google's fastest Gemini.",
+      "default_parameters": {"temperature": 1.0},
+      "supported_parameters": null,
+      "top_provider": {"is_moderated": false, "context_length": 1048576, "max_completion_tokens": 65536},
+      "context_length": 1048576,
+      "pricing": {"global": {"completions": 0.4, "prompt": 0.1}},
+      "creator": "google", "retirement_date": 1798761600, "available_regions": null,
+      "providers": null, "default_provider": {"id": "google", "name": "Google"}}
+    ]}
+    """#
+
     static func words(_ s: String) -> [String] { s.split(whereSeparator: \.isWhitespace).map(String.init) }
 
     /// A message's text: a string, or its text parts joined by "\n".

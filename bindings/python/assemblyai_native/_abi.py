@@ -201,6 +201,10 @@ class aai_llm_response(Structure):
     pass
 
 
+class aai_llm_model_list(Structure):
+    pass
+
+
 class aai_segments(Structure):
     pass
 
@@ -326,6 +330,21 @@ class aai_llm_stream_event(Structure):
     ]
 
 aai_llm_stream_callback = CFUNCTYPE(c_int, POINTER(aai_llm_stream_event), c_void_p)
+
+
+class aai_llm_model(Structure):
+    _fields_ = [
+        ('id', c_char_p),
+        ('name', c_char_p),
+        ('description', c_char_p),
+        ('creator', c_char_p),
+        ('context_length', c_int64),
+        ('retirement_date', c_int64),
+        ('available_regions', POINTER(c_char_p)),
+        ('region_count', c_size_t),
+        ('default_provider', c_char_p),
+        ('json', c_char_p),
+    ]
 
 
 class aai_timestamp(Structure):
@@ -724,6 +743,10 @@ SIGNATURES = {
     'aai_llm_response_free': (None, [POINTER(aai_llm_response)]),
     'aai_llm_request_set_response_format_json_schema': (c_int, [POINTER(aai_llm_request), c_char_p, c_char_p, c_int]),
     'aai_llm_chat_completion_stream': (c_int, [POINTER(aai_client), POINTER(aai_llm_request), aai_llm_stream_callback, c_void_p, POINTER(POINTER(aai_llm_response))]),
+    'aai_llm_list_models': (c_int, [POINTER(aai_client), POINTER(POINTER(aai_llm_model_list))]),
+    'aai_llm_model_list_models': (c_int, [POINTER(aai_llm_model_list), POINTER(POINTER(aai_llm_model)), POINTER(c_size_t)]),
+    'aai_llm_model_list_json': (c_int, [POINTER(aai_llm_model_list), POINTER(c_void_p), POINTER(c_size_t)]),
+    'aai_llm_model_list_free': (None, [POINTER(aai_llm_model_list)]),
     'aai_transcript_from_json': (c_int, [c_char_p, c_size_t, POINTER(POINTER(aai_transcript))]),
     'aai_transcript_utterances': (c_int, [POINTER(aai_transcript), POINTER(POINTER(aai_utterance)), POINTER(c_size_t)]),
     'aai_transcript_chapters': (c_int, [POINTER(aai_transcript), POINTER(POINTER(aai_chapter)), POINTER(c_size_t)]),

@@ -77,6 +77,7 @@ static aai_status op_llm_chat_stream(worker *w, result *r) {
 DISCARD_OP(op_llm_understanding, aai_llm_response, aai_llm_response_free,
            aai_llm_understanding(w->client, w->done_id,
                                  "{\"request\": {\"translation\": {\"target_languages\": [\"de\"]}}}", &out))
+DISCARD_OP(op_llm_models, aai_llm_model_list, aai_llm_model_list_free, aai_llm_list_models(w->client, &out))
 DISCARD_OP(op_token_v2, char, aai_string_free, aai_streaming_create_token_v2(w->client, 60, &out))
 DISCARD_OP(op_token_v3, char, aai_string_free, aai_streaming_create_token_v3(w->client, NULL, 60, 0, &out))
 
@@ -100,6 +101,7 @@ static const op OPS_LEMUR_LLM[] = {
     {"llm_chat_completion", op_llm_chat, NULL, {{"POST", "^/v1/chat/completions$", CREATE, 1, 0, 0, 1, 0, 0}}},
     {"llm_understanding", op_llm_understanding, NULL, {{"POST", "^/v1/understanding$", CREATE, 1, 0, 0, 1, 0, 0}}},
     {"llm_chat_completion_stream", op_llm_chat_stream, NULL, {{"POST", "^/v1/chat/completions$", CREATE, 1, 0, 0, 1, 0, 0}}},
+    {"llm_list_models", op_llm_models, NULL, {{"GET", "^/v1/models$", IDEM, 1, 0, 0, 1, 0, 0}}},
 };
 
 static const op OPS_TOKENS[] = {
