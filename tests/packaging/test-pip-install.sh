@@ -53,6 +53,7 @@ out=$("${clean_env[@]}" ASSEMBLYAI_API_KEY=pip-key ASSEMBLYAI_BASE_URL="$url" AS
       "$py" - "$root/examples/audio/hello.wav" <<'PY' 2>&1
 import sys, assemblyai_native as aai
 from assemblyai_native import _ffi
+from assemblyai_native.llm_gateway.v1 import AsyncLLMGateway  # a subpackage the wheel must hold
 print("location", aai.__file__)
 print("library", _ffi.lib._path)
 transcript = aai.Transcriber().transcribe(sys.argv[1])

@@ -129,6 +129,9 @@ _LAZY_MODULES = {
     # asyncio (as 1.8.2): pre-recorded transcription and the client the async classes share.
     "prerecorded.v2": ("AsyncTranscriber", "AsyncTranscript"),
     "_async_client": ("AsyncClient",),
+    # The LLM Gateway at 1.8.2's path (llm_gateway.v1): its asyncio client and the names only v1 has.
+    "llm_gateway.v1": ("AsyncLLMGateway", "AsyncLLMGatewayStream", "LLMGatewayMessageParam", "LLMGatewayModel",
+                       "LLMGatewayModelList"),
 }
 _LAZY = {name: module for module, names in _LAZY_MODULES.items() for name in names}
 
@@ -153,6 +156,13 @@ if TYPE_CHECKING:  # what the names above are, for type checkers and IDEs
         LLMGatewayCompletionChunk,
         LLMGatewayChunkChoice,
         LLMGatewayChunkDelta,
+    )
+    from .llm_gateway.v1 import (
+        AsyncLLMGateway,
+        AsyncLLMGatewayStream,
+        LLMGatewayMessageParam,
+        LLMGatewayModel,
+        LLMGatewayModelList,
     )
     from .realtime import (
         AudioEncoding,
@@ -246,6 +256,11 @@ __all__ = [
     "LLMGatewayCompletionChunk",
     "LLMGatewayChunkChoice",
     "LLMGatewayChunkDelta",
+    "AsyncLLMGateway",
+    "AsyncLLMGatewayStream",
+    "LLMGatewayMessageParam",
+    "LLMGatewayModel",
+    "LLMGatewayModelList",
     "NotImplementedByLibraryError",
     "PageDetails",
     "Paragraph",

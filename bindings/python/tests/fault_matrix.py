@@ -448,7 +448,38 @@ CALLS: Tuple[Call, ...] = (
     Call("AsyncDictationTranscriber.transcribe_live(path)",
          lambda s: {"text": __import__("asyncio").run(aai.AsyncDictationTranscriber().transcribe_live(W.wav_path)).final_text},
          (DICTATION_LEG,), aai.DictationError),
+    # The LLM Gateway from asyncio (llm_gateway.v1.AsyncLLMGateway): a completion, and a streamed one
+    # (a failure raises from the async iteration, after what arrived), as their sync rows.
+    Call("AsyncLLMGateway.chat.completions.create",
+         lambda s: {"text": _llm_async(lambda gw: gw.chat.completions.create(
+             model="claude-sonnet-4-5-20250929", messages=[{"role": "user", "content": "Say hi"}]))
+             .choices[0].message.content},
+         (create(r"^/v1/chat/completions$"),), GE),
+    Call("AsyncLLMGateway.chat.completions.create(stream=True)",
+         lambda s: {"text": "".join(c.choices[0].delta.content or "" for c in _llm_async(_llm_async_stream) if c.choices)},
+         (Leg("POST", r"^/v1/chat/completions$", CREATE, tts=True),), GE),
+    Call("AsyncLLMGateway.understanding.create",
+         lambda s: {"id": _llm_async(lambda gw: gw.understanding.create(
+             transcript_id=W.done.id, request={"translation": {"target_languages": ["de"]}})).request_id},
+         (create(r"^/v1/understanding$"),), GE),
 )
+
+
+def _llm_async(call: Callable[[Any], Any]) -> Any:
+    """Runs `call(gateway)` (a coroutine) with a new AsyncLLMGateway, in an event loop of its own."""
+    import asyncio
+
+    async def main() -> Any:
+        async with aai.AsyncLLMGateway(base_url=W.url, timeout=T) as gateway:
+            return await call(gateway)
+
+    return asyncio.run(main())
+
+
+async def _llm_async_stream(gateway: Any) -> List[Any]:
+    stream = await gateway.chat.completions.create(model="gpt-4.1", messages=[{"role": "user", "content": "Say hi to everyone"}],
+                                                   stream=True)
+    return [chunk async for chunk in stream]
 
 
 def _aio_run(call: Callable[[Any], Any]) -> Any:

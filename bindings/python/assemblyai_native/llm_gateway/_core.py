@@ -23,15 +23,15 @@ import os
 import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _ffi, errors
-from ._ffi import lib
-from ._model import field, model
-from ._settings import _build_client, settings
-from ._arrays import _items, _usage
-from ._pools import _shared_executor
-from .transcript import Transcript
-from .types import SpeechUnderstandingRequest
-from .types._base import _JSONResponse, _Model, _plain, _to_json
+from .. import _ffi, errors
+from .._ffi import lib
+from .._model import field, model
+from .._settings import _build_client, settings
+from .._arrays import _items, _usage
+from .._pools import _shared_executor
+from ..transcript import Transcript
+from ..types import SpeechUnderstandingRequest
+from ..types._base import _JSONResponse, _Model, _plain, _to_json
 
 _dec = _ffi.text
 
@@ -184,11 +184,12 @@ class LLMGateway:
     def base_url(self) -> str:
         """The gateway's URL in use. Unless given here or in the settings, it follows the
         settings' base URL: the EU gateway for the EU REST host, else the US one."""
+        current = self._settings()
         if self._base_url:
             return self._base_url
-        if settings.llm_gateway_base_url != DEFAULT_BASE_URL:
-            return settings.llm_gateway_base_url
-        if settings.base_url.rstrip("/").lower() == "https://api.eu.assemblyai.com":
+        if current.llm_gateway_base_url != DEFAULT_BASE_URL:
+            return current.llm_gateway_base_url
+        if current.base_url.rstrip("/").lower() == "https://api.eu.assemblyai.com":
             return "https://llm-gateway.eu.assemblyai.com"
         return DEFAULT_BASE_URL
 
@@ -201,12 +202,17 @@ class LLMGateway:
             _ffi.check(lib.aai_client_set_llm_timeout_ms(client.ptr, ctypes.c_long(ms)), invalid)
         return client
 
+    def _settings(self) -> Any:
+        """The settings this gateway's requests use: the global ``aai.settings``."""
+        return settings
+
     def _client(self) -> _ffi.Handle:
         """A client with the current settings and this gateway's URL (rebuilt when the settings change)."""
-        current = settings._client_handle()
+        source = self._settings()
+        current = source._client_handle()
         with self._lock:
             if self._cached is None or self._cached[0] is not current:
-                self._cached = (current, self._configure(_build_client(settings.dict())))
+                self._cached = (current, self._configure(_build_client(source.dict())))
             return self._cached[1]
 
     # -- chat completions --------------------------------------------------------------------
@@ -317,7 +323,7 @@ class LLMGateway:
             return LLMGatewayStream(client, req, on_chunk=on_chunk, on_done=on_done)
         if _as_future:
             # On the library's worker pool (aai_llm_chat_completion_async): no Python thread waits.
-            from . import _futures
+            from .. import _futures
 
             def finish(c_future: Any, status: int) -> LLMGatewayResponse:
                 out = _ffi.LLMResponseP()
@@ -367,6 +373,22 @@ class LLMGateway:
 
     def __repr__(self) -> str:
         return f"<LLMGateway base_url={self.base_url!r}>"
+
+
+class _ClientGateway(LLMGateway):
+    """The LLMGateway under an ``AsyncLLMGateway``: its requests use an ``AsyncClient``'s
+    settings (and fail with RuntimeError once that client is closed)."""
+
+    def __init__(self, async_client: Any, base_url: Optional[str] = None, timeout: Optional[float] = None) -> None:
+        self._async_client = async_client
+        super().__init__(base_url, timeout)
+
+    def _settings(self) -> Any:
+        return self._async_client.settings
+
+    def _client(self) -> _ffi.Handle:
+        self._async_client._client_handle()  # RuntimeError when the client is closed
+        return super()._client()
 
 
 # --------------------------------------------------------------------------------------
@@ -445,7 +467,9 @@ class LLMGatewayChunkChoice(_Loose):
     _nested = {"delta": LLMGatewayChunkDelta}
 
 
-class _StreamUsage(_Loose):
+class LLMGatewayCompletionUsage(_Loose):
+    """A chat completion's (or a usage chunk's) ``usage``, as 1.8.2's ``LLMGatewayUsage``:
+    ``prompt_tokens``, ``completion_tokens``, ``total_tokens`` and their details."""
     _fields = ("input_tokens", "prompt_tokens", "output_tokens", "completion_tokens", "total_tokens",
                "prompt_tokens_details", "completion_tokens_details")
 
@@ -456,7 +480,7 @@ class LLMGatewayCompletionChunk(_Loose):
     (``prompt_tokens``, ``completion_tokens``, ``total_tokens``), any other member by name."""
     _fields = ("id", "object", "created", "model", "service_tier", "system_fingerprint", "choices", "usage",
                "obfuscation")
-    _nested = {"choices": LLMGatewayChunkChoice, "usage": _StreamUsage}
+    _nested = {"choices": LLMGatewayChunkChoice, "usage": LLMGatewayCompletionUsage}
 
     #: An extension beyond 1.8.2, not a field (not in dict() or json()): when libassemblyai read the
     #: chunk's last byte, in ns on the clock of ``time.monotonic_ns()``, so ``time.monotonic_ns() -
@@ -483,12 +507,25 @@ class LLMGatewayChoice(_Loose):
     _nested = {"message": LLMGatewayResponseMessage}
 
 
+class LLMGatewayModel(_Loose):
+    """One model of 1.8.2's ``LLMGatewayModelList`` (``id``, ``name``, ``pricing``, ...). The class
+    reads such JSON (``parse_obj``); libassemblyai has no call that lists the gateway's models."""
+    _fields = ("id", "name", "description", "context_length", "pricing", "default_parameters",
+               "default_provider", "top_provider")
+
+
+class LLMGatewayModelList(_Loose):
+    """1.8.2's answer of ``models.list()``: ``data``, a list of :class:`LLMGatewayModel`."""
+    _fields = ("object", "data")
+    _nested = {"data": LLMGatewayModel}
+
+
 class LLMGatewayChatCompletion(_Loose):
     """A chat completion as 1.8.2's ``chat.completions.create()`` returns it: ``request_id``,
     ``choices`` (``choices[0].message.content``), ``usage``, ``request``, ``http_status_code``,
     ``response_time``, ``llm_status_code``, any other member by name."""
     _fields = ("request_id", "choices", "usage", "request", "http_status_code", "response_time", "llm_status_code")
-    _nested = {"choices": LLMGatewayChoice, "usage": _StreamUsage}
+    _nested = {"choices": LLMGatewayChoice, "usage": LLMGatewayCompletionUsage}
 
 
 class LLMGatewayStream:
@@ -522,7 +559,7 @@ class LLMGatewayStream:
         self._client = client  # kept alive while the request runs
         self._event_cb = _ffi.aai_llm_stream_callback(self._event)
         event_cb = self._event_cb
-        from . import _futures
+        from .. import _futures
 
         def finish(c_future: Any, status: int) -> Any:
             out = _ffi.LLMResponseP()
@@ -620,16 +657,21 @@ class _Completions:
         with ``stream=True`` an :class:`LLMGatewayStream` of :class:`LLMGatewayCompletionChunk`.
         A failure raises :class:`LLMGatewayError`; a request the library refuses before
         sending, InvalidArgumentError (a ValueError)."""
-        if not isinstance(messages, (list, tuple)):
-            raise TypeError(f"messages must be a list of dicts, not {type(messages).__name__}")
-        extra = dict(kwargs)
-        max_tokens = extra.pop("max_tokens", None)
-        temperature = extra.pop("temperature", None)
-        result = self._gateway.chat_completion(model, list(messages), max_tokens=max_tokens, temperature=temperature,
-                                               extra=extra or None, stream=stream)
+        result = self._gateway.chat_completion(model, **_create_arguments(messages, kwargs), stream=stream)
         if stream:
             return result
         return LLMGatewayChatCompletion(result.json_response)
+
+
+def _create_arguments(messages: Sequence[Mapping[str, Any]], kwargs: Mapping[str, Any]) -> Dict[str, Any]:
+    """chat_completion()'s keywords for 1.8.2's ``chat.completions.create(messages=..., **kwargs)``:
+    max_tokens and temperature typed, every other keyword into the request body as given."""
+    if not isinstance(messages, (list, tuple)):
+        raise TypeError(f"messages must be a list of dicts, not {type(messages).__name__}")
+    extra = dict(kwargs)
+    max_tokens = extra.pop("max_tokens", None)
+    temperature = extra.pop("temperature", None)
+    return {"messages": list(messages), "max_tokens": max_tokens, "temperature": temperature, "extra": extra or None}
 
 
 class _Chat:
@@ -716,4 +758,8 @@ __all__ = [
     "LLMGatewayUsage",
     "LLMGatewayResponse",
     "LLMGatewayUnderstandingResponse",
+    "LLMGatewayCompletionUsage",
+    "LLMGatewayCompletionToolCall",
+    "LLMGatewayModel",
+    "LLMGatewayModelList",
 ]
