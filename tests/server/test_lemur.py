@@ -120,15 +120,15 @@ def test_chat_with_messages(server):
     status, r = chat(server, body)
     assert status == 200 and gateway_valid(server, "Response", r)
     assert r["choices"] == [{"message": {"role": "assistant", "content": "Response to 6 words: Hello there, how are you today?"},
-                             "finish_reason": "stop"}]
-    assert r["usage"] == {"input_tokens": 8, "output_tokens": 10, "total_tokens": 18}
+                             "finish_reason": "stop", "index": 0}]
+    assert r["usage"] == {"input_tokens": 8, "output_tokens": 10, "total_tokens": 18, "prompt_tokens": 8, "completion_tokens": 10}
     assert r["request"] == {"model": "claude-sonnet-4-5-20250929", "max_tokens": 1000, "temperature": 0.5}
     assert (r["http_status_code"], r["llm_status_code"]) == (200, 200) and r["response_time"] > 0
 
 
 def test_chat_prompt_and_max_tokens(server):
     status, r = chat(server, {"model": "m", "prompt": "one two three four five", "max_tokens": 4})
-    assert r["choices"][0] == {"message": {"role": "assistant", "content": "Response to 5 words:"}, "finish_reason": "length"}
+    assert r["choices"][0] == {"message": {"role": "assistant", "content": "Response to 5 words:"}, "finish_reason": "length", "index": 0}
     assert r["request"]["max_tokens"] == 4
 
 

@@ -187,13 +187,16 @@ enum Gateway {
     private static func finishResponse(_ body: [String: JSON], choice: [String: JSON], finish: String, input: Int, output: Int) -> [String: JSON] {
         var choice = choice
         choice["finish_reason"] = .string(finish)
+        if choice["index"] == nil { choice["index"] = .int(0) }   // required by the official SDK 1.8.2's models
         var request: [String: JSON] = ["model": body["model"] ?? .null, "max_tokens": body["max_tokens"] ?? .int(1000)]
         for key in ["temperature", "tools", "tool_choice"] { if let v = body[key] { request[key] = v } }
         return [
             "request_id": .string(UUID().uuidString.lowercased()),
             "choices": .array([.object(choice)]),
             "request": .object(request),
-            "usage": .object(["input_tokens": .int(input), "output_tokens": .int(output), "total_tokens": .int(input + output)]),
+            // Both namings, as the gateway sends them (1.8.2 requires prompt_tokens and completion_tokens).
+            "usage": .object(["input_tokens": .int(input), "output_tokens": .int(output), "total_tokens": .int(input + output),
+                              "prompt_tokens": .int(input), "completion_tokens": .int(output)]),
             "http_status_code": .int(200),
             "llm_status_code": .int(200),
         ]

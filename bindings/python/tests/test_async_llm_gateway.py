@@ -142,8 +142,10 @@ def test_errors_map_to_llm_gateway_error(local: Any) -> None:
                 await gw.chat.completions.create(model=MODEL, messages=[], temperature=5)
             with pytest.raises(TypeError):
                 await gw.chat.completions.create(model=MODEL, messages="hi")  # type: ignore[arg-type]
-            with pytest.raises(NotImplementedError, match="GET /v1/models"):
+            local.arm_fault({"method": "GET", "path": "/v1/models", "kind": "status", "status": 503, "count": -1})
+            with pytest.raises(LLMGatewayError) as info:
                 await gw.models.list()
+            assert info.value.status_code == 503
 
     run(main())
 
@@ -363,3 +365,12 @@ def test_readme_async_example(local: Any, capsys: Any) -> None:
     first = sync.chat_completion("claude-sonnet-5", [{"role": "user", "content": "Summarize this call."}]).text
     second = sync.chat_completion("claude-sonnet-5", [{"role": "user", "content": "..."}]).text
     assert out == f"{first}\n{second}"
+
+
+def test_models_list(local: Any) -> None:
+    async def main() -> Any:
+        async with gateway(local) as g:
+            return await g.models.list()
+    models = run(main())
+    assert [m.id for m in models.data][:2] == ["claude-sonnet-4-5-20250929", "gpt-5-mini"]
+    assert models.data[0].pricing.global_.prompt == 3.0

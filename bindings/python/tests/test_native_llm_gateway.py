@@ -55,7 +55,8 @@ def test_chat_completion_with_a_transcript_as_context(local: Any, gateway: aai.L
     assert response.text == "Response to 3 words: Summarize the call."
     assert response.finish_reason == "stop" and response.tool_calls == []
     in_tokens = sum(len(m["content"].split()) for m in messages)
-    assert response.usage == aai.LLMGatewayUsage(input_tokens=in_tokens, output_tokens=7, total_tokens=in_tokens + 7)
+    assert response.usage == aai.LLMGatewayUsage(input_tokens=in_tokens, output_tokens=7, total_tokens=in_tokens + 7,
+                                                 prompt_tokens=in_tokens, completion_tokens=7)
     assert re.fullmatch(r"[0-9a-f-]{36}", response.request_id)
     assert response.json_response["http_status_code"] == 200
     assert response.choices[0]["message"]["content"] == response.text
@@ -202,3 +203,28 @@ def test_gateway_errors(local: Any, gateway: aai.LLMGateway, call: aai.Transcrip
     with pytest.raises(aai.LLMGatewayError) as info:
         gateway.chat_completion(MODEL, prompt="x")
     assert info.value.status_code == 401
+
+
+def test_models_list(local: Any, gateway: aai.LLMGateway) -> None:
+    """1.8.2's README example (``gateway.models.list().data``, ``model.pricing.global_``): GET
+    /v1/models through aai_llm_list_models; the lists the gateway sends as null read as []."""
+    models = gateway.models.list()
+    assert [m.id for m in models.data] == ["claude-sonnet-4-5-20250929", "gpt-5-mini", "gemini-2.5-flash-lite"]
+    first, _, last = models.data
+    assert first.context_length == 200000 and first.pricing.global_.prompt == 3.0
+    assert [p.name for p in first.providers] == ["Anthropic", "Amazon Bedrock"]
+    assert first.default_provider.id == "anthropic" and first.available_regions == ["us", "eu"]
+    assert last.providers == [] and last.available_regions == [] and last.supported_parameters == []
+    assert last.retirement_date == 1798761600
+    assert models.dict()["data"][0]["pricing"]["global"]["completions"] == 15.0
+    assert [r for r in local.requests() if r["path"] == "/v1/models"][-1]["method"] == "GET"
+
+
+def test_models_list_errors(local: Any, gateway: aai.LLMGateway) -> None:
+    local.arm_fault({"method": "GET", "path": "/v1/models", "kind": "status", "status": 503, "count": -1})
+    try:
+        with pytest.raises(aai.LLMGatewayError) as info:
+            gateway.models.list()
+        assert info.value.status_code == 503
+    finally:
+        local.clear_faults()

@@ -175,8 +175,9 @@ class LLMGateway:
         self._timeout = timeout
         self._lock = threading.Lock()
         self._cached: Optional[Tuple[_ffi.Handle, _ffi.Handle]] = None
-        #: 1.8.2's resources: ``chat.completions.create(...)``.
+        #: 1.8.2's resources: ``chat.completions.create(...)``, ``models.list()``.
         self.chat = _Chat(self)
+        self.models = _Models(self)
         if self._base_url is not None:  # check it now rather than at the first call
             self._configure(_ffi.new_handle(lib.aai_client_new, _ffi.ClientP, lib.aai_client_free))
 
@@ -353,6 +354,21 @@ class LLMGateway:
         as 1.8.2 does, ``understanding.create(transcript_id=..., request={...})``."""
         return _Understanding(self)
 
+    def _list_models(self) -> "LLMGatewayModelList":
+        """GET /v1/models through aai_llm_list_models: the answer's JSON as 1.8.2's model list."""
+        client = self._client()
+        out = ctypes.POINTER(_ffi.aai_llm_model_list)()
+        status = lib.aai_llm_list_models(client.ptr, ctypes.byref(out))
+        handle = _ffi.Handle(out, lib.aai_llm_model_list_free) if out else None
+        _ffi.check(status, errors.LLMGatewayError)
+        if handle is None:
+            raise errors.AssemblyAIError("libassemblyai returned AAI_OK but no model list", status="AAI_ERR_INTERNAL")
+        text = ctypes.c_void_p()
+        length = ctypes.c_size_t()
+        _ffi.check(lib.aai_llm_model_list_json(handle.ptr, ctypes.byref(text), ctypes.byref(length)))
+        raw = ctypes.string_at(text.value, length.value).decode("utf-8", "replace")
+        return LLMGatewayModelList(json.loads(raw), raw)
+
     def _understanding(self, transcript: Union[Transcript, str],
                       speech_understanding: Union[SpeechUnderstandingRequest, Mapping[str, Any]]) -> LLMGatewayUnderstandingResponse:
         """Runs a speech understanding task on a completed transcript (POST /v1/understanding),
@@ -507,11 +523,37 @@ class LLMGatewayChoice(_Loose):
     _nested = {"message": LLMGatewayResponseMessage}
 
 
+class LLMGatewayProvider(_Loose):
+    """A provider of a model: ``id``, ``name``."""
+    _fields = ("id", "name")
+
+
+class LLMGatewayPricingData(_Loose):
+    """Prices per million tokens: ``prompt``, ``completions`` (and the cache prices where given)."""
+    _fields = ("completions", "prompt", "input_cache_read", "input_cache_write", "input_cache_write_1h")
+
+
+class LLMGatewayPricing(_Loose):
+    """A model's prices per million tokens by region: ``us``, ``eu``, ``global_`` (the JSON's
+    ``global``, a Python keyword), each with ``prompt`` and ``completions``."""
+    _fields = ("us", "eu", "global", "regional_increase_percent")
+    _nested = {"us": LLMGatewayPricingData, "eu": LLMGatewayPricingData, "global": LLMGatewayPricingData}
+
+    def __getattr__(self, name: str) -> Any:
+        return super().__getattr__("global" if name == "global_" else name)
+
+
 class LLMGatewayModel(_Loose):
-    """One model of 1.8.2's ``LLMGatewayModelList`` (``id``, ``name``, ``pricing``, ...). The class
-    reads such JSON (``parse_obj``); libassemblyai has no call that lists the gateway's models."""
-    _fields = ("id", "name", "description", "context_length", "pricing", "default_parameters",
-               "default_provider", "top_provider")
+    """One model of 1.8.2's ``LLMGatewayModelList`` (``id``, ``name``, ``context_length``,
+    ``pricing``, ``providers``, ...), from ``LLMGateway().models.list()``. The lists the gateway
+    sends as null (``supported_parameters``, ``available_regions``, ``providers``) read as []."""
+    _fields = ("id", "name", "description", "context_length", "pricing", "default_parameters", "supported_parameters",
+               "top_provider", "creator", "retirement_date", "available_regions", "providers", "default_provider")
+    _nested = {"pricing": LLMGatewayPricing, "providers": LLMGatewayProvider, "default_provider": LLMGatewayProvider}
+
+    def __getattr__(self, name: str) -> Any:
+        value = super().__getattr__(name)
+        return [] if value is None and name in ("supported_parameters", "available_regions", "providers") else value
 
 
 class LLMGatewayModelList(_Loose):
@@ -677,6 +719,18 @@ def _create_arguments(messages: Sequence[Mapping[str, Any]], kwargs: Mapping[str
 class _Chat:
     def __init__(self, gateway: "LLMGateway") -> None:
         self.completions = _Completions(gateway)
+
+
+class _Models:
+    """``gateway.models``: 1.8.2's ``list()``."""
+
+    def __init__(self, gateway: "LLMGateway") -> None:
+        self._gateway = gateway
+
+    def list(self) -> LLMGatewayModelList:
+        """The models the gateway offers (GET /v1/models, ``aai_llm_list_models``), with the
+        models on ``.data``."""
+        return self._gateway._list_models()
 
 
 class _Understanding:

@@ -8,8 +8,8 @@ the awaiting coroutine, or closing the stream's async iterator (``aclose()``, le
 ``async with``, cancelling the task that iterates), cancels the native request
 (``aai_future_cancel``).
 
-What the C ABI has no call for: ``models.list()`` (GET /v1/models) raises NotImplementedError;
-``understanding.create()`` has no non-blocking form and runs on the binding's shared thread
+Without a non-blocking libassemblyai call: ``models.list()`` (GET /v1/models) and
+``understanding.create()`` run on the binding's shared thread
 pool (cancelling it only stops the waiting); ``understanding.validate()`` is not provided.
 """
 
@@ -142,14 +142,16 @@ class AsyncChatResource:
 
 
 class AsyncModelsResource:
-    """``AsyncLLMGateway().models``: 1.8.2's ``list()`` (GET /v1/models) has no libassemblyai call."""
+    """``AsyncLLMGateway().models``: 1.8.2's ``list()`` (GET /v1/models)."""
 
     def __init__(self, gateway: "AsyncLLMGateway") -> None:
         self._gateway = gateway
 
     async def list(self) -> LLMGatewayModelList:
-        """Not available: libassemblyai's C ABI has no call that lists the gateway's models."""
-        raise NotImplementedError("models.list(): libassemblyai has no call for the LLM Gateway's GET /v1/models")
+        """The models the gateway offers (GET /v1/models). libassemblyai has no non-blocking
+        form of ``aai_llm_list_models``: this runs on the binding's shared thread pool, and
+        cancelling it only stops the waiting."""
+        return await _aio.in_thread(self._gateway._native._list_models)  # type: ignore[no-any-return]
 
 
 class AsyncUnderstandingResource:

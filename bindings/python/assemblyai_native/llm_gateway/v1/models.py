@@ -22,6 +22,8 @@ from .._core import (
     LLMGatewayFunction,
     LLMGatewayModel,
     LLMGatewayModelList,
+    LLMGatewayPricing,
+    LLMGatewayProvider,
     LLMGatewayResponseMessage,
     LLMGatewayUnderstandingResponse,
 )
@@ -37,6 +39,8 @@ __all__ = [
     "LLMGatewayFunction",
     "LLMGatewayModel",
     "LLMGatewayModelList",
+    "LLMGatewayPricing",
+    "LLMGatewayProvider",
     "LLMGatewayResponseMessage",
     "LLMGatewayToolCall",
     "LLMGatewayUnderstandingResponse",
