@@ -257,8 +257,8 @@ class Session:
                 return True
             if status == _ffi.AAI_ERR_TIMEOUT and not self.ended.is_set():
                 continue  # the queue stayed full for the send timeout: keep waiting
-            if status in (_ffi.AAI_ERR_STATE, _ffi.AAI_ERR_TIMEOUT):
-                return False
+            if status in (_ffi.AAI_ERR_STATE, _ffi.AAI_ERR_TIMEOUT) or self.freed:
+                return False  # (freed: by a handler on another thread since the check above)
             raise _ffi.last_error(status)
 
     def send_iterable(self, data: Iterable[bytes]) -> None:
@@ -273,7 +273,7 @@ class Session:
         status = fn(self.ptr, *args)
         if status == _ffi.AAI_OK:
             return True
-        if status == _ffi.AAI_ERR_STATE:
+        if status == _ffi.AAI_ERR_STATE or self.freed:
             return False
         raise _ffi.last_error(status)
 
