@@ -19,7 +19,6 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes
 import json
-import os
 import threading
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -794,26 +793,3 @@ def _chat_response(handle: _ffi.Handle) -> LLMGatewayResponse:
                               completion_tokens=completion if isinstance(completion, int) else None),
         _json=text)
 
-
-__all__ = [
-    "LLMGateway",
-    "LLMGatewayStream",
-    "LLMGatewayChatCompletion",
-    "LLMGatewayChoice",
-    "LLMGatewayResponseMessage",
-    "LLMGatewayCompletionChunk",
-    "LLMGatewayChunkChoice",
-    "LLMGatewayChunkDelta",
-    "LLMGatewayChunkToolCall",
-    "LLMGatewayChunkFunction",
-    "LLMGatewayMessage",
-    "LLMGatewayTool",
-    "LLMGatewayToolCall",
-    "LLMGatewayUsage",
-    "LLMGatewayResponse",
-    "LLMGatewayUnderstandingResponse",
-    "LLMGatewayCompletionUsage",
-    "LLMGatewayCompletionToolCall",
-    "LLMGatewayModel",
-    "LLMGatewayModelList",
-]
