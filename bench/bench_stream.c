@@ -116,6 +116,38 @@ static void json_string(FILE *f, const char *s) {
     fputc('"', f);
 }
 
+/* Writes DUMP (one JSON line per session: its id and turns), frees each session and what it
+   recorded, and returns every session's read -> callback latencies sorted (*count of them). */
+static int64_t *dump_sessions(const char *path, session *ss, int n, size_t *count) {
+    FILE *dump = fopen(path, "w");
+    if (!dump) { perror(path); return NULL; }
+    size_t total = 0, m = 0;
+    for (int i = 0; i < n; i++) total += ss[i].lat_count;
+    int64_t *lat = malloc((total + 1) * sizeof *lat);
+    for (int i = 0; i < n; i++) {
+        memcpy(lat + m, ss[i].lat_ns, ss[i].lat_count * sizeof *lat);
+        m += ss[i].lat_count;
+        fprintf(dump, "{\"id\": ");
+        json_string(dump, ss[i].id);
+        fprintf(dump, ", \"turns\": [");
+        for (size_t j = 0; j < ss[i].count; j++) {
+            turn *t = &ss[i].turns[j];
+            fprintf(dump, "%s[%lld, %s, ", j ? ", " : "", (long long)t->order, t->end ? "true" : "false");
+            json_string(dump, t->text);
+            fprintf(dump, ", %lld]", (long long)t->cb_ns);
+            free(t->text);
+        }
+        fprintf(dump, "]}\n");
+        free(ss[i].turns);
+        free(ss[i].lat_ns);
+        aai_streaming_free(ss[i].s);
+    }
+    fclose(dump);
+    qsort(lat, m, sizeof *lat, cmp_i64);
+    *count = m;
+    return lat;
+}
+
 /* ---- the paced simulation (STAGGER > 0) ---- */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -257,32 +289,9 @@ static int simulate(aai_client *client, int n, double seconds, double stagger, c
     for (int k = 0; k < 8; k++) pthread_join(conn[k], NULL);
     for (int k = 0; k < 8; k++) pthread_join(clos[k], NULL);
     double wall = (now_ns() - t0) / 1e9, cpu = cpu_seconds() - cpu0;
-    FILE *dump = fopen(dump_path, "w");
-    if (!dump) { perror(dump_path); return 1; }
-    size_t total = 0;
-    for (int i = 0; i < n; i++) total += sim_ss[i].lat_count;
-    int64_t *lat = malloc((total + 1) * sizeof *lat);
     size_t m = 0;
-    for (int i = 0; i < n; i++) {
-        memcpy(lat + m, sim_ss[i].lat_ns, sim_ss[i].lat_count * sizeof *lat);
-        m += sim_ss[i].lat_count;
-        fprintf(dump, "{\"id\": ");
-        json_string(dump, sim_ss[i].id);
-        fprintf(dump, ", \"turns\": [");
-        for (size_t j = 0; j < sim_ss[i].count; j++) {
-            turn *t = &sim_ss[i].turns[j];
-            fprintf(dump, "%s[%lld, %s, ", j ? ", " : "", (long long)t->order, t->end ? "true" : "false");
-            json_string(dump, t->text);
-            fprintf(dump, ", %lld]", (long long)t->cb_ns);
-            free(t->text);
-        }
-        fprintf(dump, "]}\n");
-        free(sim_ss[i].turns);
-        free(sim_ss[i].lat_ns);
-        aai_streaming_free(sim_ss[i].s);
-    }
-    fclose(dump);
-    qsort(lat, m, sizeof *lat, cmp_i64);
+    int64_t *lat = dump_sessions(dump_path, sim_ss, n, &m);
+    if (!lat) return 1;
     int threads2 = count_dir("/proc/self/task"), fds2 = count_dir("/proc/self/fd") - 1;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -366,33 +375,10 @@ int main(int argc, char **argv) {
     int threads2 = count_dir("/proc/self/task");
     double wall = (now_ns() - t0) / 1e9, cpu = cpu_seconds() - cpu0;
 
-    FILE *dump = fopen(argv[3], "w");
-    if (!dump) { perror(argv[3]); return 1; }
-    size_t total = 0;
-    for (int i = 0; i < n; i++) total += ss[i].lat_count;
-    int64_t *lat = malloc((total + 1) * sizeof *lat);
     size_t m = 0;
-    for (int i = 0; i < n; i++) {
-        memcpy(lat + m, ss[i].lat_ns, ss[i].lat_count * sizeof *lat);
-        m += ss[i].lat_count;
-        fprintf(dump, "{\"id\": ");
-        json_string(dump, ss[i].id);
-        fprintf(dump, ", \"turns\": [");
-        for (size_t j = 0; j < ss[i].count; j++) {
-            turn *t = &ss[i].turns[j];
-            fprintf(dump, "%s[%lld, %s, ", j ? ", " : "", (long long)t->order, t->end ? "true" : "false");
-            json_string(dump, t->text);
-            fprintf(dump, ", %lld]", (long long)t->cb_ns);
-            free(t->text);
-        }
-        fprintf(dump, "]}\n");
-        free(ss[i].turns);
-        free(ss[i].lat_ns);
-        aai_streaming_free(ss[i].s);
-        free(audio[i]);
-    }
-    fclose(dump);
-    qsort(lat, m, sizeof *lat, cmp_i64);
+    int64_t *lat = dump_sessions(argv[3], ss, n, &m);
+    if (!lat) return 1;
+    for (int i = 0; i < n; i++) free(audio[i]);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("{\"seconds\": %.6f, \"rss_kb\": %ld, \"sessions\": %d, \"messages\": %zu, \"read_to_cb_p50_us\": %.1f, "
