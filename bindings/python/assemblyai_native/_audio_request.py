@@ -373,6 +373,35 @@ def _on_done(_session: Any, status: int, user_data: Optional[int]) -> None:
 _ON_DONE = LIVE_CALLBACK(_on_done)
 
 
+class LiveAudio:
+    """What a live upload's session has in both its threaded and its asyncio form: the audio
+    side (``write()``, ``close()``, ``closed``) over a NativeLive."""
+
+    def __init__(self, native: "NativeLive") -> None:
+        self._native = native
+        self._closed = False
+        self._aborted = False
+
+    @property
+    def closed(self) -> bool:
+        """Whether the audio has ended, by `close()`, `result()` or `abort()`."""
+        return self._closed
+
+    def write(self, chunk: bytes) -> None:
+        """Queues a piece of audio for upload. Safe from any thread; never blocks."""
+        if self._closed:
+            raise RuntimeError("the live session is closed; no more audio can be written")
+        data = as_bytes(chunk)
+        if data:
+            self._native.write(data)
+
+    def close(self) -> None:
+        """Ends the audio. Idempotent; never blocks."""
+        if not self._closed:
+            self._closed = True
+            self._native.close()
+
+
 class NativeLive:
     """An aai_sync_live session. `on_done(status)` (optional) runs on the session's thread."""
 

@@ -16,34 +16,16 @@ from .models import SyncTranscriptError, SyncTranscriptionConfig, SyncTranscript
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Optional
+    from typing import Any, Optional
 
 
-class AsyncLiveSession:
+class AsyncLiveSession(_ar.LiveAudio):
     """A live upload from asyncio: ``write()`` and ``close()`` are plain functions (call them on
     the loop's thread), ``result()`` and ``abort()`` are coroutines."""
 
     def __init__(self, native: "_ar.NativeLive", future: "asyncio.Future[Any]") -> None:
-        self._native = native
+        super().__init__(native)
         self._future = future
-        self._closed = False
-        self._aborted = False
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def write(self, chunk: bytes) -> None:
-        if self._closed:
-            raise RuntimeError("the live session is closed; no more audio can be written")
-        data = _ar.as_bytes(chunk)
-        if data:
-            self._native.write(data)
-
-    def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            self._native.close()
 
     async def result(self) -> Any:
         if self._aborted:

@@ -23,7 +23,7 @@ def check_config(owner: str, config: Any) -> None:
                         "Use aai.SyncTranscriptionConfig.")
 
 
-class LiveSession:
+class LiveSession(_ar.LiveAudio):
     """A live upload that audio is pushed into (``SyncTranscriber.open_live()``).
 
     The request starts when the session opens; ``write()`` queues audio (any thread, never
@@ -32,30 +32,6 @@ class LiveSession:
     """
 
     _response = SyncTranscriptResponse
-
-    def __init__(self, native: "_ar.NativeLive") -> None:
-        self._native = native
-        self._closed = False
-        self._aborted = False
-
-    @property
-    def closed(self) -> bool:
-        """Whether the audio has ended, by `close()`, `result()` or `abort()`."""
-        return self._closed
-
-    def write(self, chunk: bytes) -> None:
-        """Queues a piece of audio for upload. Safe from any thread; never blocks."""
-        if self._closed:
-            raise RuntimeError("the live session is closed; no more audio can be written")
-        data = _ar.as_bytes(chunk)
-        if data:
-            self._native.write(data)
-
-    def close(self) -> None:
-        """Ends the audio. Idempotent; never blocks."""
-        if not self._closed:
-            self._closed = True
-            self._native.close()
 
     def result(self) -> Any:
         """Waits for the transcript, ending the audio first if it is still open."""
