@@ -218,3 +218,29 @@ def resolve_settings(client: Any, api_key: Optional[str]) -> Any:
     copy = base.copy()
     copy.api_key = api_key
     return copy
+
+
+class SpeakerBase:
+    """What TextToSpeech and AsyncTextToSpeech share: the client, the settings its calls use
+    and the default configuration."""
+
+    def __init__(self, *, client: Any = None, config: Optional[TTSConfig] = None,
+                 api_key: Optional[str] = None) -> None:
+        check_config(type(self).__name__, config)
+        self._client = client
+        self._settings = resolve_settings(client, api_key)
+        self._config = config or TTSConfig()
+
+    @property
+    def config(self) -> TTSConfig:
+        """The default configuration; a per-call config replaces it whole."""
+        return self._config
+
+    @config.setter
+    def config(self, config: TTSConfig) -> None:
+        check_config(type(self).__name__, config)
+        self._config = config or TTSConfig()
+
+    @property
+    def client(self) -> Any:
+        return self._client

@@ -153,28 +153,8 @@ class AsyncTTSStream:
         self.close()
 
 
-class AsyncTextToSpeech:
+class AsyncTextToSpeech(_call.SpeakerBase):
     """The asyncio twin of ``TextToSpeech``: ``await synthesize()``, ``async with stream()``."""
-
-    def __init__(self, *, client: Any = None, config: Optional[TTSConfig] = None,
-                 api_key: Optional[str] = None) -> None:
-        _call.check_config(type(self).__name__, config)
-        self._client = client
-        self._settings = _call.resolve_settings(client, api_key)
-        self._config = config or TTSConfig()
-
-    @property
-    def config(self) -> TTSConfig:
-        return self._config
-
-    @config.setter
-    def config(self, config: TTSConfig) -> None:
-        _call.check_config(type(self).__name__, config)
-        self._config = config or TTSConfig()
-
-    @property
-    def client(self) -> Any:
-        return self._client
 
     async def synthesize(self, text: str, config: Optional[TTSConfig] = None) -> TTSResponse:
         _call.check_text(text)

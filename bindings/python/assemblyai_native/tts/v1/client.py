@@ -153,34 +153,13 @@ class TTSStream:
             self._future.cancel()
 
 
-class TextToSpeech:
+class TextToSpeech(_call.SpeakerBase):
     """
     Text in, speech out: the Text-to-Speech HTTP API, one text per request.
 
     ``synthesize()`` returns the complete audio; ``stream()`` returns it as the API generates
     it; ``stream_events()`` adds word timings. Requests go to ``settings.tts_base_url``.
     """
-
-    def __init__(self, *, client: Any = None, config: Optional[TTSConfig] = None,
-                 api_key: Optional[str] = None) -> None:
-        _call.check_config(type(self).__name__, config)
-        self._client = client
-        self._settings = _call.resolve_settings(client, api_key)
-        self._config = config or TTSConfig()
-
-    @property
-    def config(self) -> TTSConfig:
-        """The default configuration; a per-call config replaces it whole."""
-        return self._config
-
-    @config.setter
-    def config(self, config: TTSConfig) -> None:
-        _call.check_config(type(self).__name__, config)
-        self._config = config or TTSConfig()
-
-    @property
-    def client(self) -> Any:
-        return self._client
 
     def synthesize(self, text: str, config: Optional[TTSConfig] = None) -> TTSResponse:
         """Speaks `text` (1 to 5,000 characters) and returns the complete audio with its headers.
