@@ -28,21 +28,26 @@ static void expect_rejected(const char *name, const char *value) {
     clear_env();
 }
 
+/* Lists transcripts through `c` (freed here): only the local server knows the test key, so
+   an answer proves the client used its base URL and key. */
+static void check_reaches_local_server(aai_client *c) {
+    aai_transcriber *t = NULL;
+    aai_transcript_list *page = NULL;
+    CHECK_STATUS(aai_transcriber_new(c, NULL, &t), AAI_OK);
+    CHECK_STATUS(aai_transcriber_list(t, 1, NULL, NULL, NULL, NULL, -1, &page), AAI_OK);
+    CHECK(page != NULL);
+    aai_transcript_list_free(page);
+    aai_transcriber_free(t);
+    aai_client_free(c);
+}
+
 static void test_base_url_and_key_from_env_reach_the_local_server(void) {
     clear_env();
     setenv("ASSEMBLYAI_API_KEY", h_api_key, 1);
     setenv("ASSEMBLYAI_BASE_URL", h_server_url, 1);
     aai_client *c = NULL;
-    aai_transcriber *t = NULL;
-    aai_transcript_list *page = NULL;
     CHECK_STATUS(aai_client_new(&c), AAI_OK);
-    CHECK_STATUS(aai_transcriber_new(c, NULL, &t), AAI_OK);
-    /* Only the local server knows this key: an answer proves both values were used. */
-    CHECK_STATUS(aai_transcriber_list(t, 5, NULL, NULL, NULL, NULL, -1, &page), AAI_OK);
-    CHECK(page != NULL);
-    aai_transcript_list_free(page);
-    aai_transcriber_free(t);
-    aai_client_free(c);
+    check_reaches_local_server(c);
     clear_env();
 }
 
@@ -51,14 +56,8 @@ static void test_names_match_in_any_case(void) {
     setenv("ASSEMBLYAI_API_KEY", h_api_key, 1);
     setenv("assemblyai_base_url", h_server_url, 1);
     aai_client *c = NULL;
-    aai_transcriber *t = NULL;
-    aai_transcript_list *page = NULL;
     CHECK_STATUS(aai_client_new(&c), AAI_OK);
-    CHECK_STATUS(aai_transcriber_new(c, NULL, &t), AAI_OK);
-    CHECK_STATUS(aai_transcriber_list(t, 1, NULL, NULL, NULL, NULL, -1, &page), AAI_OK);
-    aai_transcript_list_free(page);
-    aai_transcriber_free(t);
-    aai_client_free(c);
+    check_reaches_local_server(c);
     clear_env();
 }
 
@@ -66,16 +65,10 @@ static void test_setters_override_the_environment(void) {
     clear_env();
     setenv("ASSEMBLYAI_BASE_URL", "https://example.invalid", 1);
     aai_client *c = NULL;
-    aai_transcriber *t = NULL;
-    aai_transcript_list *page = NULL;
     CHECK_STATUS(aai_client_new(&c), AAI_OK);
     CHECK_STATUS(aai_client_set_api_key(c, h_api_key), AAI_OK);
     CHECK_STATUS(aai_client_set_base_url(c, h_server_url), AAI_OK);
-    CHECK_STATUS(aai_transcriber_new(c, NULL, &t), AAI_OK);
-    CHECK_STATUS(aai_transcriber_list(t, 1, NULL, NULL, NULL, NULL, -1, &page), AAI_OK);
-    aai_transcript_list_free(page);
-    aai_transcriber_free(t);
-    aai_client_free(c);
+    check_reaches_local_server(c);
     clear_env();
 }
 
