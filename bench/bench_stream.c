@@ -316,6 +316,10 @@ int main(int argc, char **argv) {
     /* AAI_BENCH_CALLBACK_THREADS: the callback pool's size (the library's default is 4). */
     const char *cbt = getenv("AAI_BENCH_CALLBACK_THREADS");
     if (cbt && aai_streaming_set_callback_threads(atoi(cbt)) != AAI_OK) { fprintf(stderr, "%s\n", aai_last_error_message()); return 2; }
+    /* AAI_BENCH_LOW_LATENCY=0: the streaming threads on the scheduler's defaults (the A/B of
+       aai_streaming_set_low_latency; the library's default is 1). */
+    const char *ll = getenv("AAI_BENCH_LOW_LATENCY");
+    if (ll && aai_streaming_set_low_latency(atoi(ll)) != AAI_OK) { fprintf(stderr, "%s\n", aai_last_error_message()); return 2; }
     aai_client *client = NULL;
     aai_client_new(&client);
     const char *url = getenv("ASSEMBLYAI_BASE_URL");

@@ -300,4 +300,63 @@ static inline unsigned char *h_read_file(const char *path, size_t *size) {
     fclose(f);
     return buf;
 }
+/* ---- the streaming threads' kernel time slice (aai_streaming_set_low_latency) ---- */
+#include <dirent.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct h_sched_attr {
+    uint32_t size, policy; uint64_t flags; int32_t nice; uint32_t priority;
+    uint64_t runtime, deadline, period; uint32_t util_min, util_max;
+};
+
+/* The time slice (ns) the kernel reports for thread `tid` (0: the calling thread), or -1. */
+static inline long long h_slice_ns(pid_t tid) {
+    struct h_sched_attr a;
+    memset(&a, 0, sizeof a);
+    if (syscall(SYS_sched_getattr, tid, &a, sizeof a, 0) != 0) return -1;
+    return (long long)a.runtime;
+}
+
+static void *h_slice_probe(void *out) {
+    struct h_sched_attr a;
+    memset(&a, 0, sizeof a);
+    a.size = sizeof a;
+    a.runtime = 100000;
+    *(long long *)out = syscall(SYS_sched_setattr, 0, &a, 0) == 0 ? h_slice_ns(0) : -1;
+    return NULL;
+}
+
+/* Whether the kernel keeps a thread's own time slice (EEVDF, Linux 6.12+): a scratch thread
+   asks for 100 us and reads back what it got. */
+static inline int h_kernel_takes_slices(void) {
+    long long got = -1;
+    pthread_t t;
+    if (pthread_create(&t, NULL, h_slice_probe, &got) != 0) return 0;
+    pthread_join(t, NULL);
+    return got == 100000;
+}
+
+/* The process's streaming threads (named aai-stream-io and aai-stream-cb): *count of them and
+   how many report a slice of `slice_ns`. */
+static inline void h_stream_thread_slices(long long slice_ns, int *count, int *matching) {
+    *count = *matching = 0;
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char path[300], name[32] = "";
+        snprintf(path, sizeof path, "/proc/self/task/%s/comm", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;
+        if (!fgets(name, sizeof name, f)) name[0] = 0;
+        fclose(f);
+        if (strcmp(name, "aai-stream-io\n") != 0 && strcmp(name, "aai-stream-cb\n") != 0) continue;
+        ++*count;
+        *matching += h_slice_ns((pid_t)atoi(e->d_name)) == slice_ns;
+    }
+    closedir(d);
+}
+
 #endif

@@ -625,10 +625,28 @@ static void test_retry_argument_checks(void) {
     aai_client_free(c);
 }
 
+/* aai_streaming_set_low_latency(0) (main calls it before any session): the streaming threads
+   keep the scheduler's default slice, the one this (non-library) thread has. */
+static void test_low_latency_off(void) {
+    CHECK_STATUS(aai_streaming_set_low_latency(0), AAI_ERR_STATE);   /* sessions ran: too late to change */
+    int io = 0, cbs = 0, named = 0, default_slice = 0;
+    CHECK_STATUS(aai_streaming_threads(&io, &cbs, NULL), AAI_OK);
+    h_stream_thread_slices(h_slice_ns(0), &named, &default_slice);
+    CHECK(io == 1 && named == io + cbs);
+    CHECK(default_slice == named);
+    if (h_kernel_takes_slices()) {
+        int short_slice = 0;
+        h_stream_thread_slices(100000, &named, &short_slice);
+        CHECK(short_slice == 0);
+    }
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     if (h_start_server(NULL) != 0) return 1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    CHECK_STATUS(aai_streaming_set_low_latency(1), AAI_OK);   /* settable until a session connects */
+    CHECK_STATUS(aai_streaming_set_low_latency(0), AAI_OK);   /* this suite runs with it off */
     RUN(test_begin_configuration);
     RUN(test_heartbeat);
     RUN(test_no_heartbeat_unless_asked);
@@ -644,5 +662,6 @@ int main(void) {
     RUN(test_retry_429_honours_retry_after);
     RUN(test_retries_exhausted_and_not_retried);
     RUN(test_retry_argument_checks);
+    RUN(test_low_latency_off);
     return h_finish();
 }

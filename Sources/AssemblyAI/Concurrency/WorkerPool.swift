@@ -1,3 +1,4 @@
+import CCurl
 import Glibc
 import Synchronization
 
@@ -147,6 +148,7 @@ final class WorkerPool: @unchecked Sendable {  // state guarded by `lock`
             let arg = Unmanaged.passRetained(self).toOpaque()
             let rc = pthread_create(&thread, nil, { arg in
                 guard let arg else { return nil }
+                aai_thread_set_name("aai-worker")
                 Unmanaged<WorkerPool>.fromOpaque(arg).takeRetainedValue().workerMain()
                 return nil
             }, arg)

@@ -183,7 +183,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     private func connectAttempt(_ options: StreamingOptions) throws(AssemblyAIError) {
         monitor.withLock { connectUpgraded = false }
         do throws(AssemblyAIError) {
-            guard let loop = StreamingLoop.shared, let pool = CallbackPool.shared else {
+            guard let pool = CallbackPool.shared, let loop = StreamingLoop.shared else {  // the pool first: it fixes the settings
                 throw AssemblyAIError(.internal, "could not start the streaming loop (epoll, eventfd or a thread refused)")
             }
             if StreamingSession.blockingConnect {
@@ -648,7 +648,9 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
             deliveryScheduled = true
             return true
         }
-        if schedule { CallbackPool.shared?.schedule(self) }
+        if schedule, let pool = CallbackPool.shared {
+            pool.schedule(self, handOff: StreamingLoop.onLoopThread)
+        }
     }
 
     // MARK: the I/O (on the streaming loop's thread)
@@ -754,6 +756,15 @@ extension StreamingSession {
         guard CallbackPool.configure(threads: n) else {
             throw AssemblyAIError(.state, "the callback threads can be set only before the first streaming session connects "
                                   + "(the pool runs \(CallbackPool.configuredThreads))")
+        }
+    }
+
+    /// Turns low-latency scheduling of the streaming threads on or off (default on; see
+    /// CallbackPool.configure(lowLatency:)). Only before the first session connects.
+    public static func setLowLatency(_ on: Bool) throws(AssemblyAIError) {
+        guard CallbackPool.configure(lowLatency: on) else {
+            throw AssemblyAIError(.state, "the streaming scheduling can be set only before the first streaming session connects "
+                                  + "(low latency is \(CallbackPool.configuredLowLatency ? "on" : "off"))")
         }
     }
 

@@ -3,6 +3,7 @@
 // real threads (an I/O thread that owns the connection, a callback thread) whose lifetime the
 // C ABI controls exactly (joined on free).
 
+import CCurl
 import Glibc
 
 /// A pthread mutex with condition variables on the monotonic clock.
@@ -66,17 +67,24 @@ final class NativeThread: @unchecked Sendable {  // fields set once before the t
     private(set) var handle = pthread_t()
     private let body: () -> Void
 
-    private init(body: @escaping () -> Void) { self.body = body }
+    private let name: String
 
-    /// Starts a thread; nil if the system refused one.
+    private init(name: String, body: @escaping () -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    /// Starts a thread named `name` (at most 15 bytes: what top -H, ps and gdb show); nil if
+    /// the system refused one.
     static func start(name: String, _ body: @escaping () -> Void) -> NativeThread? {
-        let thread = NativeThread(body: body)
+        let thread = NativeThread(name: name, body: body)
         let context = Unmanaged.passRetained(thread).toOpaque()
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         pthread_attr_setstacksize(&attr, 512 * 1024)
         let rc = pthread_create(&thread.handle, &attr, { raw in
             let t = Unmanaged<NativeThread>.fromOpaque(raw!).takeRetainedValue()
+            aai_thread_set_name(t.name)
             t.body()
             return nil
         }, context)

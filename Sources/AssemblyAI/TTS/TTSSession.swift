@@ -1,3 +1,4 @@
+import CCurl
 import Glibc
 import Synchronization
 
@@ -304,6 +305,7 @@ public final class TTSSession: @unchecked Sendable {  // mutable state guarded b
         let box = Unmanaged.passRetained(Box(self)).toOpaque()
         let rc = pthread_create(&thread, nil, { raw in
             let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            aai_thread_set_name("aai-tts-read")
             box.session.readLoop()
             return nil
         }, box)

@@ -361,6 +361,14 @@ public func aai_streaming_set_callback_threads_impl(_ threads: Int32) -> aai_sta
     abiCall { () throws(AssemblyAIError) in try StreamingSession.setCallbackThreads(Int(threads)) }
 }
 
+@_cdecl("aai_streaming_set_low_latency")
+public func aai_streaming_set_low_latency_impl(_ enabled: Int32) -> aai_status {
+    abiCall { () throws(AssemblyAIError) in
+        guard enabled == 0 || enabled == 1 else { throw AssemblyAIError(.invalidArgument, "low latency must be 0 or 1, got \(enabled)") }
+        try StreamingSession.setLowLatency(enabled == 1)
+    }
+}
+
 @_cdecl("aai_streaming_threads")
 public func aai_streaming_threads_impl(_ io: UnsafeMutablePointer<Int32>?, _ callbacks: UnsafeMutablePointer<Int32>?,
                                        _ sessions: UnsafeMutablePointer<Int32>?) -> aai_status {

@@ -266,6 +266,7 @@ func headerConformance() {
     conforms(CAssemblyAI.aai_streaming_start_microphone, aai_streaming_start_microphone_impl)
     conforms(CAssemblyAI.aai_streaming_stop_microphone, aai_streaming_stop_microphone_impl)
     conforms(CAssemblyAI.aai_streaming_set_callback_threads, aai_streaming_set_callback_threads_impl)
+    conforms(CAssemblyAI.aai_streaming_set_low_latency, aai_streaming_set_low_latency_impl)
     conforms(CAssemblyAI.aai_streaming_threads, aai_streaming_threads_impl)
     conforms(CAssemblyAI.aai_streaming_create_token_v2, aai_streaming_create_token_v2_impl)
     conforms(CAssemblyAI.aai_streaming_create_token_v3, aai_streaming_create_token_v3_impl)

@@ -878,6 +878,7 @@ SIGNATURES = {
     'aai_streaming_start_microphone': (c_int, [POINTER(aai_streaming), c_char_p, c_int, c_long]),
     'aai_streaming_stop_microphone': (c_int, [POINTER(aai_streaming)]),
     'aai_streaming_set_callback_threads': (c_int, [c_int]),
+    'aai_streaming_set_low_latency': (c_int, [c_int]),
     'aai_streaming_threads': (c_int, [POINTER(c_int), POINTER(c_int), POINTER(c_int)]),
     'aai_streaming_create_token_v2': (c_int, [POINTER(aai_client), c_int, POINTER(c_void_p)]),
     'aai_streaming_create_token_v3': (c_int, [POINTER(aai_client), c_char_p, c_int, c_int, POINTER(c_void_p)]),

@@ -297,6 +297,15 @@ def set_callback_threads(threads: int) -> None:
     _ffi.check(lib.aai_streaming_set_callback_threads(threads))
 
 
+def set_low_latency(enabled: bool) -> None:
+    """Low-latency scheduling of the library's streaming threads (default on; only before the
+    first session connects): short kernel time slices, and the I/O thread yields the CPU when it
+    hands events to a callback thread (``aai_streaming_set_low_latency``)."""
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled must be a bool, not {type(enabled).__name__}")
+    _ffi.check(lib.aai_streaming_set_low_latency(1 if enabled else 0))
+
+
 def process_threads() -> Dict[str, int]:
     """The process's streaming threads now: ``io`` (0 or 1), ``callbacks`` and ``sessions``."""
     io, cbs, live = ctypes.c_int(0), ctypes.c_int(0), ctypes.c_int(0)

@@ -652,6 +652,10 @@ def test_sessions_share_the_library_threads(local: Any, stream_wav: Any) -> None
         streaming.set_callback_threads(2)  # too late: the pool started
     with pytest.raises(TypeError):
         streaming.set_callback_threads("2")  # type: ignore[arg-type]
+    with pytest.raises(aai.AssemblyAIError):
+        streaming.set_low_latency(False)  # too late as well
+    with pytest.raises(TypeError):
+        streaming.set_low_latency(1)  # type: ignore[arg-type]
     before = _os_threads()
     clients, recs = [], []
     for _ in range(40):
