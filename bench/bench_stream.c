@@ -14,7 +14,8 @@
  * ({"id", "turns": [[turn_order, end_of_turn, transcript, callback_ns], ...]}) that scripts/bench
  * matches with the server's record of what it sent and when (sent_ns), for the cross-SDK
  * latency and the check that no turn was lost or reordered.
- * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL.
+ * Environment: ASSEMBLYAI_API_KEY, ASSEMBLYAI_BASE_URL; AAI_BENCH_CALLBACK_THREADS and
+ * AAI_BENCH_LOW_LATENCY set the library's streaming threads (see main).
  *
  *   bench_stream SESSIONS SECONDS DUMP PHASES STAGGER
  *
