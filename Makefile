@@ -72,11 +72,15 @@ $(STAGE)/tests/%: tests/c/%.c tests/c/harness.h tests/c/stream_audio.h include/a
 	$(CC) -std=c99 -g -Wall -Wextra -Werror -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -lcurl -lpthread \
 	  -Wl,-rpath,'$$ORIGIN/../lib'
 
+# test_streaming_inline is test_streaming.c again, with 0 callback threads.
+$(STAGE)/tests/test_streaming_inline: tests/c/test_streaming.c
 # test_faults is one binary made from tests/c/test_faults.c, which includes its parts.
 $(STAGE)/tests/test_faults: $(wildcard tests/c/faults/*.c)
 
 test-c: $(C_TESTS)
-	@rc=0; for t in $(C_TESTS); do echo "== $$t"; AAI_SERVER_BIN=$(SERVER) $$t || rc=1; done; exit $$rc
+	@rc=0; for t in $(C_TESTS); do echo "== $$t"; AAI_SERVER_BIN=$(SERVER) $$t || rc=1; done; \
+	for t in test_stress test_streaming_server_faults; do echo "== $$t, 0 callback threads"; \
+	  AAI_TEST_CALLBACK_THREADS=0 AAI_SERVER_BIN=$(SERVER) $(STAGE)/tests/$$t || rc=1; done; exit $$rc
 
 # The benchmark's C side (scripts/bench).
 $(STAGE)/bench/bench_native: bench/bench_native.c include/assemblyai.h

@@ -1538,8 +1538,8 @@ aai_status aai_future_llm_response(aai_future *future, aai_llm_response **out);
  * the sessions of the process share ONE I/O THREAD (an epoll loop; the only thread that touches
  * the connections: it writes queued audio and messages in order, reads the servers' messages,
  * answers pings, sends keep-alive pings) and a fixed POOL OF CALLBACK THREADS (4 unless
- * aai_streaming_set_callback_threads() chose another number before the first session connected),
- * on which events are delivered: a session's events one at a time, in the order received, never
+ * aai_streaming_set_callback_threads() chose another number before the first session connected;
+ * 0 runs the callbacks on the I/O thread itself, see there), on which events are delivered: a session's events one at a time, in the order received, never
  * two of the same session at once (different sessions' callbacks run in parallel on the pool).
  * So a process with any number of sessions has 1 + 4 streaming threads (more only while
  * callbacks block in aai_streaming_close() of another session, see there; plus one capture
@@ -1984,10 +1984,22 @@ aai_status aai_streaming_stop_microphone(aai_streaming *session);
 /* ---- The process's streaming threads ---- */
 
 /** Sets how many callback threads deliver the events of all the process's streaming sessions
-    (1..64; default 4). Only before the first session connects (AAI_ERR_STATE afterwards: the
-    pool has started). 1 delivers every session's events on one thread, in one global order
-    (no two callbacks ever run at once); more threads let slow callbacks of different sessions
-    overlap. The I/O thread is always one. A process-wide setting: thread-safe, no handle. */
+    (0..64; default 4): the process's callback model. Only before the first session connects
+    (AAI_ERR_STATE afterwards: the pool has started). 1 delivers every session's events on one
+    thread, in one global order (no two callbacks ever run at once); more threads let slow
+    callbacks of different sessions overlap. The I/O thread is always one.
+    0: no callback thread; the I/O thread runs each callback itself, right after reading the
+    event (no hand-over to another thread, so no wait for that thread's CPU: the lowest latency
+    under load). Such callbacks must be short and must never block: while one runs, no
+    session's socket is served. Inside them (on the I/O thread), for any session:
+    aai_streaming_close() starts the termination and returns at once (the remaining events
+    follow); aai_streaming_free() returns at once (no callback of that session runs afterwards;
+    its socket is closed once the running callback returned); a send whose queue is full fails
+    at once with AAI_ERR_TIMEOUT instead of waiting; aai_streaming_connect() fails with
+    AAI_ERR_STATE (connect from another thread); stopping a microphone waits for its capture
+    thread (up to one ALSA period). Events of a session posted by another thread (a microphone's
+    error) are delivered by the I/O thread, in order. A process-wide setting: thread-safe, no
+    handle. */
 aai_status aai_streaming_set_callback_threads(int threads);
 
 /** Turns low-latency scheduling of the streaming threads on (1, the default) or off (0). Only

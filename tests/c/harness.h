@@ -94,6 +94,13 @@ static inline FILE *h_spawn_server(const char *bin, const char *args, pid_t *pid
 static inline int h_start_server(const char *extra_args) {
     /* tests/security/test_no_key_leak.sh runs the suites with a distinctive key. */
     if (getenv("AAI_TEST_API_KEY") && *getenv("AAI_TEST_API_KEY")) h_api_key = getenv("AAI_TEST_API_KEY");
+    /* AAI_TEST_CALLBACK_THREADS: a suite's streaming sessions in another callback model (0: the
+       callbacks on the I/O thread; scripts/sanitize runs the stress and fault suites so). */
+    if (getenv("AAI_TEST_CALLBACK_THREADS") &&
+        aai_streaming_set_callback_threads(atoi(getenv("AAI_TEST_CALLBACK_THREADS"))) != AAI_OK) {
+        fprintf(stderr, "AAI_TEST_CALLBACK_THREADS: %s\n", aai_last_error_message());
+        return -1;
+    }
     char args[512];
     snprintf(args, sizeof args, "--queued-ms 50 --processing-ms 100 %s", extra_args ? extra_args : "");
     if (!h_spawn_server("build/bin/assemblyai-server", args, &h_server_pid, h_server_url, sizeof h_server_url)) return -1;

@@ -7,6 +7,15 @@
 #include <stdint.h>
 #include <dirent.h>
 
+/* test_streaming_inline.c builds this file again with AAI_TEST_INLINE: every test below then
+   runs with 0 callback threads (the I/O thread runs the callbacks), plus the checks only that
+   callback model has (connect refused in a callback, a full queue failing at once). */
+#ifndef AAI_TEST_INLINE
+#define AAI_TEST_INLINE 0
+#endif
+/* The thread every callback runs on, by name. */
+static const char *CALLBACK_THREAD = AAI_TEST_INLINE ? "aai-stream-io" : "aai-stream-cb";
+
 /* ---- audio whose streaming transcript is `text` (harness.h) ---- */
 static int16_t *stream_samples(const char *text, int span_ms, double seconds, int rate, size_t *count) {
     *count = (size_t)(seconds * rate);
@@ -45,6 +54,7 @@ typedef struct rec_event {
     double audio_duration, latency_ms;
     int64_t received_ns, callback_ns;  /* event->received_ns; CLOCK_MONOTONIC at the callback */
     pthread_t thread;
+    char thread_name[16];  /* the thread the callback ran on (PR_GET_NAME) */
 } rec_event;
 
 typedef struct recorder {
@@ -104,6 +114,7 @@ static void on_event(const aai_streaming_event *e, void *user_data) {
         x->word_count = e->word_count;
         x->audio_duration = e->audio_duration_seconds;
         x->thread = pthread_self();
+        prctl(PR_GET_NAME, x->thread_name, 0, 0, 0);
         x->received_ns = e->received_ns;
         x->callback_ns = (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec;
         double c = created_ms(e->json);
@@ -229,8 +240,9 @@ static void test_v3_file_session(void) {
     char finals[512];
     v3_final_turns(&r, finals, sizeof finals);
     CHECK_STR(finals, "Hello world. | How are you?");
-    /* callbacks run on the session's own thread */
+    /* callbacks run on a library thread: a pool thread, or the I/O thread with 0 callback threads */
     CHECK(!pthread_equal(r.events[0].thread, pthread_self()));
+    for (int i = 0; i < r.count; i++) CHECK(strcmp(r.events[i].thread_name, CALLBACK_THREAD) == 0);
     CHECK(aai_streaming_close_code(s) == 1000);
     CHECK_STR(aai_streaming_close_reason(s), "");
     uint64_t queued = 0, written = 0;
@@ -1041,11 +1053,11 @@ static int count_fds(void) {
 }
 
 static void test_thread_model(void) {
-    CHECK_STATUS(aai_streaming_set_callback_threads(0), AAI_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(aai_streaming_set_callback_threads(-1), AAI_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(aai_streaming_set_callback_threads(65), AAI_ERR_INVALID_ARGUMENT);
     int io = -1, cbs = -1, live = -1;
     CHECK_STATUS(aai_streaming_threads(&io, &cbs, &live), AAI_OK);
-    CHECK(io == 1 && cbs == 4);   /* earlier tests started the loop and the pool of 4 */
+    CHECK(io == 1 && cbs == (AAI_TEST_INLINE ? 0 : 4));   /* earlier tests started the loop and the pool */
     CHECK_STATUS(aai_streaming_set_callback_threads(2), AAI_ERR_STATE);
     CHECK_CONTAINS(aai_last_error_message(), "before the first streaming session");
     /* Low-latency scheduling, on by default: both kinds of streaming thread run with a 100 us
@@ -1143,11 +1155,83 @@ static void test_close_other_session_from_callback(void) {
     aai_client_free(c);
 }
 
+#if AAI_TEST_INLINE
+/* ---- only with 0 callback threads: what a callback on the I/O thread may not wait for ---- */
+
+typedef struct {
+    aai_client *client;
+    aai_streaming *self;
+    aai_status connect_status, send_status;
+    char connect_message[256], send_message[256];
+    double send_ms;
+    int sends_ok, done;
+} io_arg;
+
+static void on_io_opened(const aai_streaming_event *e, void *user) {
+    io_arg *a = user;
+    if (e->type != AAI_STREAMING_EVENT_OPENED) return;
+    /* connect would wait for the I/O thread, which is this one: refused at once */
+    aai_streaming *other = NULL;
+    aai_streaming_new(a->client, AAI_STREAMING_V3, &other);
+    a->connect_status = aai_streaming_connect(other);
+    snprintf(a->connect_message, sizeof a->connect_message, "%s", aai_last_error_message());
+    aai_streaming_free(other);
+    /* a full queue cannot drain while this callback runs: the send fails at once, whatever
+       the send timeout (5 s here), instead of stopping every session for 5 s */
+    static char chunk[32 * 1024];
+    double t0 = h_now_ms();
+    aai_status st = AAI_OK;
+    for (int i = 0; i < 100 && st == AAI_OK; i++) {
+        st = aai_streaming_send_audio(a->self, chunk, sizeof chunk);
+        a->sends_ok += st == AAI_OK;
+    }
+    a->send_ms = h_now_ms() - t0;
+    a->send_status = st;
+    snprintf(a->send_message, sizeof a->send_message, "%s", aai_last_error_message());
+    a->done = 1;
+}
+
+static void test_inline_callback_cannot_wait(void) {
+    aai_client *c = h_client();
+    static io_arg a;
+    memset(&a, 0, sizeof a);
+    a.client = c;
+    CHECK_STATUS(aai_streaming_new(c, AAI_STREAMING_V3, &a.self), AAI_OK);
+    CHECK_STATUS(aai_streaming_set_queue_capacity(a.self, 64 * 1024), AAI_OK);
+    CHECK_STATUS(aai_streaming_set_send_timeout_ms(a.self, 5000), AAI_OK);
+    aai_streaming_set_callback(a.self, on_io_opened, &a);
+    CHECK_STATUS(aai_streaming_connect(a.self), AAI_OK);
+    double end = h_now_ms() + 10000;
+    while (!a.done && h_now_ms() < end) usleep(2000);
+    CHECK(a.done);
+    CHECK_STATUS(a.connect_status, AAI_ERR_STATE);
+    CHECK_CONTAINS(a.connect_message, "I/O thread");
+    CHECK(a.sends_ok >= 1);                     /* the queue took what fits */
+    CHECK_STATUS(a.send_status, AAI_ERR_TIMEOUT);
+    CHECK_CONTAINS(a.send_message, "audio queue is full");
+    CHECK(a.send_ms < 1000);                   /* not the 5 s send timeout */
+    /* the session goes on: what was queued is sent, and it closes normally */
+    CHECK_STATUS(aai_streaming_close(a.self, 10000), AAI_OK);
+    uint64_t queued = 0, written = 0;
+    aai_streaming_audio_bytes(a.self, &queued, &written);
+    CHECK(queued == (uint64_t)a.sends_ok * 32 * 1024 && written == queued);
+    aai_streaming_free(a.self);
+    aai_client_free(c);
+}
+#endif
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     if (h_start_server(NULL) != 0) return 1;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     write_stream_wav(WAV_HELLO, TEXT_HELLO, 2000, 3.0, 16000, 1, 16);
+#if AAI_TEST_INLINE
+    if (aai_streaming_set_callback_threads(0) != AAI_OK) {
+        printf("not ok - aai_streaming_set_callback_threads(0): %s\n", aai_last_error_message());
+        return 1;
+    }
+    RUN(test_inline_callback_cannot_wait);
+#endif
     RUN(test_v3_file_session);
     RUN(test_v3_u3_pro_events);
     RUN(test_v2_file_session);

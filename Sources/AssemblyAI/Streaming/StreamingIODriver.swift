@@ -152,6 +152,7 @@ final class IODriver: LoopClient {
     }
 
     func service(readable: Bool, nowMs: Int, buffer: inout [UInt8]) -> LoopVerdict {
+        session.deliverPostedOnLoop()  // 0 callback threads: what other threads posted
         switch phase {
         case .open: return serviceOpen(readable: readable, nowMs: nowMs, buffer: &buffer)
         case .connecting:
@@ -480,6 +481,7 @@ final class IODriver: LoopClient {
         }
         session.ended(closeCode: closeCode, closeReason: closeReason, failure: failure,
                       closeFrameReceived: closeReceived != nil, stopped: stopped)
+        session.deliverPostedOnLoop()  // 0 callback threads: the loop will not service it again
     }
 
     /// After the connection failed: reads what is left in the socket and posts the messages in

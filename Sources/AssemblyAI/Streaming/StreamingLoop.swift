@@ -355,7 +355,8 @@ final class CallbackPool: @unchecked Sendable {  // all state guarded by `lock`
     static var defaultThreads: Int { 4 }
     static let maxThreads = 64
 
-    /// Sets the number of callback threads (1...maxThreads); false once the pool started.
+    /// Sets the number of callback threads (0...maxThreads; 0: the I/O thread delivers the
+    /// events itself, see deliversOnLoop); false once the pool started.
     static func configure(threads: Int) -> Bool {
         config.withLock {
             guard started == nil else { return false }
@@ -401,6 +402,9 @@ final class CallbackPool: @unchecked Sendable {  // all state guarded by `lock`
     private let lock = Monitor()
     private let base: Int
     let lowLatency: Bool
+    /// 0 callback threads: the I/O thread runs the callbacks as it reads the events (no hand-over,
+    /// so no wait for another thread's CPU; the callbacks must be short and must not block).
+    var deliversOnLoop: Bool { base == 0 }
     private var ring: [CallbackTarget?] = []
     private var head = 0
     private var count = 0

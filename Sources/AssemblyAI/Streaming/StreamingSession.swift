@@ -64,6 +64,8 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     private var connectOutcome: Result<Void, AssemblyAIError>?
     /// Events are queued on the callback pool (or being delivered).
     private var deliveryScheduled = false
+    /// With 0 callback threads: events posted by another thread wait for the loop to deliver them.
+    private var deliverOnLoop = false
     /// The thread running a callback of this session now, if one does.
     private var deliveringThread: pthread_t?
     private var microphone: MicrophoneCapture?
@@ -135,6 +137,10 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     /// throws with the close code and reason when the server refused it. No event is delivered
     /// for a failed connect; the OPENED event comes first on the callback thread otherwise.
     public func connect() throws(AssemblyAIError) {
+        if StreamingLoop.onLoopThread {  // it would wait for this very thread (callback threads 0)
+            throw AssemblyAIError(.state, "connect cannot run on the streaming I/O thread (in a callback with 0 callback threads): "
+                                  + "connect from another thread")
+        }
         let options = try monitor.withLock { () throws(AssemblyAIError) -> StreamingOptions in
             guard state == .idle else { throw AssemblyAIError(.state, "connect on a \(what) that is \(stateName)") }
             guard !stopRequested else { throw AssemblyAIError(.state, "the \(what) is being freed") }
@@ -195,7 +201,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
                     opened(begin, options)
                     loopID = loop.register(IODriver(session: self, connection: connection, options: options))
                 }
-                pool.schedule(self)
+                scheduleDelivery(pool)
                 return
             }
             // Through the loop: libcurl's multi handle connects (no thread blocks on the network),
@@ -247,7 +253,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
             monitor.broadcast()
             return true
         }
-        if ok { CallbackPool.shared?.schedule(self) }
+        if ok, let pool = CallbackPool.shared { scheduleDelivery(pool) }
         return ok
     }
 
@@ -374,7 +380,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     public func sendAudio(_ bytes: UnsafeRawBufferPointer, waitMs: Int? = -1) throws(AssemblyAIError) {
         guard bytes.count > 0 else { throw AssemblyAIError(.invalidArgument, "audio is empty (size 0)") }
         let wait = waitMs == -1 ? monitor.withLock { opts.sendTimeoutMs } : waitMs
-        let deadline = wait.map { monotonicMs() + $0 }
+        let deadline = sendDeadline(wait)
         try monitor.withLock { () throws(AssemblyAIError) in
             try waitForRoom(bytes.count, deadline: deadline)
             guard var f = framer else { return }
@@ -521,8 +527,15 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
         }
     }
 
+    /// When a send waiting for room gives up: after `waitMs` (nil: never), or at once on the
+    /// I/O thread (a callback with 0 callback threads), which is the thread that makes room.
+    private func sendDeadline(_ waitMs: Int?) -> Int? {
+        if StreamingLoop.onLoopThread { return monotonicMs() }
+        return waitMs.map { monotonicMs() + $0 }
+    }
+
     private func enqueue(_ item: Outgoing, audioBytes: Int, waitMs: Int?, flushAudio: Bool = false) throws(AssemblyAIError) {
-        let deadline = waitMs.map { monotonicMs() + $0 }
+        let deadline = sendDeadline(waitMs)
         try monitor.withLock { () throws(AssemblyAIError) in
             try waitForRoom(audioBytes, deadline: deadline)
             if flushAudio { flushFramer() }
@@ -551,8 +564,9 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     /// every event up to CLOSED has been delivered, or `timeoutMs` passed (then the connection
     /// is closed and this throws a timeout). Throws the error that ended the session, if one did.
     /// Called from a callback, it starts the termination and returns at once.
+    /// On the I/O thread (a callback with 0 callback threads) it returns at once for any session.
     public func close(timeoutMs: Int) throws(AssemblyAIError) {
-        let onCallbackThread = inOwnCallback
+        let onCallbackThread = inOwnCallback || StreamingLoop.onLoopThread
         stopMicrophone()  // its last audio goes before the termination message
         try monitor.withLock { () throws(AssemblyAIError) in
             switch state {
@@ -590,8 +604,12 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
     /// Stops everything at once: the microphone, the I/O thread (which sends a close frame if
     /// the connection is open), the callback thread. Undelivered events are dropped. Returns once
     /// no thread of the session runs (except the calling callback, which finishes normally).
+    /// On the I/O thread (a callback with 0 callback threads) it cannot wait for the I/O: it
+    /// returns at once, and the loop closes the connection once the running callback returned;
+    /// no callback of the session runs after this returns either way.
     public func shutdown() {
         let own = inOwnCallback
+        let onLoop = StreamingLoop.onLoopThread
         let mic = monitor.withLock { () -> MicrophoneCapture? in
             stopRequested = true
             monitor.broadcast()
@@ -602,8 +620,8 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
         wakeLoop()
         mic?.stop()
         monitor.withLock {
-            while !ioFinished { monitor.wait(untilMs: nil) }
-            if !own { while deliveringThread != nil { monitor.wait(untilMs: nil) } }
+            while !ioFinished && !onLoop { monitor.wait(untilMs: nil) }
+            if !own && !onLoop { while deliveringThread != nil { monitor.wait(untilMs: nil) } }
             events.removeAll()
             if state != .idle { state = .closed }
         }
@@ -648,9 +666,34 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
             deliveryScheduled = true
             return true
         }
-        if schedule, let pool = CallbackPool.shared {
-            pool.schedule(self, handOff: StreamingLoop.onLoopThread)
+        if schedule, let pool = CallbackPool.shared { scheduleDelivery(pool) }
+    }
+
+    /// Has this session's queued events delivered (deliveryScheduled was just set): by the pool,
+    /// or with 0 callback threads by the I/O thread itself: now when this is it, else as soon as
+    /// the loop services the session (deliverOnLoop).
+    private func scheduleDelivery(_ pool: CallbackPool) {
+        let onLoop = StreamingLoop.onLoopThread
+        guard pool.deliversOnLoop else {
+            pool.schedule(self, handOff: onLoop)
+            return
         }
+        if onLoop {
+            while deliverSome(limit: Int.max) {}
+            return
+        }
+        monitor.withLock { deliverOnLoop = true }
+        wakeLoop()
+    }
+
+    /// From the loop (0 callback threads): delivers the events another thread posted.
+    func deliverPostedOnLoop() {
+        let due = monitor.withLock { () -> Bool in
+            guard deliverOnLoop else { return false }
+            deliverOnLoop = false
+            return true
+        }
+        if due { while deliverSome(limit: Int.max) {} }
     }
 
     // MARK: the I/O (on the streaming loop's thread)
@@ -750,8 +793,8 @@ extension StreamingSession {
     /// Sets the number of callback threads shared by every session of the process (1...64,
     /// default 4). Only before the first session connects (the pool then starts).
     public static func setCallbackThreads(_ n: Int) throws(AssemblyAIError) {
-        guard (1...CallbackPool.maxThreads).contains(n) else {
-            throw AssemblyAIError(.invalidArgument, "callback threads must be 1..\(CallbackPool.maxThreads), got \(n)")
+        guard (0...CallbackPool.maxThreads).contains(n) else {
+            throw AssemblyAIError(.invalidArgument, "callback threads must be 0..\(CallbackPool.maxThreads), got \(n)")
         }
         guard CallbackPool.configure(threads: n) else {
             throw AssemblyAIError(.state, "the callback threads can be set only before the first streaming session connects "

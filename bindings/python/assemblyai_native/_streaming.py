@@ -290,8 +290,10 @@ class Session:
 
 def set_callback_threads(threads: int) -> None:
     """How many library threads deliver the events of every streaming session of the process
-    (1..64, default 4); only before the first session connects. The sessions share one I/O
-    thread and this pool: the binding starts no thread per session."""
+    (0..64, default 4); only before the first session connects. The sessions share one I/O
+    thread and this pool: the binding starts no thread per session. 0: the I/O thread runs the
+    handlers itself (lowest latency; a handler then must be short and must not block, and
+    ``connect`` is refused inside one: ``aai_streaming_set_callback_threads``)."""
     if not isinstance(threads, int) or isinstance(threads, bool):
         raise TypeError(f"threads must be an int, not {type(threads).__name__}")
     _ffi.check(lib.aai_streaming_set_callback_threads(threads))

@@ -641,6 +641,51 @@ def _os_threads() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
+_INLINE_CHILD = r"""
+import json, sys, wave
+import assemblyai_native as aai
+from assemblyai_native import streaming
+from assemblyai_native.streaming.v3 import (StreamingClient, StreamingClientOptions, StreamingEvents,
+                                            StreamingParameters)
+
+def thread_name():
+    import threading
+    with open(f"/proc/self/task/{threading.get_native_id()}/comm") as f:
+        return f.read().strip()
+
+url, key, wav = sys.argv[1:4]
+aai.settings.base_url, aai.settings.api_key = url, key
+streaming.set_callback_threads(0)  # the callbacks on the library's I/O thread
+seen = []
+client = StreamingClient(StreamingClientOptions(api_key=key))
+client.on(StreamingEvents.Begin, lambda c, e: seen.append(("Begin", "", thread_name())))
+client.on(StreamingEvents.Turn, lambda c, e: seen.append(("Turn", e.transcript if e.end_of_turn and e.turn_is_formatted else "", thread_name())))
+client.on(StreamingEvents.Termination, lambda c, e: seen.append(("Termination", "", thread_name())))
+client.connect(StreamingParameters(sample_rate=16000, format_turns=True))
+with wave.open(wav, "rb") as w:
+    pcm = w.readframes(w.getnframes())
+for i in range(0, len(pcm), 3200):
+    client.stream(pcm[i:i + 3200])
+client.disconnect(terminate=True)
+print(json.dumps({"seen": seen, "threads": streaming.process_threads()}))
+"""
+
+
+def test_callbacks_on_the_io_thread(local: Any, stream_wav: Any) -> None:
+    """set_callback_threads(0) (a process of its own: the setting holds from the first session
+    on): every handler runs on the library's I/O thread, the events in order, no pool thread."""
+    out = subprocess.run([sys.executable, "-c", _INLINE_CHILD, local.base_url, API_KEY, str(stream_wav())],
+                         capture_output=True, text=True, timeout=60,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p)))
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    kinds = [k for k, _, _ in result["seen"]]
+    assert kinds[0] == "Begin" and kinds[-1] == "Termination" and "Turn" in kinds
+    assert [t for k, t, _ in result["seen"] if k == "Turn" and t] == FINALS
+    assert {name for _, _, name in result["seen"]} == {"aai-stream-io"}
+    assert result["threads"]["io"] == 1 and result["threads"]["callbacks"] == 0
+
+
 def test_sessions_share_the_library_threads(local: Any, stream_wav: Any) -> None:
     """40 open v3 sessions add no thread: one I/O thread and the callback pool serve them all."""
     from assemblyai_native import streaming
