@@ -34,6 +34,13 @@ def stream_audio(text: str, span_ms: int, samples: int) -> bytes:
     return (period * (samples * 2 // len(period) + 1))[: samples * 2]
 
 
+def _process_counts() -> "tuple[int, int, int]":
+    """This process's threads, descriptors and RSS (KiB) now."""
+    with open("/proc/self/statm") as f:
+        rss = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    return len(os.listdir("/proc/self/task")), len(os.listdir("/proc/self/fd")), rss
+
+
 def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
     """N sessions, audio at real-time pace in 50 ms chunks from one pacing loop (stream(bytes)
     only queues), at PHASES offsets as in bench_stream.c, then all disconnected at once. Returns
@@ -45,6 +52,10 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
     words = int((seconds * 1000 - 1500) // 400) // 4 * 4
     clients, records, audio = [], [], []
     read_to_cb = []  # assemblyai_native only: its events carry received_ns (the library's socket read)
+    for i in range(n):  # the audio first, so that the counts below are the sessions' own
+        text = " ".join(f"Session {i} sentence {w // 4}." for w in range(0, words, 4))
+        audio.append(stream_audio(text, words * 400, samples))
+    threads0, fds0, rss0 = _process_counts()
     for i in range(n):
         rec = {"id": "", "turns": []}
 
@@ -63,10 +74,9 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
         c.on(v3.StreamingEvents.Turn, on_turn)
         c.on(v3.StreamingEvents.Error, lambda _c, e: print("session error:", e, file=sys.stderr))
         c.connect(v3.StreamingParameters(sample_rate=rate))
-        text = " ".join(f"Session {i} sentence {w // 4}." for w in range(0, words, 4))
         clients.append(c)
         records.append(rec)
-        audio.append(stream_audio(text, words * 400, samples))
+    threads1, fds1, rss1 = _process_counts()  # every session open
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.monotonic()
     for k in range(0, samples - chunk + 1, chunk):
@@ -87,7 +97,9 @@ def stream(aai, n: int, seconds: float, dump: str, phases: int) -> dict:
     with open(dump, "w") as f:
         for rec in records:
             f.write(json.dumps(rec) + "\n")
-    out = {"seconds": wall, "sessions": n, "cpu_ms_per_session": cpu * 1000 / n, "cpu_s": cpu}
+    out = {"seconds": wall, "sessions": n, "cpu_ms_per_session": cpu * 1000 / n, "cpu_s": cpu,
+           "threads_before": threads0, "threads_open": threads1, "fds_per_session": (fds1 - fds0) / n,
+           "rss_kb_per_session": (rss1 - rss0) / n}
     if read_to_cb:  # as bench_stream.c reports them (scripts/bench shows them when present)
         lat = sorted(read_to_cb)
         m = len(lat)

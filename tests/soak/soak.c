@@ -410,6 +410,12 @@ int main(int argc, char **argv) {
         aai_client_new(&client);
         aai_client_set_api_key(client, api_key);
         aai_client_set_base_url(client, server_url);
+        /* AAI_SOAK_CALLBACK_THREADS: the callback model (0: the callbacks on the I/O thread). */
+        if (getenv("AAI_SOAK_CALLBACK_THREADS") &&
+            aai_streaming_set_callback_threads(atoi(getenv("AAI_SOAK_CALLBACK_THREADS"))) != AAI_OK) {
+            fprintf(stderr, "AAI_SOAK_CALLBACK_THREADS: %s\n", aai_last_error_message());
+            return 2;
+        }
         return stream_soak(atof(argv[2]), atoi(argv[6]));
     }
     if (argc < 5) { fprintf(stderr, "usage: %s MINUTES SERVER_URL API_KEY STREAM_WAV\n", argv[0]); return 2; }

@@ -143,7 +143,17 @@ extension StreamingSession {
                     do throws(AssemblyAIError) {
                         let samples = try mic.read(frames: want)
                         if samples.isEmpty { continue }
-                        try self.sendAudio(samples, waitMs: nil)
+                        // Waits for room in steps, to notice a stop meanwhile: a stop from a
+                        // callback on the I/O thread (0 callback threads) waits for this thread
+                        // while the queue cannot drain. Such a stop drops the chunk.
+                        while true {
+                            do throws(AssemblyAIError) {
+                                try self.sendAudio(samples, waitMs: 100)
+                                break
+                            } catch where error.code == .timeout && !mic.stopping {
+                                continue
+                            }
+                        }
                         total += samples.count / 2
                     } catch {
                         if !mic.stopping, self.isOpen { self.postSourceError(error) }
