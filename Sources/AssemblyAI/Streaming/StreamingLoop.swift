@@ -357,10 +357,13 @@ final class CallbackPool: @unchecked Sendable {  // all state guarded by `lock`
 
     /// Sets the number of callback threads (0...maxThreads; 0: the I/O thread delivers the
     /// events itself, see deliversOnLoop); false once the pool started.
-    static func configure(threads: Int) -> Bool {
+    static func configure(threads: Int) -> Bool { beforeStart { threadsWanted = threads } }
+
+    /// Runs `change` (a setting) unless the pool started; whether it ran.
+    private static func beforeStart(_ change: () -> Void) -> Bool {
         config.withLock {
             guard started == nil else { return false }
-            threadsWanted = threads
+            change()
             return true
         }
     }
@@ -372,13 +375,7 @@ final class CallbackPool: @unchecked Sendable {  // all state guarded by `lock`
     /// session's events to the pool. Without it, on a busy core a woken worker waited for the
     /// I/O thread's (or another process's) slice to end: 1-7 ms at the p99 with 1000 sessions
     /// (README, "Streaming at scale").
-    static func configure(lowLatency: Bool) -> Bool {
-        config.withLock {
-            guard started == nil else { return false }
-            lowLatencyWanted = lowLatency
-            return true
-        }
-    }
+    static func configure(lowLatency: Bool) -> Bool { beforeStart { lowLatencyWanted = lowLatency } }
 
     static var configuredLowLatency: Bool { config.withLock { started?.lowLatency ?? lowLatencyWanted } }
 
