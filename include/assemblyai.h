@@ -1537,11 +1537,11 @@ aai_status aai_future_llm_response(aai_future *future, aai_llm_response **out);
  * No callback runs for a failed connect. Once connected, a session has no thread of its own: all
  * the sessions of the process share ONE I/O THREAD (an epoll loop; the only thread that touches
  * the connections: it writes queued audio and messages in order, reads the servers' messages,
- * answers pings, sends keep-alive pings) and a fixed POOL OF CALLBACK THREADS (4 unless
+ * answers pings, sends keep-alive pings) and a fixed POOL OF CALLBACK THREADS (8 unless
  * aai_streaming_set_callback_threads() chose another number before the first session connected;
  * 0 runs the callbacks on the I/O thread itself, see there), on which events are delivered: a session's events one at a time, in the order received, never
  * two of the same session at once (different sessions' callbacks run in parallel on the pool).
- * So a process with any number of sessions has 1 + 4 streaming threads (more only while
+ * So a process with any number of sessions has 1 + 8 streaming threads (more only while
  * callbacks block in aai_streaming_close() of another session, see there; plus one capture
  * thread per microphone), and one descriptor per session (its socket; the loop connects the
  * sessions itself, without blocking, through one libcurl multi handle). The threads are named
@@ -1984,7 +1984,7 @@ aai_status aai_streaming_stop_microphone(aai_streaming *session);
 /* ---- The process's streaming threads ---- */
 
 /** Sets how many callback threads deliver the events of all the process's streaming sessions
-    (0..64; default 4): the process's callback model. Only before the first session connects
+    (0..64; default 8): the process's callback model. Only before the first session connects
     (AAI_ERR_STATE afterwards: the pool has started). 1 delivers every session's events on one
     thread, in one global order (no two callbacks ever run at once); more threads let slow
     callbacks of different sessions overlap. The I/O thread is always one.

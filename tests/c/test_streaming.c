@@ -1057,7 +1057,7 @@ static void test_thread_model(void) {
     CHECK_STATUS(aai_streaming_set_callback_threads(65), AAI_ERR_INVALID_ARGUMENT);
     int io = -1, cbs = -1, live = -1;
     CHECK_STATUS(aai_streaming_threads(&io, &cbs, &live), AAI_OK);
-    CHECK(io == 1 && cbs == (AAI_TEST_INLINE ? 0 : 4));   /* earlier tests started the loop and the pool */
+    CHECK(io == 1 && cbs == (AAI_TEST_INLINE ? 0 : 8));   /* earlier tests started the loop and the pool */
     CHECK_STATUS(aai_streaming_set_callback_threads(2), AAI_ERR_STATE);
     CHECK_CONTAINS(aai_last_error_message(), "before the first streaming session");
     /* Low-latency scheduling, on by default: both kinds of streaming thread run with a 100 us

@@ -791,7 +791,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
 
 extension StreamingSession {
     /// Sets the number of callback threads shared by every session of the process (1...64,
-    /// default 4). Only before the first session connects (the pool then starts).
+    /// default 8). Only before the first session connects (the pool then starts).
     public static func setCallbackThreads(_ n: Int) throws(AssemblyAIError) {
         guard (0...CallbackPool.maxThreads).contains(n) else {
             throw AssemblyAIError(.invalidArgument, "callback threads must be 0..\(CallbackPool.maxThreads), got \(n)")

@@ -290,7 +290,7 @@ class Session:
 
 def set_callback_threads(threads: int) -> None:
     """How many library threads deliver the events of every streaming session of the process
-    (0..64, default 4); only before the first session connects. The sessions share one I/O
+    (0..64, default 8); only before the first session connects. The sessions share one I/O
     thread and this pool: the binding starts no thread per session. 0: the I/O thread runs the
     handlers itself (lowest latency; a handler then must be short and must not block, and
     ``connect`` is refused inside one: ``aai_streaming_set_callback_threads``)."""
