@@ -1188,7 +1188,7 @@ static void on_io_opened(const aai_streaming_event *e, void *user) {
     a->send_ms = h_now_ms() - t0;
     a->send_status = st;
     snprintf(a->send_message, sizeof a->send_message, "%s", aai_last_error_message());
-    a->done = 1;
+    __atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);   /* the test's thread polls it */
 }
 
 static void test_inline_callback_cannot_wait(void) {
@@ -1202,8 +1202,8 @@ static void test_inline_callback_cannot_wait(void) {
     aai_streaming_set_callback(a.self, on_io_opened, &a);
     CHECK_STATUS(aai_streaming_connect(a.self), AAI_OK);
     double end = h_now_ms() + 10000;
-    while (!a.done && h_now_ms() < end) usleep(2000);
-    CHECK(a.done);
+    while (!__atomic_load_n(&a.done, __ATOMIC_ACQUIRE) && h_now_ms() < end) usleep(2000);
+    CHECK(__atomic_load_n(&a.done, __ATOMIC_ACQUIRE));
     CHECK_STATUS(a.connect_status, AAI_ERR_STATE);
     CHECK_CONTAINS(a.connect_message, "I/O thread");
     CHECK(a.sends_ok >= 1);                     /* the queue took what fits */

@@ -19,6 +19,7 @@
 
 import CCurl
 import Glibc
+import Synchronization
 
 /// What the loop does with a client after servicing it.
 enum LoopVerdict {
@@ -124,13 +125,13 @@ final class StreamingLoop: @unchecked Sendable {  // shared state is guarded by 
         return id
     }
 
-    /// Whether the calling thread is the loop's (no lock: set once, by the loop thread, before
-    /// any session is registered).
+    /// Whether the calling thread is the loop's (no lock: an atomic the loop thread sets once;
+    /// any thread may ask, also while the loop is starting).
     static var onLoopThread: Bool {
-        guard let t = loopThread else { return false }
-        return pthread_equal(t, pthread_self()) != 0
+        let t = loopThread.load(ordering: .acquiring)
+        return t != 0 && pthread_equal(pthread_t(t), pthread_self()) != 0
     }
-    nonisolated(unsafe) private static var loopThread: pthread_t?
+    private static let loopThread = Atomic<UInt>(0)
 
     /// Asks the loop to service client `id` soon (from any thread).
     func wake(_ id: Int) {
@@ -155,7 +156,7 @@ final class StreamingLoop: @unchecked Sendable {  // shared state is guarded by 
     }
 
     private func run() {
-        StreamingLoop.loopThread = pthread_self()
+        StreamingLoop.loopThread.store(UInt(pthread_self()), ordering: .releasing)
         if CallbackPool.configuredLowLatency { _ = aai_thread_set_slice_us(CallbackPool.lowLatencySliceUs) }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var data = [UInt64](repeating: 0, count: 512)
