@@ -67,7 +67,7 @@ $(STAGE)/examples/%: examples/c/%.c include/assemblyai.h lib
 	$(CC) $(CFLAGS) -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -Wl,-rpath,'$$ORIGIN/../lib'
 
 C_TESTS := $(patsubst tests/c/%.c,$(STAGE)/tests/%,$(wildcard tests/c/test_*.c))
-$(STAGE)/tests/%: tests/c/%.c tests/c/harness.h tests/c/stream_audio.h include/assemblyai.h
+$(STAGE)/tests/%: tests/c/%.c tests/c/harness.h tests/c/stream_audio.h tests/c/proc_counts.h include/assemblyai.h
 	mkdir -p $(STAGE)/tests
 	$(CC) -std=c99 -g -Wall -Wextra -Werror -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -lcurl -lpthread \
 	  -Wl,-rpath,'$$ORIGIN/../lib'
@@ -86,7 +86,7 @@ test-c: $(C_TESTS)
 $(STAGE)/bench/bench_native: bench/bench_native.c include/assemblyai.h
 	mkdir -p $(STAGE)/bench
 	$(CC) $(CFLAGS) -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -Wl,-rpath,'$$ORIGIN/../lib'
-$(STAGE)/bench/bench_stream: bench/bench_stream.c tests/c/stream_audio.h include/assemblyai.h
+$(STAGE)/bench/bench_stream: bench/bench_stream.c tests/c/stream_audio.h tests/c/proc_counts.h include/assemblyai.h
 	mkdir -p $(STAGE)/bench
 	$(CC) $(CFLAGS) -Iinclude $< -o $@ -L$(STAGE)/lib -lassemblyai -Wl,-rpath,'$$ORIGIN/../lib'
 

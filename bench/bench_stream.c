@@ -37,6 +37,7 @@
 #include <time.h>
 #include <dirent.h>
 #include <unistd.h>
+#include "../tests/c/proc_counts.h"
 #include "../tests/c/stream_audio.h"   /* h_stream_samples(): the local server's streaming test audio */
 
 #define RATE 16000
@@ -80,26 +81,6 @@ static void on_event(const aai_streaming_event *e, void *user) {
         x->turns[x->count++] = (turn){e->turn_order, t, e->end_of_turn, strdup(e->text ? e->text : "")};
     }
     if (e->type == AAI_STREAMING_EVENT_ERROR) fprintf(stderr, "session error: %s\n", e->text ? e->text : "");
-}
-
-/* Entries of a /proc/self directory (threads: task, descriptors: fd). */
-static int count_dir(const char *path) {
-    int n = 0;
-    DIR *d = opendir(path);
-    if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
-static long rss_kb_now(void) {
-    long pages = 0, rss = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (!f) return -1;
-    if (fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = -1;
-    fclose(f);
-    return rss * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 static int cmp_i64(const void *a, const void *b) {
@@ -235,8 +216,8 @@ static int simulate(aai_client *client, int n, double seconds, double stagger, c
         }
         sim_frame(&sims[i], text, words * 400);
     }
-    int threads0 = count_dir("/proc/self/task"), fds0 = count_dir("/proc/self/fd") - 1;
-    long rss0 = rss_kb_now();
+    int threads0 = h_proc_threads(), fds0 = h_proc_fds();
+    long rss0 = h_rss_kb();
     double cpu0 = cpu_seconds();
     int64_t t0 = now_ns() + 200000000;
     for (int i = 0; i < n; i++) sims[i].start_ns = t0 + (int64_t)(stagger * 1e9 * i / n);
@@ -273,9 +254,9 @@ static int simulate(aai_client *client, int n, double seconds, double stagger, c
             aai_streaming_threads(&io, &cb, &live);
             if (live > peak) {
                 peak = live;
-                peak_threads = count_dir("/proc/self/task") - atomic_load(&sim_helpers);
-                peak_fds = count_dir("/proc/self/fd") - 1;
-                long r = rss_kb_now();
+                peak_threads = h_proc_threads() - atomic_load(&sim_helpers);
+                peak_fds = h_proc_fds();
+                long r = h_rss_kb();
                 if (r > peak_rss) peak_rss = r;
             }
             next_sample = now + 100000000;
@@ -293,7 +274,7 @@ static int simulate(aai_client *client, int n, double seconds, double stagger, c
     size_t m = 0;
     int64_t *lat = dump_sessions(dump_path, sim_ss, n, &m);
     if (!lat) return 1;
-    int threads2 = count_dir("/proc/self/task"), fds2 = count_dir("/proc/self/fd") - 1;
+    int threads2 = h_proc_threads(), fds2 = h_proc_fds();
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     int denom = peak > 0 ? peak : 1;
@@ -333,7 +314,7 @@ int main(int argc, char **argv) {
     size_t samples = (size_t)(seconds * RATE), chunk = RATE * CHUNK_MS / 1000;
     session *ss = calloc((size_t)n, sizeof *ss);
     int16_t **audio = calloc((size_t)n, sizeof *audio);
-    int threads0 = count_dir("/proc/self/task"), fds0 = count_dir("/proc/self/fd") - 1;
+    int threads0 = h_proc_threads(), fds0 = h_proc_fds();
     for (int i = 0; i < n; i++) {
         /* the audio first, for an RSS baseline without the sessions */
         /* Sentences of four words, 400 ms each, naming the session: a turn from another session
@@ -346,7 +327,7 @@ int main(int argc, char **argv) {
         }
         audio[i] = h_stream_samples(text, words * 400, samples);
     }
-    long rss0 = rss_kb_now();
+    long rss0 = h_rss_kb();
     for (int i = 0; i < n; i++) {
         aai_status st = aai_streaming_new(client, AAI_STREAMING_V3, &ss[i].s);
         if (st == AAI_OK) st = aai_streaming_set_callback(ss[i].s, on_event, &ss[i]);
@@ -354,8 +335,8 @@ int main(int argc, char **argv) {
         if (st == AAI_OK) st = aai_streaming_connect(ss[i].s);
         if (st != AAI_OK) { fprintf(stderr, "session %d: %s: %s\n", i, aai_status_name(st), aai_last_error_message()); return 1; }
     }
-    int threads1 = count_dir("/proc/self/task"), fds1 = count_dir("/proc/self/fd") - 1;
-    long rss1 = rss_kb_now();
+    int threads1 = h_proc_threads(), fds1 = h_proc_fds();
+    long rss1 = h_rss_kb();
     double cpu0 = cpu_seconds();
     int64_t t0 = now_ns();
     for (size_t k = 0; (k + 1) * chunk <= samples; k++) {  /* whole chunks: v3 takes 50..1000 ms a message */
@@ -376,8 +357,8 @@ int main(int argc, char **argv) {
         aai_status st = aai_streaming_close(ss[i].s, 30000);
         if (st != AAI_OK) { fprintf(stderr, "close %d: %s\n", i, aai_last_error_message()); return 1; }
     }
-    long rss2 = rss_kb_now();
-    int threads2 = count_dir("/proc/self/task");
+    long rss2 = h_rss_kb();
+    int threads2 = h_proc_threads();
     double wall = (now_ns() - t0) / 1e9, cpu = cpu_seconds() - cpu0;
 
     size_t m = 0;

@@ -3,6 +3,7 @@
    codes, tokens, threading (callbacks on their own thread, close and free from a callback,
    many sessions at once), and the latency from a server message to the callback. */
 #include "harness.h"
+#include "proc_counts.h"
 #include <curl/curl.h>
 #include <stdint.h>
 #include <dirent.h>
@@ -1032,26 +1033,6 @@ static void test_v3_force_endpoint_flushes_tail(void) {
 
 /* ---- the process's threads: one I/O loop and a fixed callback pool, whatever the sessions ---- */
 
-static int count_threads(void) {
-    int n = 0;
-    DIR *d = opendir("/proc/self/task");
-    if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
-static int count_fds(void) {
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) n += e->d_name[0] != '.';
-    closedir(d);
-    return n - 1;   /* the directory's own */
-}
-
 static void test_thread_model(void) {
     CHECK_STATUS(aai_streaming_set_callback_threads(-1), AAI_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(aai_streaming_set_callback_threads(65), AAI_ERR_INVALID_ARGUMENT);
@@ -1075,7 +1056,7 @@ static void test_thread_model(void) {
     enum { N = 64 };
     static recorder r[N];
     aai_streaming *s[N];
-    int threads0 = count_threads(), fds0 = count_fds();
+    int threads0 = h_proc_threads(), fds0 = h_proc_fds();
     for (int i = 0; i < N; i++) {
         rec_init(&r[i]);
         s[i] = new_session(c, i % 2 ? AAI_STREAMING_V2 : AAI_STREAMING_V3, &r[i]);
@@ -1084,7 +1065,7 @@ static void test_thread_model(void) {
     }
     CHECK_STATUS(aai_streaming_threads(&io, &cbs, &live), AAI_OK);
     CHECK(live == N);
-    int threads1 = count_threads(), fds1 = count_fds();
+    int threads1 = h_proc_threads(), fds1 = h_proc_fds();
     printf("# %d open sessions: %d threads (before: %d), %d descriptors (before: %d)\n", N, threads1, threads0, fds1, fds0);
     CHECK(threads1 == threads0);          /* no thread per session */
     CHECK(fds1 - fds0 <= N + 4);          /* one socket per session (and the loop's own, once) */
@@ -1103,8 +1084,8 @@ static void test_thread_model(void) {
     free(samples);
     CHECK_STATUS(aai_streaming_threads(&io, &cbs, &live), AAI_OK);
     CHECK(live == 0);
-    CHECK(count_threads() == threads0);
-    CHECK(count_fds() == fds0);            /* nothing leaked */
+    CHECK(h_proc_threads() == threads0);
+    CHECK(h_proc_fds() == fds0);            /* nothing leaked */
     aai_client_free(c);
 }
 

@@ -10,6 +10,7 @@
    Bounded in time: AAI_STRESS_SECONDS (default 4) per phase, a watchdog fails the run if
    anything hangs. */
 #include "harness.h"
+#include "proc_counts.h"
 #include "stream_audio.h"
 #include <dirent.h>
 #include <stdatomic.h>
@@ -435,16 +436,6 @@ static void *many_opener(void *arg) {
     return NULL;
 }
 
-static int count_entries(const char *path) {
-    int n = 0;
-    DIR *d = opendir(path);
-    if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
 static void test_many_sessions_at_once(void) {
     long problems_before = atomic_load(&errors_unexpected);
     int per = many_per = many_sessions / MANY_OPENERS;
@@ -466,7 +457,7 @@ static void test_many_sessions_at_once(void) {
         free(h_http("POST", url, body, &status, NULL));
         CHECK(status == 200 || status == 201);
     }
-    int threads0 = count_entries("/proc/self/task"), fds0 = count_entries("/proc/self/fd");
+    int threads0 = h_proc_threads(), fds0 = h_proc_fds();
     pthread_t th[MANY_OPENERS];
     double t0 = h_now_ms();
     for (int i = 0; i < MANY_OPENERS; i++) {
@@ -489,8 +480,8 @@ static void test_many_sessions_at_once(void) {
     CHECK(events > many_sessions);
     /* nothing per session is left: threads back to the loop's and the pool's (a temporary pool
        thread may still be leaving), descriptors back to where they were */
-    CHECK(count_entries("/proc/self/fd") == fds0);
-    CHECK(count_entries("/proc/self/task") <= threads0 + 2);
+    CHECK(h_proc_fds() == fds0);
+    CHECK(h_proc_threads() <= threads0 + 2);
     printf("# %d sessions at once in %.1f s: %ld events, %ld CLOSED delivered\n", many_sessions, (h_now_ms() - t0) / 1000,
            events, closed);
     long status = 0;

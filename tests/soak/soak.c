@@ -23,6 +23,7 @@
    the last is freed; RSS is sampled throughout (flat: at most 10% growth after warm-up). */
 #define _GNU_SOURCE
 #include "assemblyai.h"
+#include "../c/proc_counts.h"
 #include <curl/curl.h>
 #include <dirent.h>
 #include <pthread.h>
@@ -51,16 +52,6 @@ static double now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static long rss_kb(void) {
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, "VmRSS:", 6) == 0) kb = atol(line + 6);
-    if (f) fclose(f);
-    return kb;
 }
 
 static char example[100][200];   /* the first message of each kind */
@@ -298,23 +289,25 @@ static void *stream_fault_thread(void *arg) {
     return NULL;
 }
 
-/* Entries of a /proc/self directory (threads: task, descriptors: fd; the one opendir holds is not counted). */
-static int count_dir(const char *path) {
-    int n = 0;
-    DIR *d = opendir(path);
-    if (!d) return -1;
-    struct dirent *e;
-    while ((e = readdir(d))) n += e->d_name[0] != '.';
-    closedir(d);
-    return strcmp(path, "/proc/self/fd") == 0 ? n - 1 : n;
+/* The report's common lines, for both soaks: the results by kind and the RSS; returns the RSS
+   growth since warm-up (%). */
+static double print_results_and_rss(long rss0, long rss_warm, long rss_end, long rss_max) {
+    printf("results by kind:\n");
+    for (int i = 0; i < 100; i++)
+        if (atomic_load(&by_status[i]))
+            printf("  %-26s %7ld  %s\n", aai_status_name((aai_status)i), atomic_load(&by_status[i]), example[i]);
+    double growth = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0;
+    printf("RSS: %ld KiB at start, %ld KiB after warm-up, %ld KiB at the end (max %ld): %+.1f%% since warm-up\n", rss0, rss_warm,
+           rss_end, rss_max, growth);
+    return growth;
 }
 
 static int stream_soak(double minutes, int slots) {
-    int threads0 = count_dir("/proc/self/task"), fds0 = count_dir("/proc/self/fd");
+    int threads0 = h_proc_threads(), fds0 = h_proc_fds();
     double start = now_ms();
     end_ms = start + minutes * 60000;
     double warm = start + (minutes * 60000 < 600000 ? minutes * 6000 : 60000);
-    long rss0 = rss_kb(), rss_warm = -1, rss_max = rss0;
+    long rss0 = h_rss_kb(), rss_warm = -1, rss_max = rss0;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -326,7 +319,7 @@ static int stream_soak(double minutes, int slots) {
     int peak_sessions = 0, io = 0, cbs = 0, live = 0;
     while (now_ms() < end_ms) {
         usleep(500 * 1000);
-        long r = rss_kb();
+        long r = h_rss_kb();
         if (r > rss_max) rss_max = r;
         if (rss_warm < 0 && now_ms() >= warm) rss_warm = r;
         aai_streaming_threads(&io, &cbs, &live);
@@ -342,10 +335,10 @@ static int stream_soak(double minutes, int slots) {
     for (int i = 0; i < slots; i++) pthread_join(th[i], NULL);
     pthread_join(faults, NULL);
     double drain = now_ms() - t_stop;
-    long rss_end = rss_kb();
+    long rss_end = h_rss_kb();
     if (rss_warm < 0) rss_warm = rss0;
     aai_streaming_threads(&io, &cbs, &live);
-    int threads1 = count_dir("/proc/self/task"), fds1 = count_dir("/proc/self/fd");
+    int threads1 = h_proc_threads(), fds1 = h_proc_fds();
     double secs = (now_ms() - start) / 1000;
     printf("\nstreaming soak: %.1f minutes, %d session slots (v3, every fourth v2), %ld WebSocket faults armed (each after %d messages)\n",
            secs / 60, slots, atomic_load(&faults_armed), FAULT_AFTER);
@@ -379,13 +372,7 @@ static int stream_soak(double minutes, int slots) {
     }
     printf("sessions with a message lost or extra: %ld; out of order or after CLOSED: %ld; CLOSED not exactly once: %ld\n", lost,
            atomic_load(&st_disorder), atomic_load(&st_closed_twice));
-    printf("results by kind:\n");
-    for (int i = 0; i < 100; i++)
-        if (atomic_load(&by_status[i]))
-            printf("  %-26s %7ld  %s\n", aai_status_name((aai_status)i), atomic_load(&by_status[i]), example[i]);
-    double growth = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0;
-    printf("RSS: %ld KiB at start, %ld KiB after warm-up, %ld KiB at the end (max %ld): %+.1f%% since warm-up\n", rss0, rss_warm,
-           rss_end, rss_max, growth);
+    double growth = print_results_and_rss(rss0, rss_warm, rss_end, rss_max);
     printf("threads: %d before the first session, %d after the last was freed (library: %d I/O + %d callback, %d sessions in the loop); "
            "descriptors: %d before, %d after\n", threads0, threads1, io, cbs, live, fds0, fds1);
     printf("slots stopped %.1f s after the deadline\n", drain / 1000);
@@ -454,7 +441,7 @@ int main(int argc, char **argv) {
     double start = now_ms();
     end_ms = start + minutes * 60000;
     double warm = start + (minutes * 60000 < 600000 ? minutes * 6000 : 60000);   /* 10% of the run, at most 1 min */
-    long rss0 = rss_kb(), rss_warm = -1, rss_max = rss0;
+    long rss0 = h_rss_kb(), rss_warm = -1, rss_max = rss0;
     pthread_t rest[REST_THREADS], streams[STREAM_SLOTS], faults;
     for (int i = 0; i < REST_THREADS; i++) pthread_create(&rest[i], NULL, rest_worker, (void *)(intptr_t)i);
     for (int i = 0; i < STREAM_SLOTS; i++) pthread_create(&streams[i], NULL, stream_slot, (void *)(intptr_t)i);
@@ -462,7 +449,7 @@ int main(int argc, char **argv) {
     double next_report = start + 30000;
     while (now_ms() < end_ms) {
         usleep(500 * 1000);
-        long r = rss_kb();
+        long r = h_rss_kb();
         if (r > rss_max) rss_max = r;
         if (rss_warm < 0 && now_ms() >= warm) rss_warm = r;
         if (now_ms() >= next_report) {
@@ -477,7 +464,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < STREAM_SLOTS; i++) pthread_join(streams[i], NULL);
     pthread_join(faults, NULL);
     double drain = now_ms() - t_stop;
-    long rss_end = rss_kb();
+    long rss_end = h_rss_kb();
     if (rss_warm < 0) rss_warm = rss0;
 
     double secs = (now_ms() - start) / 1000;
@@ -485,13 +472,7 @@ int main(int argc, char **argv) {
            atomic_load(&faults_armed));
     printf("calls done: %ld (%.1f/s), streaming sessions: %ld (%ld failed), final turns received: %ld\n", atomic_load(&calls),
            atomic_load(&calls) / secs, atomic_load(&sessions), atomic_load(&session_failures), atomic_load(&turns));
-    printf("results by kind:\n");
-    for (int i = 0; i < 100; i++)
-        if (atomic_load(&by_status[i]))
-            printf("  %-26s %7ld  %s\n", aai_status_name((aai_status)i), atomic_load(&by_status[i]), example[i]);
-    double growth = rss_warm > 0 ? 100.0 * (rss_end - rss_warm) / rss_warm : 0;
-    printf("RSS: %ld KiB at start, %ld KiB after warm-up, %ld KiB at the end (max %ld): %+.1f%% since warm-up\n", rss0, rss_warm,
-           rss_end, rss_max, growth);
+    double growth = print_results_and_rss(rss0, rss_warm, rss_end, rss_max);
     printf("threads stopped %.1f s after the deadline (every call bounded)\n", drain / 1000);
     aai_transcriber_free(tr);
     aai_client_free(client);
