@@ -213,6 +213,13 @@ def take_string(ptr: c_void_p) -> Optional[str]:
         lib.aai_string_free(ptr)
 
 
+def number(value: object, what: str) -> float:
+    """`value` as a C double: an int or a float (not a bool), else TypeError naming `what`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number, not {type(value).__name__}")
+    return float(value)
+
+
 def encode(value: str, what: str) -> bytes:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")

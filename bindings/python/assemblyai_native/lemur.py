@@ -158,9 +158,7 @@ class Lemur:
                 raise invalid(f"max_output_size must be a positive int, got {max_output_size!r}")
             _ffi.check(lib.aai_lemur_params_set_max_output_size(ptr, max_output_size), invalid)
         if temperature is not None:
-            if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
-                raise TypeError(f"temperature must be a number, not {type(temperature).__name__}")
-            _ffi.check(lib.aai_lemur_params_set_temperature(ptr, float(temperature)), invalid)
+            _ffi.check(lib.aai_lemur_params_set_temperature(ptr, _ffi.number(temperature, "temperature")), invalid)
         return params
 
     @staticmethod

@@ -236,6 +236,8 @@ def test_refused_before_sending(local: Any, calls: Any) -> None:
         t1.lemur.task("")
     with pytest.raises(aai.InvalidArgumentError):
         t1.lemur.task("x", temperature=1.5)
+    with pytest.raises(TypeError, match="temperature must be a number, not bool"):
+        t1.lemur.task("x", temperature=True)  # type: ignore[arg-type]
     with pytest.raises(aai.InvalidArgumentError):
         t1.lemur.task("x", max_output_size=0)
     with pytest.raises(aai.InvalidArgumentError):

@@ -162,6 +162,8 @@ def test_bad_input_is_refused_before_sending(local: Any, gateway: aai.LLMGateway
         gateway.chat.completions.create(model=MODEL, messages="hi")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         gateway.chat_completion(MODEL, MESSAGES, temperature=5, stream=True)
+    with pytest.raises(TypeError, match="temperature must be a number, not str"):
+        gateway.chat_completion(MODEL, MESSAGES, temperature="hot", stream=True)  # type: ignore[arg-type]
     assert len(local.requests()) == before
 
 

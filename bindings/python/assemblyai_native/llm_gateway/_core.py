@@ -296,9 +296,7 @@ class LLMGateway:
                 raise invalid(f"max_tokens must be an int >= 1, got {max_tokens!r}")
             _ffi.check(lib.aai_llm_request_set_max_tokens(ptr, max_tokens), invalid)
         if temperature is not None:
-            if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
-                raise TypeError(f"temperature must be a number, not {type(temperature).__name__}")
-            _ffi.check(lib.aai_llm_request_set_temperature(ptr, float(temperature)), invalid)
+            _ffi.check(lib.aai_llm_request_set_temperature(ptr, _ffi.number(temperature, "temperature")), invalid)
         for t in tools or ():
             name, description, parameters = _tool_parts(t)
             _ffi.check(lib.aai_llm_request_add_tool(

@@ -126,9 +126,7 @@ def set_field(ptr: Any, key: str, value: Any) -> None:
         threshold = data.get("code_switching_confidence_threshold")
         if threshold is None:
             threshold = -1.0
-        elif isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-            raise TypeError(f"{key}.code_switching_confidence_threshold must be a number, not {type(threshold).__name__}")
-        elif not 0 <= threshold <= 1:
+        elif not 0 <= _ffi.number(threshold, f"{key}.code_switching_confidence_threshold") <= 1:
             raise _INVALID(f"config field {key}.code_switching_confidence_threshold must be 0..1, got {threshold}")
         check(lib.aai_config_set_language_detection_options(
             ptr, array, count, _str(data, "fallback_language", key), _tri(data, "code_switching", key),
