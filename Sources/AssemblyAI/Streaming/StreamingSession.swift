@@ -679,7 +679,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
             return
         }
         if onLoop {
-            while deliverSome(limit: Int.max) {}
+            _ = deliverSome(limit: Int.max)  // returns only once none is left
             return
         }
         monitor.withLock { deliverOnLoop = true }
@@ -693,7 +693,7 @@ public final class StreamingSession: @unchecked Sendable, CallbackTarget {  // m
             deliverOnLoop = false
             return true
         }
-        if due { while deliverSome(limit: Int.max) {} }
+        if due { _ = deliverSome(limit: Int.max) }  // returns only once none is left
     }
 
     // MARK: the I/O (on the streaming loop's thread)
